@@ -1,0 +1,52 @@
+//! Response decoding shared by the operations the xtask emits itself.
+//!
+//! progenitor decodes its own operations; these helpers give the emitted ones the same
+//! [`ResponseValue`]/[`Error`] behaviour: a body that does not decode is an
+//! [`Error::InvalidResponsePayload`] that keeps the raw bytes.
+
+use progenitor_client::{ByteStream, Error, ResponseValue};
+use std::convert::Infallible;
+
+use reqwest::header::CONTENT_TYPE;
+
+use crate::Audio;
+
+/// Whether the response declares a JSON body (`application/json` or any `+json` type).
+pub fn is_json(response: &reqwest::Response) -> bool {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| {
+            let essence = value.split(';').next().unwrap_or("").trim();
+            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+        })
+        .unwrap_or(false)
+}
+
+/// Decodes a JSON body into `T` and applies `wrap` (the variant of an operation's result enum).
+pub async fn json<T, U, E>(
+    response: reqwest::Response,
+    wrap: impl FnOnce(T) -> U,
+) -> Result<ResponseValue<U>, Error<E>>
+where
+    T: serde::de::DeserializeOwned + std::fmt::Debug,
+    U: std::fmt::Debug,
+{
+    ResponseValue::<T>::from_response(response).await?.map(wrap)
+}
+
+/// Wraps an audio body without reading it.
+pub fn audio<U: std::fmt::Debug>(
+    response: reqwest::Response,
+    wrap: impl FnOnce(Audio) -> U,
+) -> ResponseValue<U> {
+    let content_type = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let Ok(value) = ResponseValue::stream(response)
+        .map::<U, _, Infallible>(|body: ByteStream| wrap(Audio::new(content_type, body)));
+    value
+}

@@ -1,0 +1,5 @@
+#![doc = include_str!("../README.md")]
+
+#[rustfmt::skip]
+mod generated;
+pub use generated::*;

@@ -1,0 +1,117 @@
+//! The generated module of a provider crate: progenitor's output with the xtask's items merged in.
+
+mod operations;
+mod values;
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use anyhow::{Context, Result, anyhow, bail};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
+use quote::quote;
+
+use crate::plan::{Plan, ValueKind};
+use crate::spec::Spec;
+
+/// Where the generated module sits in its crate; value types are referred to by this path.
+const MODULE_PATH: &str = "crate::generated";
+
+/// Generates the Rust source of `src/generated.rs` for a spec (without the header).
+pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<String> {
+    let document: openapiv3::OpenAPI = serde_json::from_value(plan.progenitor_doc.clone())
+        .with_context(|| format!("{} is not a valid OpenAPI 3.0 document", spec.path.display()))?;
+
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_derive("schemars::JsonSchema");
+    for value in &plan.values {
+        let impls: Vec<TypeImpl> = match value.kind {
+            ValueKind::OpenEnum(_) => vec![TypeImpl::FromStr, TypeImpl::Display],
+            ValueKind::Number { .. } => vec![TypeImpl::Display],
+            ValueKind::Text { .. } => vec![TypeImpl::FromStr, TypeImpl::Display],
+        };
+        let path = format!("{MODULE_PATH}::types::{}", value.name);
+        settings.with_replacement(&value.name, path, impls.into_iter());
+    }
+
+    // progenitor reports many unsupported shapes by panicking; turn that into an error that names
+    // the spec.
+    let tokens = catch_unwind(AssertUnwindSafe(|| {
+        Generator::new(&settings).generate_tokens(&document)
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        anyhow!("progenitor panicked on {}: {message}", spec.path.display())
+    })?
+    .map_err(|e| anyhow!("progenitor failed on {}: {e}", spec.path.display()))?;
+
+    let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's output")?;
+    let value_items = values::emit(&plan.values)?;
+    let mut methods = Vec::new();
+    let mut builders = Vec::new();
+    let mut result_types = Vec::new();
+    for operation in &plan.operations {
+        let code = operations::emit(operation).with_context(|| format!("emitting {}", operation.id))?;
+        methods.push(code.method);
+        builders.push(code.builder);
+        result_types.extend(code.result_type);
+    }
+
+    allow_unused_type_defaults(&mut file);
+    append_to_module(&mut file, "types", value_items.into_iter().chain(result_types))?;
+    append_to_module(&mut file, "builder", builders)?;
+    if !methods.is_empty() {
+        file.items.push(syn::parse2(quote! {
+            impl Client {
+                #(#methods)*
+            }
+        })?);
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Appends items to the inline module `name` of the generated file.
+fn append_to_module(
+    file: &mut syn::File,
+    name: &str,
+    items: impl IntoIterator<Item = proc_macro2::TokenStream>,
+) -> Result<()> {
+    let module = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == name => Some(module),
+            _ => None,
+        })
+        .with_context(|| format!("progenitor's output has no `{name}` module"))?;
+    let Some((_, content)) = module.content.as_mut() else {
+        bail!("module `{name}` has no body");
+    };
+    for tokens in items {
+        let parsed: syn::File =
+            syn::parse2(tokens).with_context(|| format!("parsing the items emitted into `{name}`"))?;
+        content.extend(parsed.items);
+    }
+    Ok(())
+}
+
+/// typify emits generic default helpers (`types::defaults`) whether or not a field still uses them
+/// (a bounded value type replaces the field's default); allow the unused ones there only.
+fn allow_unused_type_defaults(file: &mut syn::File) {
+    let types = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+        _ => None,
+    });
+    for item in types.into_iter().flat_map(|(_, items)| items.iter_mut()) {
+        if let syn::Item::Mod(module) = item {
+            if module.ident == "defaults" {
+                module.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! Maintainer tasks for the workspace: `cargo xtask <task>`.
+//!
+//! - `generate [--check]`: regenerate every provider crate from `specs/*.yaml`, or check that the
+//!   committed crates are what the specs generate (prints a unified diff and fails if not).
+//! - `lint`: check the specs against the rules in `specs/README.md`.
+
+mod crate_files;
+mod emit;
+mod files;
+mod plan;
+mod spec;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use spec::Spec;
+
+#[derive(Parser)]
+#[command(about = "Maintainer tasks: generate the provider crates from their specs, lint the specs")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Generate every provider crate from its spec (lints the specs first).
+    Generate {
+        /// Write nothing; fail with a diff if any generated file is out of date.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Check the specs: operation ids, examples present and valid, one error schema per operation.
+    Lint,
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let root = workspace_root();
+    let specs = load_specs(&root)?;
+    match cli.task {
+        Task::Generate { check } => generate(&root, &specs, check),
+        Task::Lint => Ok(()),
+    }
+}
+
+fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
+    let mut outputs = Vec::new();
+    for spec in specs {
+        outputs.extend(crate_files::outputs(spec)?);
+    }
+    if check {
+        files::check(root, &outputs)?;
+        println!("generated files are up to date ({} specs)", specs.len());
+        return Ok(());
+    }
+    let new_libs: Vec<_> = specs
+        .iter()
+        .map(crate_files::initial_lib_rs)
+        .filter(|lib| !root.join(&lib.path).exists())
+        .collect();
+    for path in files::write(root, &new_libs)?.into_iter().chain(files::write(root, &outputs)?) {
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Every `specs/*.yaml`, in name order.
+fn load_specs(root: &Path) -> Result<Vec<Spec>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+        .context("reading specs/")?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .filter_map(|path| path.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    paths.sort();
+    paths.iter().map(|path| Spec::load(root, path)).collect()
+}

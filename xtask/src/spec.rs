@@ -1,0 +1,203 @@
+//! Loading a spec and walking its operations.
+//!
+//! Transforms and checks work on the document as JSON (`serde_json::Value`): they read vendor
+//! extensions and rewrite schemas, which is simpler on plain JSON than on `openapiv3`'s typed model.
+//! The typed model is only built for progenitor, from the transformed JSON.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Map, Value};
+
+/// The HTTP methods an OpenAPI path item can hold, in the order the spec lists them.
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One provider's spec.
+pub struct Spec {
+    /// The provider name: the spec's file stem, also the crate directory (`crates/<provider>`).
+    pub provider: String,
+    /// The spec's path relative to the workspace root, for messages.
+    pub path: PathBuf,
+    pub doc: Value,
+}
+
+impl Spec {
+    /// Reads `specs/<provider>.yaml` (`path` relative to `root`).
+    pub fn load(root: &Path, path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(root.join(path))
+            .with_context(|| format!("reading {}", path.display()))?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Self> {
+        let doc: Value =
+            serde_norway::from_str(text).with_context(|| format!("parsing {}", path.display()))?;
+        let provider = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .context("spec file name")?
+            .to_owned();
+        Ok(Self {
+            provider,
+            path: path.to_owned(),
+            doc,
+        })
+    }
+
+    pub fn operations(&self) -> Vec<Operation<'_>> {
+        operations(&self.doc)
+    }
+
+    /// Follows `$ref`s (local ones only) until a value that is not a reference.
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value> {
+        resolve(&self.doc, value)
+    }
+}
+
+/// All operations of a document, in path then method order.
+pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    paths
+        .iter()
+        .flat_map(|(path, item)| {
+            METHODS.iter().filter_map(move |method| {
+                item.get(*method).map(|value| Operation {
+                    path,
+                    method,
+                    value,
+                    path_parameters: item.get("parameters"),
+                })
+            })
+        })
+        .collect()
+}
+
+/// Follows local `$ref`s until a value that is not a reference.
+pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> Result<&'a Value> {
+    for _ in 0..32 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return Ok(value);
+        };
+        let pointer = reference
+            .strip_prefix('#')
+            .with_context(|| format!("only local references are supported: {reference}"))?;
+        value = doc
+            .pointer(pointer)
+            .with_context(|| format!("unresolved reference {reference}"))?;
+    }
+    bail!("reference cycle")
+}
+
+/// The component name a `#/components/schemas/<name>` reference points to.
+pub fn schema_ref_name(schema: &Value) -> Option<&str> {
+    schema
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|reference| reference.strip_prefix("#/components/schemas/"))
+}
+
+/// One operation of a spec.
+#[derive(Clone, Copy)]
+pub struct Operation<'a> {
+    pub path: &'a str,
+    pub method: &'a str,
+    pub value: &'a Value,
+    path_parameters: Option<&'a Value>,
+}
+
+impl<'a> Operation<'a> {
+    pub fn id(&self) -> Option<&'a str> {
+        self.value.get("operationId").and_then(Value::as_str)
+    }
+
+    /// How messages name the operation: `POST /tts (submit_tts)`.
+    pub fn label(&self) -> String {
+        let method = self.method.to_uppercase();
+        match self.id() {
+            Some(id) => format!("{method} {} ({id})", self.path),
+            None => format!("{method} {}", self.path),
+        }
+    }
+
+    /// Path-level and operation-level parameters, unresolved.
+    pub fn parameters(&self) -> impl Iterator<Item = &'a Value> {
+        let list = |value: Option<&'a Value>| {
+            value
+                .and_then(Value::as_array)
+                .map(|list| list.iter())
+                .into_iter()
+                .flatten()
+        };
+        list(self.path_parameters).chain(list(self.value.get("parameters")))
+    }
+
+    /// The request body's media types and their media type objects.
+    pub fn request_content(&self) -> Option<&'a Map<String, Value>> {
+        self.value
+            .get("requestBody")
+            .and_then(|body| body.get("content"))
+            .and_then(Value::as_object)
+    }
+
+    /// `(status, response)` pairs in the order the spec lists them.
+    pub fn responses(&self) -> impl Iterator<Item = (&'a str, &'a Value)> {
+        self.value
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(status, response)| (status.as_str(), response))
+    }
+}
+
+/// Whether a status key (`200`, `2XX`, `404`, `4XX`) is a success.
+pub fn is_success(status: &str) -> bool {
+    status.starts_with('2')
+}
+
+/// Whether a media type carries JSON.
+pub fn is_json_media(media: &str) -> bool {
+    let essence = media.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Whether a schema is a binary payload (`type: string, format: binary`).
+pub fn is_binary(schema: &Value) -> bool {
+    schema.get("type").and_then(Value::as_str) == Some("string")
+        && schema.get("format").and_then(Value::as_str) == Some("binary")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_resolve_through_chains_and_report_missing_targets() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"type": "string"},
+        }}});
+        let start = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(resolve(&doc, &start).unwrap(), &json!({"type": "string"}));
+        let missing = json!({"$ref": "#/components/schemas/C"});
+        assert!(resolve(&doc, &missing).unwrap_err().to_string().contains("unresolved"));
+    }
+
+    #[test]
+    fn operations_come_in_path_then_method_order_with_path_level_parameters() {
+        let doc = json!({"paths": {
+            "/a": {"post": {"operationId": "make"}, "get": {"operationId": "read"},
+                   "parameters": [{"name": "id", "in": "path"}]},
+        }});
+        let operations = operations(&doc);
+        let ids: Vec<_> = operations.iter().map(|op| op.id().unwrap()).collect();
+        assert_eq!(ids, ["read", "make"]);
+        assert_eq!(operations[0].parameters().count(), 1);
+        assert_eq!(operations[1].label(), "POST /a (make)");
+    }
+}
