@@ -67,12 +67,22 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
     let title = text(&spec.doc, "/info/title");
     // typify checks `pattern` constraints with the `regress` crate.
     let mut uses_pattern = false;
-    if let Some(schemas) = plan.progenitor_doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = plan
+        .progenitor_doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for schema in schemas.values() {
-            crate::plan::walk(schema, "", &mut |node, _| uses_pattern |= node.get("pattern").is_some());
+            crate::plan::walk(schema, "", &mut |node, _| {
+                uses_pattern |= node.get("pattern").is_some()
+            });
         }
     }
-    let regress = if uses_pattern { "regress.workspace = true\n" } else { "" };
+    let regress = if uses_pattern {
+        "regress.workspace = true\n"
+    } else {
+        ""
+    };
     format!(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\
          description = \"Typed client for the {title}, generated from {path}\"\n\
@@ -81,7 +91,8 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          [dependencies]\nprogenitor-client.workspace = true\n{regress}reqwest.workspace = true\n\
          schemars.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n\
          speech-client-runtime.workspace = true\n\n\
-         [dev-dependencies]\nhttpmock.workspace = true\ntokio.workspace = true\n",
+         [dev-dependencies]\nfutures-util.workspace = true\nhttpmock.workspace = true\n\
+         multer.workspace = true\ntempfile.workspace = true\ntokio.workspace = true\n",
         header = header("#", spec),
         name = package_name(spec),
         path = spec.path.display(),
@@ -110,7 +121,10 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
     for scheme in security_schemes(doc) {
         out.push_str(&format!("- Authentication: {scheme}.\n"));
     }
-    let errata = doc.get("x-errata").and_then(Value::as_array).map_or(0, Vec::len);
+    let errata = doc
+        .get("x-errata")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     out.push_str(&format!(
         "- Contradictions found in the provider's documents: {errata}, each with the decision taken, \
          in the spec's `x-errata`.\n\n"
@@ -119,7 +133,11 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
     for operation in spec.operations() {
         let id = operation.id().unwrap_or("");
         let summary = text(operation.value, "/summary").replace('|', "\\|");
-        let emitted = if plan.operations.iter().any(|o| o.id == id) { " ¹" } else { "" };
+        let emitted = if plan.operations.iter().any(|o| o.id == id) {
+            " ¹"
+        } else {
+            ""
+        };
         out.push_str(&format!(
             "| `{id}`{emitted} | `{} {}` | {summary} |\n",
             operation.method.to_uppercase(),
@@ -142,16 +160,24 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
 
 /// One line per security scheme, e.g. "header `X-API-Key`".
 fn security_schemes(doc: &Value) -> Vec<String> {
-    let Some(schemes) = doc.pointer("/components/securitySchemes").and_then(Value::as_object) else {
+    let Some(schemes) = doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     schemes
         .values()
-        .map(|scheme| match (text(scheme, "/type"), text(scheme, "/in")) {
-            ("apiKey", location) => format!("{location} `{}`", text(scheme, "/name")),
-            ("http", _) => format!("`Authorization: {} <key>`", capitalise(text(scheme, "/scheme"))),
-            (other, _) => format!("`{other}`"),
-        })
+        .map(
+            |scheme| match (text(scheme, "/type"), text(scheme, "/in")) {
+                ("apiKey", location) => format!("{location} `{}`", text(scheme, "/name")),
+                ("http", _) => format!(
+                    "`Authorization: {} <key>`",
+                    capitalise(text(scheme, "/scheme"))
+                ),
+                (other, _) => format!("`{other}`"),
+            },
+        )
         .collect()
 }
 

@@ -20,9 +20,11 @@ pub fn write(root: &Path, outputs: &[Output]) -> Result<Vec<PathBuf>> {
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
         }
-        std::fs::write(&path, &output.contents).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, &output.contents)
+            .with_context(|| format!("writing {}", path.display()))?;
         written.push(output.path.clone());
     }
     Ok(written)
@@ -36,7 +38,10 @@ pub fn check(root: &Path, outputs: &[Output]) -> Result<()> {
         if current != output.contents {
             let name = output.path.display().to_string();
             let diff = TextDiff::from_lines(&current, &output.contents);
-            print!("{}", diff.unified_diff().context_radius(3).header(&name, &name));
+            print!(
+                "{}",
+                diff.unified_diff().context_radius(3).header(&name, &name)
+            );
             stale.push(name);
         }
     }
@@ -64,11 +69,17 @@ mod tests {
     #[test]
     fn check_fails_on_drift_and_passes_after_write() {
         let root = std::env::temp_dir().join(format!("xtask-files-{}", std::process::id()));
-        let outputs = [Output { path: "a/b.rs".into(), contents: "one\n".into() }];
+        let outputs = [Output {
+            path: "a/b.rs".into(),
+            contents: "one\n".into(),
+        }];
         assert!(check(&root, &outputs).is_err(), "a missing file is drift");
         assert_eq!(write(&root, &outputs).unwrap(), [PathBuf::from("a/b.rs")]);
         check(&root, &outputs).unwrap();
-        assert!(write(&root, &outputs).unwrap().is_empty(), "unchanged files are not rewritten");
+        assert!(
+            write(&root, &outputs).unwrap().is_empty(),
+            "unchanged files are not rewritten"
+        );
         std::fs::write(root.join("a/b.rs"), "two\n").unwrap();
         let error = check(&root, &outputs).unwrap_err().to_string();
         assert!(error.contains("a/b.rs"), "{error}");

@@ -7,6 +7,7 @@
 mod crate_files;
 mod emit;
 mod files;
+mod lint;
 mod plan;
 mod spec;
 
@@ -19,7 +20,9 @@ use clap::{Parser, Subcommand};
 use spec::Spec;
 
 #[derive(Parser)]
-#[command(about = "Maintainer tasks: generate the provider crates from their specs, lint the specs")]
+#[command(
+    about = "Maintainer tasks: generate the provider crates from their specs, lint the specs"
+)]
 struct Cli {
     #[command(subcommand)]
     task: Task,
@@ -51,9 +54,28 @@ fn run(cli: Cli) -> Result<()> {
     let root = workspace_root();
     let specs = load_specs(&root)?;
     match cli.task {
-        Task::Generate { check } => generate(&root, &specs, check),
-        Task::Lint => Ok(()),
+        Task::Generate { check } => {
+            lint_all(&specs)?;
+            generate(&root, &specs, check)
+        }
+        Task::Lint => {
+            lint_all(&specs)?;
+            println!("{} specs follow the rules", specs.len());
+            Ok(())
+        }
     }
+}
+
+fn lint_all(specs: &[Spec]) -> Result<()> {
+    let mut findings = Vec::new();
+    for spec in specs {
+        findings.extend(lint::lint(spec)?);
+    }
+    for finding in &findings {
+        eprintln!("{finding}");
+    }
+    anyhow::ensure!(findings.is_empty(), "{} spec findings", findings.len());
+    Ok(())
 }
 
 fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
@@ -71,7 +93,10 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
         .map(crate_files::initial_lib_rs)
         .filter(|lib| !root.join(&lib.path).exists())
         .collect();
-    for path in files::write(root, &new_libs)?.into_iter().chain(files::write(root, &outputs)?) {
+    for path in files::write(root, &new_libs)?
+        .into_iter()
+        .chain(files::write(root, &outputs)?)
+    {
         println!("wrote {}", path.display());
     }
     Ok(())
@@ -94,4 +119,35 @@ fn load_specs(root: &Path) -> Result<Vec<Spec>> {
         .collect();
     paths.sort();
     paths.iter().map(|path| Spec::load(root, path)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed specs, generated twice: the output is byte-identical, and every operation of
+    /// every spec is a method on its generated client.
+    #[test]
+    fn every_spec_generates_deterministically_with_a_method_per_operation() {
+        let root = workspace_root();
+        let specs = load_specs(&root).unwrap();
+        assert!(specs.len() >= 4, "specs found: {}", specs.len());
+        for spec in &specs {
+            let first = crate_files::outputs(spec).unwrap();
+            let second = crate_files::outputs(spec).unwrap();
+            for (a, b) in first.iter().zip(&second) {
+                assert!(a.contents == b.contents, "{} differs between two runs", a.path.display());
+            }
+            let module = &first[0].contents;
+            for operation in spec.operations() {
+                let id = operation.id().unwrap();
+                assert!(
+                    module.contains(&format!("pub fn {id}(&self)")),
+                    "{}: no method for {}",
+                    spec.path.display(),
+                    operation.label()
+                );
+            }
+        }
+    }
 }

@@ -185,7 +185,12 @@ mod tests {
         let start = json!({"$ref": "#/components/schemas/A"});
         assert_eq!(resolve(&doc, &start).unwrap(), &json!({"type": "string"}));
         let missing = json!({"$ref": "#/components/schemas/C"});
-        assert!(resolve(&doc, &missing).unwrap_err().to_string().contains("unresolved"));
+        assert!(
+            resolve(&doc, &missing)
+                .unwrap_err()
+                .to_string()
+                .contains("unresolved")
+        );
     }
 
     #[test]

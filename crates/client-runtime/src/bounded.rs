@@ -51,14 +51,20 @@ macro_rules! bounded_number {
             type Error = $crate::ValueError;
             fn try_from(value: $inner) -> ::std::result::Result<Self, Self::Error> {
                 if let ::std::option::Option::Some(min) = Self::MIN {
-                    if !(value >= min) {
+                    if !matches!(
+                        value.partial_cmp(&min),
+                        Some(::std::cmp::Ordering::Greater | ::std::cmp::Ordering::Equal)
+                    ) {
                         return Err($crate::ValueError(format!(
                             "`{}` must be at least {} (got {})", $field, min, value
                         )));
                     }
                 }
                 if let ::std::option::Option::Some(max) = Self::MAX {
-                    if !(value <= max) {
+                    if !matches!(
+                        value.partial_cmp(&max),
+                        Some(::std::cmp::Ordering::Less | ::std::cmp::Ordering::Equal)
+                    ) {
                         return Err($crate::ValueError(format!(
                             "`{}` must be at most {} (got {})", $field, max, value
                         )));
@@ -300,7 +306,9 @@ mod tests {
     #[test]
     fn decoding_applies_the_same_limits() {
         assert!(serde_json::from_str::<Ratio>("0.5").is_ok());
-        let error = serde_json::from_str::<Ratio>("1.5").unwrap_err().to_string();
+        let error = serde_json::from_str::<Ratio>("1.5")
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("must be at most 1"), "{error}");
     }
 

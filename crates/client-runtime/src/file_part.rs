@@ -83,9 +83,9 @@ impl FilePart {
     pub fn effective_content_type(&self) -> Option<Cow<'_, str>> {
         match (&self.content_type, &self.source) {
             (Some(content_type), _) => Some(Cow::Borrowed(content_type)),
-            (None, Source::Path(path)) => mime_guess::from_path(path)
-                .first_raw()
-                .map(Cow::Borrowed),
+            (None, Source::Path(path)) => {
+                mime_guess::from_path(path).first_raw().map(Cow::Borrowed)
+            }
             (None, Source::Bytes(_)) => None,
         }
     }
@@ -105,13 +105,15 @@ impl FilePart {
                 Part::stream_with_length(bytes, len)
             }
             Source::Path(path) => {
-                let file = tokio::fs::File::open(&path)
-                    .await
-                    .map_err(|e| format!("file part `{field}`: cannot open {}: {e}", path.display()))?;
+                let file = tokio::fs::File::open(&path).await.map_err(|e| {
+                    format!("file part `{field}`: cannot open {}: {e}", path.display())
+                })?;
                 let len = file
                     .metadata()
                     .await
-                    .map_err(|e| format!("file part `{field}`: cannot read {}: {e}", path.display()))?
+                    .map_err(|e| {
+                        format!("file part `{field}`: cannot read {}: {e}", path.display())
+                    })?
                     .len();
                 check_size(rules, len)?;
                 Part::stream_with_length(file, len)

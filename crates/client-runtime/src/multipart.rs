@@ -11,7 +11,8 @@ use serde_json::Value;
 /// in their JSON spelling, and arrays or objects as their compact JSON text (how the documented
 /// examples send a list such as `tags=["male","young"]`).
 pub fn text_fields<T: Serialize>(fields: &T) -> Result<Form, String> {
-    let value = serde_json::to_value(fields).map_err(|e| format!("cannot encode form fields: {e}"))?;
+    let value =
+        serde_json::to_value(fields).map_err(|e| format!("cannot encode form fields: {e}"))?;
     let Value::Object(map) = value else {
         return Err(format!("form fields must be an object, not {value}"));
     };
@@ -39,7 +40,10 @@ mod tests {
             (Value::String("alloy".into()), Some("alloy")),
             (serde_json::json!(1.5), Some("1.5")),
             (serde_json::json!(true), Some("true")),
-            (serde_json::json!(["male", "young"]), Some(r#"["male","young"]"#)),
+            (
+                serde_json::json!(["male", "young"]),
+                Some(r#"["male","young"]"#),
+            ),
             (Value::Null, None),
         ];
         for (value, expected) in cases {

@@ -168,6 +168,9 @@ mod tests {
         let schema = schemars::schema_for!(Status);
         assert_eq!(schema.get("type"), Some(&serde_json::json!("string")));
         assert!(schema.get("enum").is_none());
-        assert_eq!(schema.get("examples"), Some(&serde_json::json!(["PENDING", "COMPLETED"])));
+        assert_eq!(
+            schema.get("examples"),
+            Some(&serde_json::json!(["PENDING", "COMPLETED"]))
+        );
     }
 }

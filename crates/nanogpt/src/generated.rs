@@ -463,7 +463,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct TtsResult {
-        ///URL to the generated audio file (the seed types it string<uri>).
+        ///URL to the generated audio file (the seed types it `string<uri>`).
         #[serde(rename = "audioUrl")]
         pub audio_url: ::std::string::String,
         ///MIME type of the audio file

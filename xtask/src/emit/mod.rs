@@ -18,7 +18,12 @@ const MODULE_PATH: &str = "crate::generated";
 /// Generates the Rust source of `src/generated.rs` for a spec (without the header).
 pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<String> {
     let document: openapiv3::OpenAPI = serde_json::from_value(plan.progenitor_doc.clone())
-        .with_context(|| format!("{} is not a valid OpenAPI 3.0 document", spec.path.display()))?;
+        .with_context(|| {
+            format!(
+                "{} is not a valid OpenAPI 3.0 document",
+                spec.path.display()
+            )
+        })?;
 
     let mut settings = GenerationSettings::default();
     settings
@@ -56,14 +61,19 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<String> {
     let mut builders = Vec::new();
     let mut result_types = Vec::new();
     for operation in &plan.operations {
-        let code = operations::emit(operation).with_context(|| format!("emitting {}", operation.id))?;
+        let code =
+            operations::emit(operation).with_context(|| format!("emitting {}", operation.id))?;
         methods.push(code.method);
         builders.push(code.builder);
         result_types.extend(code.result_type);
     }
 
     allow_unused_type_defaults(&mut file);
-    append_to_module(&mut file, "types", value_items.into_iter().chain(result_types))?;
+    append_to_module(
+        &mut file,
+        "types",
+        value_items.into_iter().chain(result_types),
+    )?;
     append_to_module(&mut file, "builder", builders)?;
     if !methods.is_empty() {
         file.items.push(syn::parse2(quote! {
@@ -93,8 +103,8 @@ fn append_to_module(
         bail!("module `{name}` has no body");
     };
     for tokens in items {
-        let parsed: syn::File =
-            syn::parse2(tokens).with_context(|| format!("parsing the items emitted into `{name}`"))?;
+        let parsed: syn::File = syn::parse2(tokens)
+            .with_context(|| format!("parsing the items emitted into `{name}`"))?;
         content.extend(parsed.items);
     }
     Ok(())
@@ -108,10 +118,10 @@ fn allow_unused_type_defaults(file: &mut syn::File) {
         _ => None,
     });
     for item in types.into_iter().flat_map(|(_, items)| items.iter_mut()) {
-        if let syn::Item::Mod(module) = item {
-            if module.ident == "defaults" {
-                module.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
-            }
+        if let syn::Item::Mod(module) = item
+            && module.ident == "defaults"
+        {
+            module.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
         }
     }
 }

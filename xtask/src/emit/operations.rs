@@ -65,7 +65,11 @@ pub fn emit(operation: &EmittedOperation) -> Result<OperationCode> {
         None => quote!(()),
     };
     let arms = response_arms(operation, &result)?;
-    let send_doc = format!("Sends a `{}` request to `{}`", operation.method.to_uppercase(), operation.path);
+    let send_doc = format!(
+        "Sends a `{}` request to `{}`",
+        operation.method.to_uppercase(),
+        operation.path
+    );
     let struct_doc = format!("Builder for [`Client::{method_name}`](super::Client::{method_name})");
 
     let builder = quote! {
@@ -131,7 +135,10 @@ pub fn emit(operation: &EmittedOperation) -> Result<OperationCode> {
 
 fn method_doc(operation: &EmittedOperation) -> String {
     let mut doc = String::new();
-    for text in [&operation.summary, &operation.description].into_iter().flatten() {
+    for text in [&operation.summary, &operation.description]
+        .into_iter()
+        .flatten()
+    {
         doc.push_str(text.trim());
         doc.push_str("\n\n");
     }
@@ -175,7 +182,10 @@ impl Fields {
         }
         match &operation.body {
             Some(Body::Json(schema)) => fields.add_body(schema),
-            Some(Body::Multipart { fields: schema, files }) => {
+            Some(Body::Multipart {
+                fields: schema,
+                files,
+            }) => {
                 fields.add_body(schema);
                 for part in files {
                     fields.add_file_part(part);
@@ -189,11 +199,15 @@ impl Fields {
     fn add_parameter(&mut self, parameter: &Parameter) {
         let ident = parameter_ident(parameter);
         let ty: TokenStream = parameter.rust_type.parse().unwrap_or_else(|_| quote!(()));
-        let message = format!("conversion to `{}` for {} failed", parameter.rust_type, parameter.name);
+        let message = format!(
+            "conversion to `{}` for {} failed",
+            parameter.rust_type, parameter.name
+        );
         if parameter.required {
             let missing = format!("{} was not initialized", parameter.name);
             self.declarations.push(quote!(#ident: Result<#ty, String>));
-            self.initialisers.push(quote!(#ident: Err(#missing.to_string())));
+            self.initialisers
+                .push(quote!(#ident: Err(#missing.to_string())));
             self.setters.push(quote! {
                 pub fn #ident<V>(mut self, value: V) -> Self
                 where
@@ -204,7 +218,8 @@ impl Fields {
                 }
             });
         } else {
-            self.declarations.push(quote!(#ident: Result<Option<#ty>, String>));
+            self.declarations
+                .push(quote!(#ident: Result<Option<#ty>, String>));
             self.initialisers.push(quote!(#ident: Ok(None)));
             self.setters.push(quote! {
                 pub fn #ident<V>(mut self, value: V) -> Self
@@ -216,15 +231,18 @@ impl Fields {
                 }
             });
         }
-        self.unpack.push(quote!(let #ident = #ident.map_err(Error::InvalidRequest)?;));
+        self.unpack
+            .push(quote!(let #ident = #ident.map_err(Error::InvalidRequest)?;));
         self.names.push(ident);
     }
 
     fn add_body(&mut self, schema: &str) {
         let ty = format_ident!("{schema}");
         let message = format!("conversion to `{schema}` for body failed: {{}}");
-        self.declarations.push(quote!(body: Result<types::builder::#ty, String>));
-        self.initialisers.push(quote!(body: Ok(::std::default::Default::default())));
+        self.declarations
+            .push(quote!(body: Result<types::builder::#ty, String>));
+        self.initialisers
+            .push(quote!(body: Ok(::std::default::Default::default())));
         self.setters.push(quote! {
             pub fn body<V>(mut self, value: V) -> Self
             where
@@ -261,12 +279,17 @@ impl Fields {
             doc.push_str(&format!(" At most {max} bytes."));
         }
         if !part.content_types.is_empty() {
-            doc.push_str(&format!(" Accepted types: {}.", part.content_types.join(", ")));
+            doc.push_str(&format!(
+                " Accepted types: {}.",
+                part.content_types.join(", ")
+            ));
         }
         if part.required {
             let missing = format!("no file part set for `{}`", part.name);
-            self.declarations.push(quote!(#ident: Result<speech_client_runtime::FilePart, String>));
-            self.initialisers.push(quote!(#ident: Err(#missing.to_string())));
+            self.declarations
+                .push(quote!(#ident: Result<speech_client_runtime::FilePart, String>));
+            self.initialisers
+                .push(quote!(#ident: Err(#missing.to_string())));
             self.setters.push(quote! {
                 #[doc = #doc]
                 pub fn #ident(mut self, value: speech_client_runtime::FilePart) -> Self {
@@ -274,9 +297,11 @@ impl Fields {
                     self
                 }
             });
-            self.unpack.push(quote!(let #ident = #ident.map_err(Error::InvalidRequest)?;));
+            self.unpack
+                .push(quote!(let #ident = #ident.map_err(Error::InvalidRequest)?;));
         } else {
-            self.declarations.push(quote!(#ident: Option<speech_client_runtime::FilePart>));
+            self.declarations
+                .push(quote!(#ident: Option<speech_client_runtime::FilePart>));
             self.initialisers.push(quote!(#ident: None));
             self.setters.push(quote! {
                 #[doc = #doc]
@@ -297,7 +322,9 @@ fn url(operation: &EmittedOperation) -> TokenStream {
     let mut rest = operation.path.as_str();
     while let Some(start) = rest.find('{') {
         template.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map_or(rest.len(), |end| start + end);
+        let end = rest[start..]
+            .find('}')
+            .map_or(rest.len(), |end| start + end);
         let name = &rest[start + 1..end];
         template.push_str("{}");
         let ident = format_ident!("{}", name.to_snake_case());
@@ -371,7 +398,10 @@ impl<'a> ResultShape<'a> {
             [single] => Ok(Self::Single(single)),
             _ => {
                 if bodies.contains(&&SuccessBody::Empty) {
-                    bail!("{}: a success response without a body next to ones with a body is not supported", operation.id);
+                    bail!(
+                        "{}: a success response without a body next to ones with a body is not supported",
+                        operation.id
+                    );
                 }
                 Ok(Self::Enum {
                     name: format_ident!("{}Response", operation.id.to_upper_camel_case()),
@@ -403,14 +433,24 @@ impl<'a> ResultShape<'a> {
             }
         }
         media.dedup();
-        if media.is_empty() { "*/*".to_owned() } else { media.join(", ") }
+        if media.is_empty() {
+            "*/*".to_owned()
+        } else {
+            media.join(", ")
+        }
     }
 
     /// The expression that turns `response` into the result for a status with these bodies.
     fn decode(&self, bodies: &[SuccessBody]) -> Result<TokenStream> {
         let json_schemas: Vec<&String> = bodies
             .iter()
-            .filter_map(|b| if let SuccessBody::Json(s) = b { Some(s) } else { None })
+            .filter_map(|b| {
+                if let SuccessBody::Json(s) = b {
+                    Some(s)
+                } else {
+                    None
+                }
+            })
             .collect();
         if json_schemas.len() > 1 {
             bail!("one status with two JSON schemas cannot be told apart");
@@ -427,10 +467,13 @@ impl<'a> ResultShape<'a> {
             let ty = format_ident!("{}", schema);
             quote!(speech_client_runtime::response::json::<types::#ty, _, _>(response, #wrap).await)
         });
-        let binary = bodies.iter().find(|b| matches!(b, SuccessBody::Binary(_))).map(|body| {
-            let wrap = wrap(body);
-            quote!(Ok(speech_client_runtime::response::audio(response, #wrap)))
-        });
+        let binary = bodies
+            .iter()
+            .find(|b| matches!(b, SuccessBody::Binary(_)))
+            .map(|body| {
+                let wrap = wrap(body);
+                quote!(Ok(speech_client_runtime::response::audio(response, #wrap)))
+            });
         Ok(match (json, binary) {
             (Some(json), Some(binary)) => quote! {
                 if speech_client_runtime::response::is_json(&response) { #json } else { #binary }
@@ -529,7 +572,10 @@ fn response_arms(operation: &EmittedOperation, result: &ResultShape) -> Result<V
     for success in &operation.success {
         let pattern = status_pattern(success.status);
         let decode = result.decode(&success.bodies)?;
-        arms.push((matches!(success.status, StatusKey::Range(_)), quote!(#pattern => #decode,)));
+        arms.push((
+            matches!(success.status, StatusKey::Range(_)),
+            quote!(#pattern => #decode,),
+        ));
     }
     if let Some((_, statuses)) = &operation.error {
         for status in statuses {

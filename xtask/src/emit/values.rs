@@ -16,7 +16,11 @@ fn emit_one(value: &ValueType) -> Result<TokenStream> {
     let name = format_ident!("{}", value.name);
     let field = &value.field;
     let doc = value.description.as_deref().unwrap_or("").trim();
-    let doc = if doc.is_empty() { format!("`{field}`") } else { doc.to_owned() };
+    let doc = if doc.is_empty() {
+        format!("`{field}`")
+    } else {
+        doc.to_owned()
+    };
     Ok(match &value.kind {
         ValueKind::OpenEnum(values) => {
             let variants = variant_names(values)?;
@@ -45,7 +49,11 @@ fn emit_one(value: &ValueType) -> Result<TokenStream> {
                 }
             }
         }
-        ValueKind::Text { min_chars, max_chars, max_bytes } => {
+        ValueKind::Text {
+            min_chars,
+            max_chars,
+            max_bytes,
+        } => {
             let usize_literal = |n: &u64| Literal::usize_unsuffixed(*n as usize);
             let min_chars = option(min_chars.as_ref().map(usize_literal));
             let max_chars = option(max_chars.as_ref().map(usize_literal));
@@ -84,7 +92,10 @@ pub fn variant_names(values: &[String]) -> Result<Vec<String>> {
             bail!("enum value {value:?} clashes with the open enum's `Unknown` variant");
         }
         if let Some(index) = names.iter().position(|n| *n == name) {
-            bail!("enum values {:?} and {value:?} both name the variant `{name}`", values[index]);
+            bail!(
+                "enum values {:?} and {value:?} both name the variant `{name}`",
+                values[index]
+            );
         }
         names.push(name);
     }
@@ -102,7 +113,14 @@ mod tests {
     #[test]
     fn wire_values_become_rust_variant_names() {
         assert_eq!(
-            names(&["PENDING", "tts-1-hd", "Kokoro-82m", "Minimax-Speech-2.6-HD", "pcm"]).unwrap(),
+            names(&[
+                "PENDING",
+                "tts-1-hd",
+                "Kokoro-82m",
+                "Minimax-Speech-2.6-HD",
+                "pcm"
+            ])
+            .unwrap(),
             ["Pending", "Tts1Hd", "Kokoro82m", "MinimaxSpeech26Hd", "Pcm"]
         );
         assert_eq!(names(&["1080p"]).unwrap(), ["V1080p"]);
@@ -110,7 +128,12 @@ mod tests {
 
     #[test]
     fn colliding_or_unnameable_values_are_errors() {
-        assert!(names(&["tts-1", "TTS_1"]).unwrap_err().to_string().contains("`Tts1`"));
+        assert!(
+            names(&["tts-1", "TTS_1"])
+                .unwrap_err()
+                .to_string()
+                .contains("`Tts1`")
+        );
         assert!(names(&["unknown"]).is_err());
         assert!(names(&["--"]).is_err());
     }
@@ -121,10 +144,20 @@ mod tests {
             name: "Speed".into(),
             field: "speed".into(),
             description: None,
-            kind: ValueKind::Number { integer: false, min: Some(0.1), max: Some(5.0) },
+            kind: ValueKind::Number {
+                integer: false,
+                min: Some(0.1),
+                max: Some(5.0),
+            },
         };
         let tokens = emit_one(&value).unwrap().to_string();
-        assert!(tokens.contains("pub struct Speed (f64) for \"speed\""), "{tokens}");
-        assert!(tokens.contains("Some (0.1)") && tokens.contains("Some (5.0)"), "{tokens}");
+        assert!(
+            tokens.contains("pub struct Speed (f64) for \"speed\""),
+            "{tokens}"
+        );
+        assert!(
+            tokens.contains("Some (0.1)") && tokens.contains("Some (5.0)"),
+            "{tokens}"
+        );
     }
 }

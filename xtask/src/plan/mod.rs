@@ -16,7 +16,7 @@ use crate::spec::{self, Spec};
 pub use operations::{
     Body, EmittedOperation, FilePartPlan, Parameter, ParameterLocation, StatusKey, SuccessBody,
 };
-pub use values::{ValueKind, ValueType, walk};
+pub use values::{ValueKind, ValueType, component_sides, walk};
 
 /// Everything the generators need for one spec.
 pub struct Plan {
@@ -41,7 +41,11 @@ impl Plan {
         let values = values::hoist(&mut doc)?;
         let operations = spec::operations(&doc)
             .into_iter()
-            .filter(|operation| operation.id().is_some_and(|id| emitted_ids.iter().any(|e| e == id)))
+            .filter(|operation| {
+                operation
+                    .id()
+                    .is_some_and(|id| emitted_ids.iter().any(|e| e == id))
+            })
             .map(|operation| EmittedOperation::new(&doc, &operation, &file_parts))
             .collect::<Result<Vec<_>>>()?;
         operations::remove(&mut doc, &emitted_ids);

@@ -44,7 +44,10 @@ pub enum Body {
     /// A JSON body of the named schema.
     Json(String),
     /// A `multipart/form-data` body: the named schema holds the text fields, `files` the file parts.
-    Multipart { fields: String, files: Vec<FilePartPlan> },
+    Multipart {
+        fields: String,
+        files: Vec<FilePartPlan>,
+    },
 }
 
 /// A binary property of a multipart form, sent as a file part.
@@ -90,7 +93,9 @@ pub enum StatusKey {
 impl StatusKey {
     pub fn parse(key: &str) -> Result<Self> {
         if let Some(class) = key.strip_suffix("XX").or_else(|| key.strip_suffix("xx")) {
-            let class: u16 = class.parse().with_context(|| format!("response key `{key}`"))?;
+            let class: u16 = class
+                .parse()
+                .with_context(|| format!("response key `{key}`"))?;
             return Ok(Self::Range(class));
         }
         Ok(Self::Code(key.parse().with_context(|| {
@@ -108,30 +113,38 @@ pub fn needs_emitter(operation: &Operation) -> bool {
     let kinds: BTreeSet<String> = operation
         .responses()
         .filter(|(status, _)| spec::is_success(status))
-        .flat_map(|(_, response)| match response.get("content").and_then(Value::as_object) {
-            None => vec!["empty".to_owned()],
-            Some(content) => content
-                .iter()
-                .map(|(media, object)| {
-                    let schema = object.get("schema").unwrap_or(&Value::Null);
-                    if is_json_media(media) {
-                        schema.to_string()
-                    } else {
-                        "binary".to_owned()
-                    }
-                })
-                .collect(),
-        })
+        .flat_map(
+            |(_, response)| match response.get("content").and_then(Value::as_object) {
+                None => vec!["empty".to_owned()],
+                Some(content) => content
+                    .iter()
+                    .map(|(media, object)| {
+                        let schema = object.get("schema").unwrap_or(&Value::Null);
+                        if is_json_media(media) {
+                            schema.to_string()
+                        } else {
+                            "binary".to_owned()
+                        }
+                    })
+                    .collect(),
+            },
+        )
         .collect();
     non_json_request || kinds.contains("binary") || kinds.len() > 1
 }
 
 /// Takes the binary properties out of the multipart form schemas of the emitted operations (progenitor
 /// generates the text fields; the file parts become builder methods), keyed by form schema name.
-pub fn take_file_parts(doc: &mut Value, emitted: &[String]) -> Result<BTreeMap<String, Vec<FilePartPlan>>> {
+pub fn take_file_parts(
+    doc: &mut Value,
+    emitted: &[String],
+) -> Result<BTreeMap<String, Vec<FilePartPlan>>> {
     let mut forms = BTreeSet::new();
     for operation in spec::operations(doc) {
-        if !operation.id().is_some_and(|id| emitted.iter().any(|e| e == id)) {
+        if !operation
+            .id()
+            .is_some_and(|id| emitted.iter().any(|e| e == id))
+        {
             continue;
         }
         for (media, object) in operation.request_content().into_iter().flatten() {
@@ -140,7 +153,10 @@ pub fn take_file_parts(doc: &mut Value, emitted: &[String]) -> Result<BTreeMap<S
             }
             let schema = object.get("schema").unwrap_or(&Value::Null);
             let name = schema_ref_name(schema).with_context(|| {
-                format!("{}: the multipart body must be a $ref to a named schema", operation.label())
+                format!(
+                    "{}: the multipart body must be a $ref to a named schema",
+                    operation.label()
+                )
             })?;
             forms.insert(name.to_owned());
         }
@@ -159,7 +175,12 @@ fn take_binary_properties(schema: &mut Value) -> Vec<FilePartPlan> {
     let required: Vec<String> = schema
         .get("required")
         .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
         .unwrap_or_default();
     let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
         return Vec::new();
@@ -179,15 +200,25 @@ fn take_binary_properties(schema: &mut Value) -> Vec<FilePartPlan> {
             content_types: property
                 .get("x-content-types")
                 .and_then(Value::as_array)
-                .map(|list| list.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+                .map(|list| {
+                    list.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
-            description: property.get("description").and_then(Value::as_str).map(str::to_owned),
+            description: property
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         })
         .collect();
     if let Some(list) = schema.get_mut("required").and_then(Value::as_array_mut) {
         list.retain(|name| !names.iter().any(|n| Some(n.as_str()) == name.as_str()));
         if list.is_empty() {
-            schema.as_object_mut().map(|object| object.remove("required"));
+            schema
+                .as_object_mut()
+                .map(|object| object.remove("required"));
         }
     }
     files
@@ -207,8 +238,10 @@ pub fn remove(doc: &mut Value, emitted: &[String]) {
         }
     }
     paths.retain(|_, item| {
-        item.as_object()
-            .is_some_and(|item| item.keys().any(|key| key != "parameters" && !key.starts_with("x-")))
+        item.as_object().is_some_and(|item| {
+            item.keys()
+                .any(|key| key != "parameters" && !key.starts_with("x-"))
+        })
     });
 }
 
@@ -219,7 +252,13 @@ impl EmittedOperation {
         file_parts: &BTreeMap<String, Vec<FilePartPlan>>,
     ) -> Result<Self> {
         let label = operation.label();
-        let text = |key: &str| operation.value.get(key).and_then(Value::as_str).map(str::to_owned);
+        let text = |key: &str| {
+            operation
+                .value
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         let parameters = operation
             .parameters()
             .map(|parameter| Parameter::new(doc, parameter))
@@ -239,7 +278,8 @@ impl EmittedOperation {
             if spec::is_success(status) {
                 success.push(SuccessResponse {
                     status: key,
-                    bodies: success_bodies(content).with_context(|| format!("{label}, {status}"))?,
+                    bodies: success_bodies(content)
+                        .with_context(|| format!("{label}, {status}"))?,
                 });
             } else {
                 let schema = content
@@ -250,7 +290,10 @@ impl EmittedOperation {
                 errors.push((key, schema));
             }
         }
-        let error_schemas: BTreeSet<_> = errors.iter().filter_map(|(_, schema)| schema.clone()).collect();
+        let error_schemas: BTreeSet<_> = errors
+            .iter()
+            .filter_map(|(_, schema)| schema.clone())
+            .collect();
         let error = match error_schemas.len() {
             0 => None,
             1 => Some((
@@ -290,7 +333,8 @@ fn success_bodies(content: Option<&serde_json::Map<String, Value>>) -> Result<Ve
     for (media, object) in content {
         let schema = object.get("schema").unwrap_or(&Value::Null);
         if is_json_media(media) {
-            let name = schema_ref_name(schema).context("a JSON response body must be a $ref to a named schema")?;
+            let name = schema_ref_name(schema)
+                .context("a JSON response body must be a $ref to a named schema")?;
             bodies.push(SuccessBody::Json(name.to_owned()));
         } else if is_binary(schema) {
             binary.push(media.clone());
@@ -330,7 +374,10 @@ impl Body {
 impl Parameter {
     fn new(doc: &Value, parameter: &Value) -> Result<Self> {
         let parameter = spec::resolve(doc, parameter)?;
-        let name = parameter.get("name").and_then(Value::as_str).context("parameter name")?;
+        let name = parameter
+            .get("name")
+            .and_then(Value::as_str)
+            .context("parameter name")?;
         let location = match parameter.get("in").and_then(Value::as_str) {
             Some("path") => ParameterLocation::Path,
             Some("query") => ParameterLocation::Query,
@@ -371,15 +418,27 @@ mod tests {
     #[test]
     fn the_emitter_takes_multipart_audio_and_mixed_success_operations() {
         let cases = [
-            (json!({"requestBody": {"content": {"multipart/form-data": {}}},
-                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/a"}}}}}}), true),
-            (json!({"responses": {"200": {"content": {"audio/mpeg": {"schema": {"type": "string", "format": "binary"}}}}}}), true),
-            (json!({"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/a"}}}},
-                                  "202": {"content": {"application/json": {"schema": {"$ref": "#/b"}}}}}}), true),
-            (json!({"requestBody": {"content": {"application/json": {}}},
+            (
+                json!({"requestBody": {"content": {"multipart/form-data": {}}},
+                    "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/a"}}}}}}),
+                true,
+            ),
+            (
+                json!({"responses": {"200": {"content": {"audio/mpeg": {"schema": {"type": "string", "format": "binary"}}}}}}),
+                true,
+            ),
+            (
+                json!({"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/a"}}}},
+                                  "202": {"content": {"application/json": {"schema": {"$ref": "#/b"}}}}}}),
+                true,
+            ),
+            (
+                json!({"requestBody": {"content": {"application/json": {}}},
                     "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/a"}}}},
                                   "201": {"content": {"application/json": {"schema": {"$ref": "#/a"}}}},
-                                  "400": {"content": {"application/json": {"schema": {"$ref": "#/e"}}}}}}), false),
+                                  "400": {"content": {"application/json": {"schema": {"$ref": "#/e"}}}}}}),
+                false,
+            ),
         ];
         for (value, expected) in cases {
             let doc = operation(value);

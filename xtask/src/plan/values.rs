@@ -55,7 +55,9 @@ pub fn hoist(doc: &mut Value) -> Result<Vec<ValueType>> {
     let sides = component_sides(doc)?;
     let mut out = Hoisted::default();
 
-    let names: Vec<String> = components(doc).map(|c| c.keys().cloned().collect()).unwrap_or_default();
+    let names: Vec<String> = components(doc)
+        .map(|c| c.keys().cloned().collect())
+        .unwrap_or_default();
     for name in names {
         let schema = &mut doc["components"]["schemas"][&name];
         match sides.get(&name).copied().unwrap_or_default() {
@@ -74,16 +76,26 @@ pub fn hoist(doc: &mut Value) -> Result<Vec<ValueType>> {
     }
 
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
-        return Ok(out.finish(doc)?);
+        return out.finish(doc);
     };
     for item in paths.values_mut() {
         for (method, operation) in item.as_object_mut().into_iter().flatten() {
-            let Some(id) = operation.get("operationId").and_then(Value::as_str).map(str::to_owned) else {
+            let Some(id) = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+            else {
                 continue;
             };
-            let parameters = operation.get_mut("parameters").and_then(Value::as_array_mut);
+            let parameters = operation
+                .get_mut("parameters")
+                .and_then(Value::as_array_mut);
             for parameter in parameters.into_iter().flatten() {
-                let name = parameter.get("name").and_then(Value::as_str).unwrap_or("").to_owned();
+                let name = parameter
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_owned();
                 let stem = format!("{}{}", id.to_upper_camel_case(), name.to_upper_camel_case());
                 if let Some(schema) = parameter.get_mut("schema") {
                     visit(schema, Side::Request, &stem, &name, false, &mut out)
@@ -109,7 +121,9 @@ impl Hoisted {
             .context("the spec has no components.schemas")?;
         for (name, schema) in self.components {
             if schemas.insert(name.clone(), schema).is_some() {
-                bail!("hoisting an inline schema as `{name}` would replace the component of that name");
+                bail!(
+                    "hoisting an inline schema as `{name}` would replace the component of that name"
+                );
             }
         }
         self.values.sort_by(|a, b| a.name.cmp(&b.name));
@@ -118,12 +132,20 @@ impl Hoisted {
 }
 
 fn components(doc: &Value) -> Option<&Map<String, Value>> {
-    doc.pointer("/components/schemas").and_then(Value::as_object)
+    doc.pointer("/components/schemas")
+        .and_then(Value::as_object)
 }
 
 /// Walks one schema; a node that needs a value type is recorded (and, unless it is the component
 /// itself, replaced by a reference to a new component named `stem`).
-fn visit(node: &mut Value, side: Side, stem: &str, field: &str, top: bool, out: &mut Hoisted) -> Result<()> {
+fn visit(
+    node: &mut Value,
+    side: Side,
+    stem: &str,
+    field: &str,
+    top: bool,
+    out: &mut Hoisted,
+) -> Result<()> {
     if node.get("$ref").is_some() {
         return Ok(());
     }
@@ -131,7 +153,10 @@ fn visit(node: &mut Value, side: Side, stem: &str, field: &str, top: bool, out: 
         out.values.push(ValueType {
             name: stem.to_owned(),
             field: field.to_owned(),
-            description: node.get("description").and_then(Value::as_str).map(str::to_owned),
+            description: node
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             kind,
         });
         if !top {
@@ -142,7 +167,8 @@ fn visit(node: &mut Value, side: Side, stem: &str, field: &str, top: bool, out: 
             } else {
                 reference
             };
-            out.components.push((stem.to_owned(), std::mem::replace(node, replacement)));
+            out.components
+                .push((stem.to_owned(), std::mem::replace(node, replacement)));
         }
         return Ok(());
     }
@@ -155,13 +181,23 @@ fn visit(node: &mut Value, side: Side, stem: &str, field: &str, top: bool, out: 
     if let Some(items) = node.get_mut("items") {
         visit(items, side, &format!("{stem}Item"), field, false, out)?;
     }
-    if let Some(values) = node.get_mut("additionalProperties").filter(|v| v.is_object()) {
+    if let Some(values) = node
+        .get_mut("additionalProperties")
+        .filter(|v| v.is_object())
+    {
         visit(values, side, &format!("{stem}Value"), field, false, out)?;
     }
     for key in ["allOf", "anyOf", "oneOf"] {
         let members = node.get_mut(key).and_then(Value::as_array_mut);
         for (index, member) in members.into_iter().flatten().enumerate() {
-            visit(member, side, &format!("{stem}Variant{index}"), field, false, out)?;
+            visit(
+                member,
+                side,
+                &format!("{stem}Variant{index}"),
+                field,
+                false,
+                out,
+            )?;
         }
     }
     Ok(())
@@ -178,7 +214,11 @@ fn value_kind(node: &Value, side: Side) -> Result<Option<ValueKind>> {
             if kind.is_some_and(|kind| kind != "string") {
                 return Ok(None);
             }
-            let values = values.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+            let values = values
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect();
             Ok(Some(ValueKind::OpenEnum(values)))
         }
         Side::Request => match kind {
@@ -190,11 +230,13 @@ fn value_kind(node: &Value, side: Side) -> Result<Option<ValueKind>> {
                 }
                 let min = node.get("minimum").and_then(Value::as_f64);
                 let max = node.get("maximum").and_then(Value::as_f64);
-                Ok((min.is_some() || max.is_some()).then_some(ValueKind::Number {
-                    integer: kind == "integer",
-                    min,
-                    max,
-                }))
+                Ok(
+                    (min.is_some() || max.is_some()).then_some(ValueKind::Number {
+                        integer: kind == "integer",
+                        min,
+                        max,
+                    }),
+                )
             }
             Some("string") if !spec::is_binary(node) => {
                 let Some(max_bytes) = node.get("x-max-bytes").and_then(Value::as_u64) else {
@@ -222,7 +264,11 @@ fn find_value_node(schema: &Value) -> Option<String> {
             .into_iter()
             .any(|side| matches!(value_kind(node, side), Ok(Some(_)) | Err(_)));
         if needs && found.is_none() {
-            found = Some(if path.is_empty() { "/".to_owned() } else { path.to_owned() });
+            found = Some(if path.is_empty() {
+                "/".to_owned()
+            } else {
+                path.to_owned()
+            });
         }
     });
     found
@@ -243,14 +289,20 @@ pub fn walk(schema: &Value, path: &str, f: &mut dyn FnMut(&Value, &str)) {
         walk(values, &format!("{path}/additionalProperties"), f);
     }
     for key in ["allOf", "anyOf", "oneOf"] {
-        for (index, member) in schema.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (index, member) in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             walk(member, &format!("{path}/{key}/{index}"), f);
         }
     }
 }
 
 /// For each component schema: whether requests reach it, and whether responses do.
-fn component_sides(doc: &Value) -> Result<BTreeMap<String, (bool, bool)>> {
+pub fn component_sides(doc: &Value) -> Result<BTreeMap<String, (bool, bool)>> {
     let mut request_roots = Vec::new();
     let mut response_roots = Vec::new();
     for operation in spec::operations(doc) {
@@ -258,7 +310,11 @@ fn component_sides(doc: &Value) -> Result<BTreeMap<String, (bool, bool)>> {
             let parameter = spec::resolve(doc, parameter)?;
             request_roots.extend(parameter.get("schema"));
         }
-        for media in operation.request_content().into_iter().flat_map(|c| c.values()) {
+        for media in operation
+            .request_content()
+            .into_iter()
+            .flat_map(|c| c.values())
+        {
             request_roots.extend(media.get("schema"));
         }
         for (_, response) in operation.responses() {
@@ -274,7 +330,12 @@ fn component_sides(doc: &Value) -> Result<BTreeMap<String, (bool, bool)>> {
     Ok(components(doc)
         .into_iter()
         .flat_map(|c| c.keys())
-        .map(|name| (name.clone(), (requests.contains(name), responses.contains(name))))
+        .map(|name| {
+            (
+                name.clone(),
+                (requests.contains(name), responses.contains(name)),
+            )
+        })
         .collect())
 }
 
@@ -284,12 +345,11 @@ fn reachable(doc: &Value, roots: &[&Value]) -> BTreeSet<String> {
     let mut pending: Vec<&Value> = roots.to_vec();
     while let Some(schema) = pending.pop() {
         walk(schema, "", &mut |node, _| {
-            if let Some(name) = schema_ref_name(node) {
-                if seen.insert(name.to_owned()) {
-                    if let Some(target) = components(doc).and_then(|c| c.get(name)) {
-                        pending.push(target);
-                    }
-                }
+            if let Some(name) = schema_ref_name(node)
+                && seen.insert(name.to_owned())
+                && let Some(target) = components(doc).and_then(|c| c.get(name))
+            {
+                pending.push(target);
             }
         });
     }
@@ -333,22 +393,49 @@ mod tests {
             "Req",
             "Job",
         );
-        doc["components"]["schemas"]["Job"]["properties"]["model"] = json!({"$ref": "#/components/schemas/Model"});
+        doc["components"]["schemas"]["Job"]["properties"]["model"] =
+            json!({"$ref": "#/components/schemas/Model"});
         let values = hoist(&mut doc).unwrap();
         let names: Vec<_> = values.iter().map(|v| v.name.as_str()).collect();
-        assert_eq!(names, ["JobStatus", "MakeThingLimit", "Model", "ReqSpeed", "ReqText"]);
-        assert_eq!(values[0].kind, ValueKind::OpenEnum(vec!["PENDING".into(), "DONE".into()]));
+        assert_eq!(
+            names,
+            [
+                "JobStatus",
+                "MakeThingLimit",
+                "Model",
+                "ReqSpeed",
+                "ReqText"
+            ]
+        );
+        assert_eq!(
+            values[0].kind,
+            ValueKind::OpenEnum(vec!["PENDING".into(), "DONE".into()])
+        );
         assert_eq!(values[3].field, "speed");
         assert_eq!(values[3].description.as_deref(), Some("Speed."));
-        assert_eq!(values[4].kind, ValueKind::Text { min_chars: None, max_chars: Some(5000), max_bytes: 5000 });
+        assert_eq!(
+            values[4].kind,
+            ValueKind::Text {
+                min_chars: None,
+                max_chars: Some(5000),
+                max_bytes: 5000
+            }
+        );
         // A nullable inline enum keeps its nullability next to the new reference.
         assert_eq!(
             doc["components"]["schemas"]["Job"]["properties"]["status"],
             json!({"allOf": [{"$ref": "#/components/schemas/JobStatus"}], "nullable": true})
         );
         // Request enums stay with typify (strict); a response-side number range is not a request limit.
-        assert_eq!(doc["components"]["schemas"]["Req"]["properties"]["format"]["enum"], json!(["mp3", "wav"]));
-        assert!(doc["components"]["schemas"]["Job"]["properties"]["speed"].get("minimum").is_some());
+        assert_eq!(
+            doc["components"]["schemas"]["Req"]["properties"]["format"]["enum"],
+            json!(["mp3", "wav"])
+        );
+        assert!(
+            doc["components"]["schemas"]["Job"]["properties"]["speed"]
+                .get("minimum")
+                .is_some()
+        );
         assert_eq!(
             doc["paths"]["/x"]["post"]["parameters"][0]["schema"],
             json!({"$ref": "#/components/schemas/MakeThingLimit"})
@@ -363,6 +450,9 @@ mod tests {
             "Both",
         );
         let error = hoist(&mut doc).unwrap_err().to_string();
-        assert!(error.contains("`Both`") && error.contains("/properties/status"), "{error}");
+        assert!(
+            error.contains("`Both`") && error.contains("/properties/status"),
+            "{error}"
+        );
     }
 }

@@ -1,0 +1,397 @@
+//! Spec checks: the rules of `specs/README.md` that the generator and the conformance suite rely
+//! on. Each finding names the spec and the place in it.
+
+mod json_schema;
+
+use std::collections::BTreeSet;
+
+use anyhow::Result;
+use serde_json::Value;
+
+use crate::plan;
+use crate::spec::{self, Operation, Spec, is_json_media};
+pub use json_schema::ExampleValidator;
+
+/// All findings for a spec, each `<spec path>: <place>: <problem>`.
+pub fn lint(spec: &Spec) -> Result<Vec<String>> {
+    let mut findings = Findings::default();
+    let validator = ExampleValidator::new(&spec.doc);
+    let seeds: BTreeSet<&str> = spec
+        .doc
+        .pointer("/info/x-seeds")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+
+    let mut ids = BTreeSet::new();
+    for operation in spec.operations() {
+        let place = operation.label();
+        match operation.id() {
+            None => findings.add(&place, "no operationId".into()),
+            Some(id) if !ids.insert(id) => {
+                findings.add(&place, format!("operationId `{id}` is used twice"))
+            }
+            Some(id) if !is_snake_case(id) => {
+                findings.add(&place, format!("operationId `{id}` is not snake_case"))
+            }
+            Some(_) => {}
+        }
+        check_error_schemas(&operation, &mut findings);
+        check_examples(spec, &operation, &validator, &seeds, &mut findings)?;
+    }
+    check_open_responses(&spec.doc, &mut findings)?;
+    check_formats(&spec.doc, &mut findings);
+    if spec.doc.get("x-errata").and_then(Value::as_array).is_none() {
+        findings.add("document", "no `x-errata` list".into());
+    }
+    Ok(findings
+        .0
+        .into_iter()
+        .map(|f| format!("{}: {f}", spec.path.display()))
+        .collect())
+}
+
+#[derive(Default)]
+struct Findings(Vec<String>);
+
+impl Findings {
+    fn add(&mut self, place: &str, problem: String) {
+        self.0.push(format!("{place}: {problem}"));
+    }
+}
+
+fn is_snake_case(id: &str) -> bool {
+    !id.is_empty()
+        && id.starts_with(|c: char| c.is_ascii_lowercase())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// progenitor 0.15 panics when an operation's error responses use different schemas.
+fn check_error_schemas(operation: &Operation, findings: &mut Findings) {
+    let mut schemas = BTreeSet::new();
+    for (status, response) in operation.responses() {
+        if status == "default" {
+            findings.add(
+                &operation.label(),
+                "a `default` response; use explicit codes or ranges".into(),
+            );
+        }
+        if spec::is_success(status) {
+            continue;
+        }
+        for (media, object) in response
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if is_json_media(media) {
+                schemas.insert(
+                    object
+                        .get("schema")
+                        .map(Value::to_string)
+                        .unwrap_or_default(),
+                );
+            }
+        }
+    }
+    if schemas.len() > 1 {
+        findings.add(
+            &operation.label(),
+            format!(
+                "mixes error schemas {} (progenitor rejects that): use one error schema",
+                schemas.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+}
+
+/// Every JSON response has an example (or says why none exists); every example says where it comes
+/// from and validates against its schema.
+fn check_examples(
+    spec: &Spec,
+    operation: &Operation,
+    validator: &ExampleValidator,
+    seeds: &BTreeSet<&str>,
+    findings: &mut Findings,
+) -> Result<()> {
+    let label = operation.label();
+    for (status, response) in operation.responses() {
+        let response = spec.resolve(response)?;
+        let waived = response.get("x-no-documented-example").is_some();
+        for (media, object) in response
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if !is_json_media(media) {
+                continue;
+            }
+            let place = format!("{label}: response {status} {media}");
+            let examples = examples_of(object);
+            if examples.is_empty() && !waived {
+                findings.add(&place, "no example (embed the documented one, or say why there is none with `x-no-documented-example`)".into());
+            }
+            check_example_list(
+                &place,
+                object.get("schema"),
+                &examples,
+                validator,
+                seeds,
+                findings,
+            )?;
+        }
+    }
+    for (media, object) in operation.request_content().into_iter().flatten() {
+        let place = format!("{label}: request body {media}");
+        check_example_list(
+            &place,
+            object.get("schema"),
+            &examples_of(object),
+            validator,
+            seeds,
+            findings,
+        )?;
+    }
+    for parameter in operation.parameters() {
+        let parameter = spec.resolve(parameter)?;
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or("?");
+        let place = format!("{label}: parameter `{name}`");
+        check_example_list(
+            &place,
+            parameter.get("schema"),
+            &examples_of(parameter),
+            validator,
+            seeds,
+            findings,
+        )?;
+    }
+    Ok(())
+}
+
+fn examples_of(object: &Value) -> Vec<(&str, &Value)> {
+    object
+        .get("examples")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, example)| (name.as_str(), example))
+        .collect()
+}
+
+fn check_example_list(
+    place: &str,
+    schema: Option<&Value>,
+    examples: &[(&str, &Value)],
+    validator: &ExampleValidator,
+    seeds: &BTreeSet<&str>,
+    findings: &mut Findings,
+) -> Result<()> {
+    for (name, example) in examples {
+        let place = format!("{place}: example `{name}`");
+        let from = example.pointer("/x-from/seed").and_then(Value::as_str);
+        match from {
+            Some(seed) if !seeds.contains(seed) => {
+                findings.add(
+                    &place,
+                    format!("`x-from.seed` names `{seed}`, which `info.x-seeds` does not list"),
+                );
+            }
+            None if example.get("x-source").is_none() => {
+                findings.add(
+                    &place,
+                    "says neither where it was printed (`x-from`) nor its source (`x-source`)"
+                        .into(),
+                );
+            }
+            _ => {}
+        }
+        let Some(value) = example.get("value") else {
+            findings.add(&place, "has no `value`".into());
+            continue;
+        };
+        let Some(schema) = schema else { continue };
+        for error in validator.errors(schema, value)? {
+            findings.add(&place, format!("does not match its schema: {error}"));
+        }
+    }
+    Ok(())
+}
+
+/// Response-side schemas must not reject what a provider adds or changes.
+fn check_open_responses(doc: &Value, findings: &mut Findings) -> Result<()> {
+    for (name, (_, response_side)) in plan::component_sides(doc)? {
+        if !response_side {
+            continue;
+        }
+        let Some(schema) = doc.pointer(&format!("/components/schemas/{name}")) else {
+            continue;
+        };
+        plan::walk(schema, "", &mut |node, path| {
+            if node.get("additionalProperties") == Some(&Value::Bool(false)) {
+                findings.add(
+                    &format!("schema `{name}`{path}"),
+                    "a response schema with `additionalProperties: false` fails on new fields"
+                        .into(),
+                );
+            }
+            for keyword in [
+                "minLength",
+                "maxLength",
+                "minimum",
+                "maximum",
+                "pattern",
+                "minItems",
+                "maxItems",
+            ] {
+                if node.get(keyword).is_some() {
+                    findings.add(
+                        &format!("schema `{name}`{path}"),
+                        format!("`{keyword}` in a response schema would reject provider data"),
+                    );
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Only `format: binary` is allowed: other formats make typify pick strict types (dates, UUIDs).
+fn check_formats(doc: &Value, findings: &mut Findings) {
+    for (name, schema) in doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        plan::walk(schema, "", &mut |node, path| {
+            if let Some(format) = node.get("format").and_then(Value::as_str)
+                && !matches!(format, "binary" | "float" | "double" | "int32" | "int64")
+            {
+                findings.add(
+                    &format!("schema `{name}`{path}"),
+                    format!("`format: {format}`; keep it a plain string"),
+                );
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn findings(yaml: &str) -> Vec<String> {
+        let spec = Spec::parse(Path::new("specs/test.yaml"), yaml).unwrap();
+        lint(&spec).unwrap()
+    }
+
+    const BASE: &str = r##"
+openapi: 3.0.3
+info: {title: T, version: "1", x-seeds: [doc.md]}
+x-errata: []
+paths:
+  /jobs/{id}:
+    get:
+      operationId: get_job
+      parameters:
+        - name: id
+          in: path
+          required: true
+          schema: {type: string}
+          examples:
+            curl: {value: abc, x-from: {seed: doc.md, section: S, snippet: curl}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Job"}
+              examples:
+                done: {value: {status: DONE}, x-from: {seed: doc.md, section: S, snippet: response}}
+        "404":
+          description: missing
+          x-no-documented-example: the document prints no body
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Error"}
+components:
+  schemas:
+    Job:
+      type: object
+      required: [status]
+      properties:
+        status: {type: string, enum: [PENDING, DONE]}
+    Error:
+      type: object
+      properties:
+        message: {type: string}
+"##;
+
+    #[test]
+    fn a_spec_that_follows_the_rules_has_no_findings() {
+        assert_eq!(findings(BASE), Vec::<String>::new());
+    }
+
+    #[test]
+    fn each_rule_reports_the_spec_and_the_operation() {
+        let cases = [
+            (
+                "operationId: get_job",
+                "operationId: GetJob",
+                "GET /jobs/{id} (GetJob): operationId `GetJob` is not snake_case",
+            ),
+            (
+                "operationId: get_job\n",
+                "summary: no id\n",
+                "GET /jobs/{id}: no operationId",
+            ),
+            (
+                "{status: DONE}",
+                "{status: 7}",
+                "example `done`: does not match its schema: /status:",
+            ),
+            (
+                "          x-no-documented-example: the document prints no body\n",
+                "",
+                "response 404 application/json: no example",
+            ),
+            (
+                "x-from: {seed: doc.md, section: S, snippet: curl}",
+                "x-from: {seed: other.md, section: S, snippet: curl}",
+                "names `other.md`",
+            ),
+            (
+                "        message: {type: string}",
+                "        message: {type: string, maxLength: 3}",
+                "`maxLength` in a response schema",
+            ),
+            (
+                "        message: {type: string}",
+                "        message: {type: string, format: date-time}",
+                "`format: date-time`",
+            ),
+            (
+                "      x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
+                "      x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Job\"}\n        \"500\":\n          description: e\n          x-no-documented-example: none\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
+                "mixes error schemas",
+            ),
+        ];
+        for (from, to, expected) in cases {
+            assert!(BASE.contains(from), "test case does not apply: {from}");
+            let found = findings(&BASE.replacen(from, to, 1));
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.starts_with("specs/test.yaml: ") && f.contains(expected)),
+                "expected `{expected}` in {found:#?}"
+            );
+        }
+    }
+}
