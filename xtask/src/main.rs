@@ -136,7 +136,11 @@ mod tests {
             let first = crate_files::outputs(spec).unwrap();
             let second = crate_files::outputs(spec).unwrap();
             for (a, b) in first.iter().zip(&second) {
-                assert!(a.contents == b.contents, "{} differs between two runs", a.path.display());
+                assert!(
+                    a.contents == b.contents,
+                    "{} differs between two runs",
+                    a.path.display()
+                );
             }
             let module = &first[0].contents;
             for operation in spec.operations() {

@@ -185,15 +185,21 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct TtsRequest {
-        ///Set to true to enable sampling for more varied outputs (advance model only). Defaults to false.
-        #[serde(default)]
-        pub do_sample: bool,
-        ///Emotion to apply (advance model only). Defaults to "neutral".
-        #[serde(default = "defaults::tts_request_emotion")]
-        pub emotion: TtsRequestEmotion,
-        ///The model to use, "base" or "advance". Defaults to "base".
-        #[serde(default = "defaults::tts_request_model")]
-        pub model: TtsRequestModel,
+        /**Set to true to enable sampling for more varied outputs (advance model only). Defaults to false.
+
+Default (applied by the provider when absent): `false`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub do_sample: ::std::option::Option<bool>,
+        /**Emotion to apply (advance model only). Defaults to "neutral".
+
+Default (applied by the provider when absent): `"neutral"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub emotion: ::std::option::Option<TtsRequestEmotion>,
+        /**The model to use, "base" or "advance". Defaults to "base".
+
+Default (applied by the provider when absent): `"base"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<TtsRequestModel>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<crate::generated::types::TtsRequestSpeed>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -212,7 +218,9 @@ pub mod types {
             Default::default()
         }
     }
-    ///Emotion to apply (advance model only). Defaults to "neutral".
+    /**Emotion to apply (advance model only). Defaults to "neutral".
+
+Default (applied by the provider when absent): `"neutral"`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -280,12 +288,9 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for TtsRequestEmotion {
-        fn default() -> Self {
-            TtsRequestEmotion::Neutral
-        }
-    }
-    ///The model to use, "base" or "advance". Defaults to "base".
+    /**The model to use, "base" or "advance". Defaults to "base".
+
+Default (applied by the provider when absent): `"base"`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -339,11 +344,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for TtsRequestModel {
-        fn default() -> Self {
-            TtsRequestModel::Base
         }
     }
     ///The text to convert to speech. Must be at least 30 characters; at most 5,000 characters.
@@ -921,12 +921,18 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct TtsRequest {
-            do_sample: ::std::result::Result<bool, ::std::string::String>,
-            emotion: ::std::result::Result<
-                super::TtsRequestEmotion,
+            do_sample: ::std::result::Result<
+                ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            model: ::std::result::Result<super::TtsRequestModel, ::std::string::String>,
+            emotion: ::std::result::Result<
+                ::std::option::Option<super::TtsRequestEmotion>,
+                ::std::string::String,
+            >,
+            model: ::std::result::Result<
+                ::std::option::Option<super::TtsRequestModel>,
+                ::std::string::String,
+            >,
             speed: ::std::result::Result<
                 ::std::option::Option<crate::generated::types::TtsRequestSpeed>,
                 ::std::string::String,
@@ -946,8 +952,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     do_sample: Ok(Default::default()),
-                    emotion: Ok(super::defaults::tts_request_emotion()),
-                    model: Ok(super::defaults::tts_request_model()),
+                    emotion: Ok(Default::default()),
+                    model: Ok(Default::default()),
                     speed: Ok(Default::default()),
                     temperature: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
@@ -959,7 +965,7 @@ pub mod types {
         impl TtsRequest {
             pub fn do_sample<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.do_sample = value
@@ -971,7 +977,9 @@ pub mod types {
             }
             pub fn emotion<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TtsRequestEmotion>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TtsRequestEmotion>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.emotion = value
@@ -983,7 +991,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TtsRequestModel>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TtsRequestModel>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -1319,16 +1329,6 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    #[allow(dead_code)]
-    pub mod defaults {
-        pub(super) fn tts_request_emotion() -> super::TtsRequestEmotion {
-            super::TtsRequestEmotion::Neutral
-        }
-        pub(super) fn tts_request_model() -> super::TtsRequestModel {
-            super::TtsRequestModel::Base
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -1368,21 +1368,22 @@ pub mod types {
         "Completed", Failed = "Failed", }
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "Playback speed, 0.5 to 2.0. Defaults to 1.0."] pub struct
-        TtsRequestSpeed(f64) for "speed", min = ::std::option::Option::Some(0.5), max =
-        ::std::option::Option::Some(2.0);
+        #[doc =
+        "Playback speed, 0.5 to 2.0. Defaults to 1.0.\n\nDefault (applied by the provider when absent): `1.0`."]
+        pub struct TtsRequestSpeed(f64) for "speed", min =
+        ::std::option::Option::Some(0.5), max = ::std::option::Option::Some(2.0);
     }
     speech_client_runtime::bounded_number! {
         #[doc =
-        "Controls randomness (advance model only). Range 0.7 to 0.9 (S1); S2 says up to 1.0. Defaults to 0.9."]
+        "Controls randomness (advance model only). Range 0.7 to 0.9 (S1); S2 says up to 1.0. Defaults to 0.9.\n\nDefault (applied by the provider when absent): `0.9`."]
         pub struct TtsRequestTemperature(f64) for "temperature", min =
         ::std::option::Option::Some(0.7), max = ::std::option::Option::Some(0.9);
     }
     speech_client_runtime::bounded_number! {
         #[doc =
-        "Nucleus sampling (advance model only). Range 0.7 to 0.98. Defaults to 0.9."] pub
-        struct TtsRequestTopP(f64) for "top_p", min = ::std::option::Option::Some(0.7),
-        max = ::std::option::Option::Some(0.98);
+        "Nucleus sampling (advance model only). Range 0.7 to 0.98. Defaults to 0.9.\n\nDefault (applied by the provider when absent): `0.9`."]
+        pub struct TtsRequestTopP(f64) for "top_p", min =
+        ::std::option::Option::Some(0.7), max = ::std::option::Option::Some(0.98);
     }
 }
 #[derive(Clone, Debug)]

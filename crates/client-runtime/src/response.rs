@@ -24,6 +24,24 @@ pub fn is_json(response: &reqwest::Response) -> bool {
         .unwrap_or(false)
 }
 
+/// Whether the response's `Content-Type` is one of `accepted` (compared without parameters, ignoring
+/// case). A response without a `Content-Type` is accepted: some servers send audio without one.
+pub fn media_type_is_one_of(response: &reqwest::Response, accepted: &[&str]) -> bool {
+    let Some(value) = response.headers().get(CONTENT_TYPE) else {
+        return true;
+    };
+    let essence = value
+        .to_str()
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim();
+    accepted
+        .iter()
+        .any(|media| media.eq_ignore_ascii_case(essence))
+}
+
 /// Decodes a JSON body into `T` and applies `wrap` (the variant of an operation's result enum).
 pub async fn json<T, U, E>(
     response: reqwest::Response,

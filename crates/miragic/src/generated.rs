@@ -101,9 +101,11 @@ pub mod types {
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
         pub audio_format: SpeechToTextFormAudioFormat,
-        ///Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`; optional here (erratum stt-question-required-with-default).
-        #[serde(default = "defaults::speech_to_text_form_question")]
-        pub question: ::std::string::String,
+        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`; optional here (erratum stt-question-required-with-default).
+
+Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub question: ::std::option::Option<::std::string::String>,
     }
     impl SpeechToTextForm {
         pub fn builder() -> builder::SpeechToTextForm {
@@ -795,7 +797,7 @@ pub mod types {
                 ::std::string::String,
             >,
             question: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
         }
@@ -803,7 +805,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     audio_format: Err("no value supplied for audio_format".to_string()),
-                    question: Ok(super::defaults::speech_to_text_form_question()),
+                    question: Ok(Default::default()),
                 }
             }
         }
@@ -822,7 +824,7 @@ pub mod types {
             }
             pub fn question<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.question = value
@@ -1843,13 +1845,6 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    #[allow(dead_code)]
-    pub mod defaults {
-        pub(super) fn speech_to_text_form_question() -> ::std::string::String {
-            "Transcribe this audio:".to_string()
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -2480,6 +2475,7 @@ Sets the file part `file`.*/
 pub mod prelude {
     pub use self::super::Client;
 }
+pub use speech_client_runtime::FilePart;
 impl Client {
     /**Create a text-to-speech job
 

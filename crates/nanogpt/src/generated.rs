@@ -66,15 +66,21 @@ pub mod types {
         pub instructions: ::std::option::Option<::std::string::String>,
         ///Audio-speech model ID (TTS, or music such as Minimax-Music-02).
         pub model: ::std::string::String,
-        ///Output format when supported by the selected provider/model. OpenAI models: mp3 (default), opus, aac, flac, wav, pcm; ElevenLabs models ignore it and return MP3.
-        #[serde(default = "defaults::speech_request_response_format")]
-        pub response_format: ::std::string::String,
-        ///Speaking rate multiplier for TTS (for example 0.5-2.0); ignored for music models.
-        #[serde(default = "defaults::speech_request_speed")]
-        pub speed: f64,
-        ///When true, returns chunked audio bytes progressively (supported models only; others ignore it).
-        #[serde(default)]
-        pub stream: bool,
+        /**Output format when supported by the selected provider/model. OpenAI models: mp3 (default), opus, aac, flac, wav, pcm; ElevenLabs models ignore it and return MP3.
+
+Default (applied by the provider when absent): `"mp3"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_format: ::std::option::Option<::std::string::String>,
+        /**Speaking rate multiplier for TTS (for example 0.5-2.0); ignored for music models.
+
+Default (applied by the provider when absent): `1`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub speed: ::std::option::Option<f64>,
+        /**When true, returns chunked audio bytes progressively (supported models only; others ignore it).
+
+Default (applied by the provider when absent): `false`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stream: ::std::option::Option<bool>,
         ///Voice preset for TTS; ignored for music models.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
@@ -168,18 +174,22 @@ pub mod types {
         ///Language hint (Qwen TTS). Example values: Auto, English, Chinese, Japanese
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
-        ///The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
-        #[serde(default = "defaults::tts_request_model")]
-        pub model: TtsRequestModel,
+        /**The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+
+Default (applied by the provider when absent): `"Kokoro-82m"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<TtsRequestModel>,
         ///Optional style prompt (Qwen TTS)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prompt: ::std::option::Option<::std::string::String>,
         ///Optional transcript of the reference clip (Qwen TTS)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reference_text: ::std::option::Option<::std::string::String>,
-        ///Audio output format (OpenAI models only)
-        #[serde(default = "defaults::tts_request_response_format")]
-        pub response_format: TtsRequestResponseFormat,
+        /**Audio output format (OpenAI models only)
+
+Default (applied by the provider when absent): `"mp3"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub response_format: ::std::option::Option<TtsRequestResponseFormat>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub similarity_boost: ::std::option::Option<
             crate::generated::types::TtsRequestSimilarityBoost,
@@ -208,7 +218,9 @@ pub mod types {
             Default::default()
         }
     }
-    ///The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+    /**The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+
+Default (applied by the provider when absent): `"Kokoro-82m"`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -308,12 +320,9 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for TtsRequestModel {
-        fn default() -> Self {
-            TtsRequestModel::Kokoro82m
-        }
-    }
-    ///Audio output format (OpenAI models only)
+    /**Audio output format (OpenAI models only)
+
+Default (applied by the provider when absent): `"mp3"`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -383,11 +392,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for TtsRequestResponseFormat {
-        fn default() -> Self {
-            TtsRequestResponseFormat::Mp3
         }
     }
     ///The text to convert to speech. The maximum length depends on the model: Kokoro and ElevenLabs models 10000 characters, OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. The schema limit is the largest of these.
@@ -696,11 +700,17 @@ pub mod types {
             >,
             model: ::std::result::Result<::std::string::String, ::std::string::String>,
             response_format: ::std::result::Result<
-                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            speed: ::std::result::Result<f64, ::std::string::String>,
-            stream: ::std::result::Result<bool, ::std::string::String>,
+            speed: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            stream: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
             voice: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -712,10 +722,8 @@ pub mod types {
                     input: Err("no value supplied for input".to_string()),
                     instructions: Ok(Default::default()),
                     model: Err("no value supplied for model".to_string()),
-                    response_format: Ok(
-                        super::defaults::speech_request_response_format(),
-                    ),
-                    speed: Ok(super::defaults::speech_request_speed()),
+                    response_format: Ok(Default::default()),
+                    speed: Ok(Default::default()),
                     stream: Ok(Default::default()),
                     voice: Ok(Default::default()),
                 }
@@ -760,7 +768,7 @@ pub mod types {
             }
             pub fn response_format<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.response_format = value
@@ -774,7 +782,7 @@ pub mod types {
             }
             pub fn speed<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<f64>,
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.speed = value
@@ -786,7 +794,7 @@ pub mod types {
             }
             pub fn stream<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.stream = value
@@ -1108,7 +1116,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            model: ::std::result::Result<super::TtsRequestModel, ::std::string::String>,
+            model: ::std::result::Result<
+                ::std::option::Option<super::TtsRequestModel>,
+                ::std::string::String,
+            >,
             prompt: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -1118,7 +1129,7 @@ pub mod types {
                 ::std::string::String,
             >,
             response_format: ::std::result::Result<
-                super::TtsRequestResponseFormat,
+                ::std::option::Option<super::TtsRequestResponseFormat>,
                 ::std::string::String,
             >,
             similarity_boost: ::std::result::Result<
@@ -1154,10 +1165,10 @@ pub mod types {
                 Self {
                     instructions: Ok(Default::default()),
                     language: Ok(Default::default()),
-                    model: Ok(super::defaults::tts_request_model()),
+                    model: Ok(Default::default()),
                     prompt: Ok(Default::default()),
                     reference_text: Ok(Default::default()),
-                    response_format: Ok(super::defaults::tts_request_response_format()),
+                    response_format: Ok(Default::default()),
                     similarity_boost: Ok(Default::default()),
                     speaker_voice_embedding_file_url: Ok(Default::default()),
                     speed: Ok(Default::default()),
@@ -1195,7 +1206,9 @@ pub mod types {
             }
             pub fn model<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TtsRequestModel>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TtsRequestModel>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.model = value
@@ -1233,7 +1246,9 @@ pub mod types {
             }
             pub fn response_format<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::TtsRequestResponseFormat>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::TtsRequestResponseFormat>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.response_format = value
@@ -1766,29 +1781,6 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    #[allow(dead_code)]
-    pub mod defaults {
-        pub(super) fn default_i64<T, const V: i64>() -> T
-        where
-            T: ::std::convert::TryFrom<i64>,
-            <T as ::std::convert::TryFrom<i64>>::Error: ::std::fmt::Debug,
-        {
-            T::try_from(V).unwrap()
-        }
-        pub(super) fn speech_request_response_format() -> ::std::string::String {
-            "mp3".to_string()
-        }
-        pub(super) fn speech_request_speed() -> f64 {
-            1_f64
-        }
-        pub(super) fn tts_request_model() -> super::TtsRequestModel {
-            super::TtsRequestModel::Kokoro82m
-        }
-        pub(super) fn tts_request_response_format() -> super::TtsRequestResponseFormat {
-            super::TtsRequestResponseFormat::Mp3
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -1826,24 +1818,28 @@ pub mod types {
         Pending = "pending", }
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "Voice similarity boost (Elevenlabs-Turbo-V2.5 only, 0-1)"] pub struct
-        TtsRequestSimilarityBoost(f64) for "similarity_boost", min =
+        #[doc =
+        "Voice similarity boost (Elevenlabs-Turbo-V2.5 only, 0-1)\n\nDefault (applied by the provider when absent): `0.75`."]
+        pub struct TtsRequestSimilarityBoost(f64) for "similarity_boost", min =
         ::std::option::Option::Some(0.0), max = ::std::option::Option::Some(1.0);
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)"] pub
-        struct TtsRequestSpeed(f64) for "speed", min = ::std::option::Option::Some(0.1),
-        max = ::std::option::Option::Some(5.0);
+        #[doc =
+        "Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)\n\nDefault (applied by the provider when absent): `1`."]
+        pub struct TtsRequestSpeed(f64) for "speed", min =
+        ::std::option::Option::Some(0.1), max = ::std::option::Option::Some(5.0);
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "Voice stability (Elevenlabs-Turbo-V2.5 only, 0-1)"] pub struct
-        TtsRequestStability(f64) for "stability", min = ::std::option::Option::Some(0.0),
-        max = ::std::option::Option::Some(1.0);
+        #[doc =
+        "Voice stability (Elevenlabs-Turbo-V2.5 only, 0-1)\n\nDefault (applied by the provider when absent): `0.5`."]
+        pub struct TtsRequestStability(f64) for "stability", min =
+        ::std::option::Option::Some(0.0), max = ::std::option::Option::Some(1.0);
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "Style exaggeration (Elevenlabs-Turbo-V2.5 only, 0-1)"] pub struct
-        TtsRequestStyle(f64) for "style", min = ::std::option::Option::Some(0.0), max =
-        ::std::option::Option::Some(1.0);
+        #[doc =
+        "Style exaggeration (Elevenlabs-Turbo-V2.5 only, 0-1)\n\nDefault (applied by the provider when absent): `0`."]
+        pub struct TtsRequestStyle(f64) for "style", min =
+        ::std::option::Option::Some(0.0), max = ::std::option::Option::Some(1.0);
     }
     speech_client_runtime::open_enum! {
         #[doc = "pending (still queued), completed (audioUrl present) or error."] pub
@@ -2186,13 +2182,26 @@ pub mod builder {
                             _,
                         >(response, types::SubmitTtsResponse::TtsResult)
                             .await
-                    } else {
+                    } else if speech_client_runtime::response::media_type_is_one_of(
+                        &response,
+                        &[
+                            "audio/mpeg",
+                            "audio/mp3",
+                            "audio/wav",
+                            "audio/opus",
+                            "audio/aac",
+                            "audio/flac",
+                            "audio/pcm",
+                        ],
+                    ) {
                         Ok(
                             speech_client_runtime::response::audio(
                                 response,
                                 types::SubmitTtsResponse::Audio,
                             ),
                         )
+                    } else {
+                        Err(Error::UnexpectedResponse(response))
                     }
                 }
                 202u16 => {
@@ -2335,7 +2344,26 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    Ok(speech_client_runtime::response::audio(response, |value| value))
+                    if speech_client_runtime::response::media_type_is_one_of(
+                        &response,
+                        &[
+                            "audio/mpeg",
+                            "audio/wav",
+                            "audio/opus",
+                            "audio/flac",
+                            "audio/aac",
+                            "audio/pcm",
+                        ],
+                    ) {
+                        Ok(
+                            speech_client_runtime::response::audio(
+                                response,
+                                |value| value,
+                            ),
+                        )
+                    } else {
+                        Err(Error::UnexpectedResponse(response))
+                    }
                 }
                 400u16 => {
                     Err(
@@ -2374,6 +2402,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+pub use speech_client_runtime::Audio;
 impl Client {
     /**Submit a text-to-speech request
 

@@ -164,9 +164,9 @@ async fn submit_tts_decodes_an_audio_reply_to_the_audio_variant() {
         .submit_tts()
         .body_map(|body| {
             body.text("This is MP3 format.")
-                .model("tts-1")
+                .model(TtsRequestModel::Tts1)
                 .voice("echo".to_owned())
-                .response_format("mp3")
+                .response_format(TtsRequestResponseFormat::Mp3)
         })
         .send()
         .await
@@ -189,14 +189,12 @@ async fn submit_tts_decodes_a_202_reply_to_the_pending_ticket_variant() {
             when.method(Method::POST)
                 .path("/api/tts")
                 .header("x-api-key", API_KEY)
-                // requestBody example `curl_submit`, plus `response_format`: the client sends
-                // the spec's default for it although the documented call does not.
+                // requestBody example `curl_submit`, exactly: unset fields are not sent.
                 .json_body(json!({
                     "text": "Hello there!",
                     "model": "Elevenlabs-Turbo-V2.5",
                     "voice": "Rachel",
-                    "speed": 1.0,
-                    "response_format": "mp3"
+                    "speed": 1.0
                 }));
             // responses.202 example `pending`.
             then.status(202)
@@ -371,15 +369,14 @@ async fn create_speech_streams_the_audio_chunk_by_chunk() {
                 .path("/api/v1/audio/speech")
                 .header("authorization", BEARER)
                 .header("content-type", "application/json")
-                // requestBody example `curl_streaming`, plus `speed`: the client sends the
-                // spec's default for it although the documented call does not.
+                // requestBody example `curl_streaming`, exactly: `speed` is not set, so it is not
+                // sent (gpt-4o-mini-tts does not support it).
                 .json_body(json!({
                     "model": "gpt-4o-mini-tts",
                     "input": input,
                     "voice": "alloy",
                     "response_format": "mp3",
-                    "stream": true,
-                    "speed": 1.0
+                    "stream": true
                 }));
             then.status(200)
                 .header("content-type", "audio/mpeg")
@@ -393,7 +390,7 @@ async fn create_speech_streams_the_audio_chunk_by_chunk() {
             body.model("gpt-4o-mini-tts")
                 .input(input)
                 .voice("alloy".to_owned())
-                .response_format("mp3")
+                .response_format("mp3".to_owned())
                 .stream(true)
         })
         .send()
@@ -447,7 +444,7 @@ async fn documented_errors_decode_to_the_typed_error_bodies() {
 
     let error = key_client(&server)
         .submit_tts()
-        .body_map(|body| body.text("Hello world!").model("Kokoro-82m"))
+        .body_map(|body| body.text("Hello world!").model(TtsRequestModel::Kokoro82m))
         .send()
         .await
         .unwrap_err();
@@ -556,15 +553,8 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
     let message = invalid_request(client.submit_tts().send().await);
     assert!(message.contains("text"), "{message}");
 
-    // `model` is one of the documented names, spelled exactly.
-    let message = invalid_request(
-        client
-            .submit_tts()
-            .body_map(|body| body.text("Hello world!").model("Kokoro-82M"))
-            .send()
-            .await,
-    );
-    assert!(message.contains("model"), "{message}");
+    // `model` is one of the documented names, spelled exactly: a misspelled one does not build.
+    assert!(TtsRequestModel::try_from("Kokoro-82M").is_err());
 
     // `runId` and `model` are required to poll.
     let message = invalid_request(client.get_tts_status().model("Elevenlabs-V3").send().await);
@@ -581,4 +571,36 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
     assert!(message.contains("input"), "{message}");
 
     any_request.assert_calls_async(0).await;
+}
+
+#[tokio::test]
+async fn a_200_html_page_from_the_audio_endpoint_is_an_unexpected_response_not_audio() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(Method::POST).path("/api/v1/audio/speech");
+            then.status(200)
+                .header("content-type", "text/html; charset=utf-8")
+                .body("<html><body>Service unavailable</body></html>");
+        })
+        .await;
+
+    let result = bearer_client(&server)
+        .create_speech()
+        .body_map(|body| body.model("tts-1").input("Hello".to_owned()))
+        .send()
+        .await;
+    match result {
+        Err(Error::UnexpectedResponse(response)) => {
+            assert_eq!(response.status(), 200);
+            assert!(
+                response
+                    .text()
+                    .await
+                    .unwrap()
+                    .contains("Service unavailable")
+            );
+        }
+        other => panic!("expected an unexpected response, got {other:?}"),
+    }
 }

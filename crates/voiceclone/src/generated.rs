@@ -114,7 +114,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ListVoicesSortBy`
+    ///Default (applied by the provider when absent): `"createdAt"`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -182,12 +182,7 @@ pub mod types {
             value.parse()
         }
     }
-    impl ::std::default::Default for ListVoicesSortBy {
-        fn default() -> Self {
-            ListVoicesSortBy::CreatedAt
-        }
-    }
-    ///`ListVoicesSortOrder`
+    ///Default (applied by the provider when absent): `"desc"`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -241,11 +236,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for ListVoicesSortOrder {
-        fn default() -> Self {
-            ListVoicesSortOrder::Desc
         }
     }
     ///`ListVoicesStatus`
@@ -464,9 +454,11 @@ pub mod types {
     )]
     #[serde(deny_unknown_fields)]
     pub struct SpeechRequest {
-        ///Output format.
-        #[serde(default = "defaults::speech_request_format")]
-        pub format: SpeechRequestFormat,
+        /**Output format.
+
+Default (applied by the provider when absent): `"mp3"`.*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub format: ::std::option::Option<SpeechRequestFormat>,
         pub text: crate::generated::types::SpeechRequestText,
         ///Voice ID (user's cloned voice or public system voice); `Voice.id` from the voice list.
         #[serde(rename = "voiceId")]
@@ -477,7 +469,9 @@ pub mod types {
             Default::default()
         }
     }
-    ///Output format.
+    /**Output format.
+
+Default (applied by the provider when absent): `"mp3"`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -539,11 +533,6 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
-        }
-    }
-    impl ::std::default::Default for SpeechRequestFormat {
-        fn default() -> Self {
-            SpeechRequestFormat::Mp3
         }
     }
     ///`SpeechStatus`
@@ -1630,7 +1619,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SpeechRequest {
             format: ::std::result::Result<
-                super::SpeechRequestFormat,
+                ::std::option::Option<super::SpeechRequestFormat>,
                 ::std::string::String,
             >,
             text: ::std::result::Result<
@@ -1645,7 +1634,7 @@ pub mod types {
         impl ::std::default::Default for SpeechRequest {
             fn default() -> Self {
                 Self {
-                    format: Ok(super::defaults::speech_request_format()),
+                    format: Ok(Default::default()),
                     text: Err("no value supplied for text".to_string()),
                     voice_id: Err("no value supplied for voice_id".to_string()),
                 }
@@ -1654,7 +1643,9 @@ pub mod types {
         impl SpeechRequest {
             pub fn format<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::SpeechRequestFormat>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::SpeechRequestFormat>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.format = value
@@ -2402,13 +2393,6 @@ pub mod types {
             }
         }
     }
-    /// Generation of default values for serde.
-    #[allow(dead_code)]
-    pub mod defaults {
-        pub(super) fn speech_request_format() -> super::SpeechRequestFormat {
-            super::SpeechRequestFormat::Mp3
-        }
-    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -2450,12 +2434,14 @@ pub mod types {
         "INTERNAL_ERROR", }
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "`limit`"] pub struct ListVoicesLimit(i64) for "limit", min =
-        ::std::option::Option::Some(1), max = ::std::option::Option::Some(100);
+        #[doc = "Default (applied by the provider when absent): `20`."] pub struct
+        ListVoicesLimit(i64) for "limit", min = ::std::option::Option::Some(1), max =
+        ::std::option::Option::Some(100);
     }
     speech_client_runtime::bounded_number! {
-        #[doc = "`page`"] pub struct ListVoicesPage(i64) for "page", min =
-        ::std::option::Option::Some(1), max = ::std::option::Option::None;
+        #[doc = "Default (applied by the provider when absent): `1`."] pub struct
+        ListVoicesPage(i64) for "page", min = ::std::option::Option::Some(1), max =
+        ::std::option::Option::None;
     }
     speech_client_runtime::open_enum! {
         #[doc = "Audio format of a generated speech."] pub enum SpeechAudioFormat { Mp3 =
@@ -3232,6 +3218,7 @@ Sets the file part `voice`. At most 20971520 bytes. Accepted types: audio/mpeg, 
 pub mod prelude {
     pub use self::super::Client;
 }
+pub use speech_client_runtime::FilePart;
 impl Client {
     /**Clone a voice model from an audio file
 

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
-use crate::plan::{Plan, ValueKind};
+use crate::plan::{Body, Plan, SuccessBody, ValueKind};
 use crate::spec::Spec;
 
 /// Where the generated module sits in its crate; value types are referred to by this path.
@@ -75,6 +75,27 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<String> {
         value_items.into_iter().chain(result_types),
     )?;
     append_to_module(&mut file, "builder", builders)?;
+    // Re-export the runtime types the emitted methods take or return, so a consumer of the provider
+    // crate needs no other dependency to upload a file or read audio.
+    let uses_files = plan.operations.iter().any(|operation| {
+        matches!(&operation.body, Some(Body::Multipart { files, .. }) if !files.is_empty())
+    });
+    let uses_audio = plan.operations.iter().any(|operation| {
+        operation
+            .success_bodies()
+            .iter()
+            .any(|body| matches!(body, SuccessBody::Binary(_)))
+    });
+    if uses_files {
+        file.items.push(syn::parse_quote!(
+            pub use speech_client_runtime::FilePart;
+        ));
+    }
+    if uses_audio {
+        file.items.push(syn::parse_quote!(
+            pub use speech_client_runtime::Audio;
+        ));
+    }
     if !methods.is_empty() {
         file.items.push(syn::parse2(quote! {
             impl Client {

@@ -467,16 +467,25 @@ impl<'a> ResultShape<'a> {
             let ty = format_ident!("{}", schema);
             quote!(speech_client_runtime::response::json::<types::#ty, _, _>(response, #wrap).await)
         });
-        let binary = bodies
-            .iter()
-            .find(|b| matches!(b, SuccessBody::Binary(_)))
-            .map(|body| {
-                let wrap = wrap(body);
-                quote!(Ok(speech_client_runtime::response::audio(response, #wrap)))
-            });
+        let binary = bodies.iter().find_map(|body| match body {
+            SuccessBody::Binary(media) => Some((body, media)),
+            _ => None,
+        });
+        // Audio is only accepted with a declared media type: an HTML error page with status 200 is
+        // an unexpected response, not audio.
+        let binary = binary.map(|(body, media)| {
+            let wrap = wrap(body);
+            quote! {
+                if speech_client_runtime::response::media_type_is_one_of(&response, &[#(#media),*]) {
+                    Ok(speech_client_runtime::response::audio(response, #wrap))
+                } else {
+                    Err(Error::UnexpectedResponse(response))
+                }
+            }
+        });
         Ok(match (json, binary) {
             (Some(json), Some(binary)) => quote! {
-                if speech_client_runtime::response::is_json(&response) { #json } else { #binary }
+                if speech_client_runtime::response::is_json(&response) { #json } else #binary
             },
             (Some(json), None) => json,
             (None, Some(binary)) => binary,

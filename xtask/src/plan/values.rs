@@ -149,6 +149,9 @@ fn visit(
     if node.get("$ref").is_some() {
         return Ok(());
     }
+    if side == Side::Request {
+        move_default_to_description(node);
+    }
     if let Some(kind) = value_kind(node, side).with_context(|| format!("schema at `{stem}`"))? {
         out.values.push(ValueType {
             name: stem.to_owned(),
@@ -201,6 +204,24 @@ fn visit(
         }
     }
     Ok(())
+}
+
+/// A request field's `default` is what the provider assumes when the field is absent; typify would
+/// instead make the field non-optional and always send the default (for example a speed sent to a
+/// model that does not support speed). Keep the default as documentation only.
+fn move_default_to_description(node: &mut Value) {
+    let Some(object) = node.as_object_mut() else {
+        return;
+    };
+    let Some(default) = object.remove("default") else {
+        return;
+    };
+    let note = format!("Default (applied by the provider when absent): `{default}`.");
+    let description = match object.get("description").and_then(Value::as_str) {
+        Some(text) => format!("{}\n\n{note}", text.trim_end()),
+        None => note,
+    };
+    object.insert("description".into(), Value::String(description));
 }
 
 /// Which emitted value type a schema node needs on the given side, if any.
@@ -382,7 +403,7 @@ mod tests {
                 "Req": {"type": "object", "properties": {
                     "speed": {"type": "number", "minimum": 0.1, "maximum": 5, "description": "Speed."},
                     "text": {"type": "string", "maxLength": 5000, "x-max-bytes": 5000},
-                    "format": {"type": "string", "enum": ["mp3", "wav"]},
+                    "format": {"type": "string", "enum": ["mp3", "wav"], "default": "mp3"},
                 }},
                 "Job": {"type": "object", "properties": {
                     "status": {"type": "string", "enum": ["PENDING", "DONE"], "nullable": true},
@@ -425,6 +446,13 @@ mod tests {
         assert_eq!(
             doc["components"]["schemas"]["Job"]["properties"]["status"],
             json!({"allOf": [{"$ref": "#/components/schemas/JobStatus"}], "nullable": true})
+        );
+        // A request default is documentation only: the provider applies it, the client does not send it.
+        let format = &doc["components"]["schemas"]["Req"]["properties"]["format"];
+        assert!(format.get("default").is_none());
+        assert_eq!(
+            format["description"],
+            "Default (applied by the provider when absent): `\"mp3\"`."
         );
         // Request enums stay with typify (strict); a response-side number range is not a request limit.
         assert_eq!(
