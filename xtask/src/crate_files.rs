@@ -92,7 +92,7 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          schemars.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n\
          speech-client-runtime.workspace = true\n\n\
          [dev-dependencies]\nfutures-util.workspace = true\nhttpmock.workspace = true\n\
-         multer.workspace = true\ntempfile.workspace = true\ntokio.workspace = true\n",
+         speech-mock-support.workspace = true\ntempfile.workspace = true\ntokio.workspace = true\n",
         header = header("#", spec),
         name = package_name(spec),
         path = spec.path.display(),

@@ -9,6 +9,7 @@ use audixa_client::types::{
 use audixa_client::{Client, Error};
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
+use speech_mock_support::{exact_query, http_client};
 
 const API_KEY: &str = "test-audixa-key";
 /// The generation id of the seed's 201 example and S1's status examples.
@@ -19,29 +20,7 @@ const TEXT: &str = "Welcome to Audixa AI, the voice of your next product.";
 
 /// A client for the documented `/v2` base path that sends `x-api-key` on every request.
 fn client(server: &MockServer) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-api-key", API_KEY.parse().unwrap());
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Client::new_with_client(&server.url("/v2"), http)
-}
-
-/// Matches a request whose query string holds exactly `expected`, in any order.
-fn exact_query(
-    expected: &[(&str, &str)],
-) -> impl Fn(&httpmock::HttpMockRequest) -> bool + Send + Sync + use<> {
-    let mut expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    expected.sort();
-    move |request| {
-        let mut received = request.query_params();
-        received.sort();
-        received == expected
-    }
+    Client::new_with_client(&server.url("/v2"), http_client("x-api-key", API_KEY))
 }
 
 fn json_body(value: &Value) -> String {

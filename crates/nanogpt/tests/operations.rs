@@ -4,7 +4,7 @@
 //! shapes of `submit_tts` (JSON, audio, 202 ticket) and the audio stream of `create_speech`.
 
 use futures_util::StreamExt;
-use httpmock::{HttpMockRequest, Method, MockServer};
+use httpmock::{Method, MockServer};
 use nanogpt_client::types::{
     SubmitTtsResponse, TtsPendingTicketStatus, TtsRequest, TtsRequestModel,
     TtsRequestResponseFormat, TtsRequestSimilarityBoost, TtsRequestSpeed, TtsRequestStability,
@@ -12,6 +12,7 @@ use nanogpt_client::types::{
 };
 use nanogpt_client::{Client, Error};
 use serde_json::json;
+use speech_mock_support::{exact_query, fake_mp3, http_client, invalid_request};
 
 const API_KEY: &str = "test-nanogpt-key";
 const BEARER: &str = "Bearer test-nanogpt-key";
@@ -21,47 +22,12 @@ const RUN_ID: &str = "98b0d593-fe8d-49b8-89c9-233022232297";
 /// A client for the documented `/api` base path that sends the header `/tts` and `/tts/status`
 /// document: `x-api-key`.
 fn key_client(server: &MockServer) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-api-key", API_KEY.parse().unwrap());
-    with_headers(server, headers)
+    Client::new_with_client(&server.url("/api"), http_client("x-api-key", API_KEY))
 }
 
 /// A client that sends `Authorization: Bearer`, the scheme `/v1/audio/speech` lists first.
 fn bearer_client(server: &MockServer) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(reqwest::header::AUTHORIZATION, BEARER.parse().unwrap());
-    with_headers(server, headers)
-}
-
-fn with_headers(server: &MockServer, headers: reqwest::header::HeaderMap) -> Client {
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Client::new_with_client(&server.url("/api"), http)
-}
-
-/// Matches a request whose query string holds exactly `expected`, in any order.
-fn exact_query(
-    expected: &[(&str, &str)],
-) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + use<> {
-    let mut expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    expected.sort();
-    move |request| {
-        let mut received = request.query_params();
-        received.sort();
-        received == expected
-    }
-}
-
-/// Deterministic bytes standing in for an MP3 (they start with an MPEG frame header).
-fn fake_mp3(len: usize) -> Vec<u8> {
-    let mut bytes = vec![0xff, 0xfb, 0x90, 0x64];
-    bytes.extend((0..len.saturating_sub(4)).map(|i| (i % 249) as u8));
-    bytes
+    Client::new_with_client(&server.url("/api"), http_client("authorization", BEARER))
 }
 
 #[tokio::test]
@@ -504,13 +470,6 @@ async fn undocumented_status_values_decode_to_unknown() {
     mock.assert_async().await;
     assert_eq!(status.status, TtsStatusStatus::Unknown("QUEUED".into()));
     assert!(!status.status.is_known());
-}
-
-fn invalid_request<T: std::fmt::Debug, E: std::fmt::Debug>(result: Result<T, Error<E>>) -> String {
-    match result {
-        Err(Error::InvalidRequest(message)) => message,
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -2,11 +2,12 @@
 //! spec's documented examples: what the server receives (method, path, query, `Authorization:
 //! Bearer`, JSON body, multipart parts) and what the client decodes.
 
-use std::sync::{Arc, Mutex};
-
-use httpmock::{HttpMockRequest, HttpMockResponse, Method, MockServer};
+use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
 use speech_client_runtime::FilePart;
+use speech_mock_support::{
+    MP3_BYTES, Part, Recorder, exact_query, http_client, invalid_request, multipart_parts,
+};
 use voiceclone_client::types::{
     ErrorCode, ListVoicesLimit, ListVoicesPage, ListVoicesSortBy, ListVoicesSortOrder,
     ListVoicesStatus, SpeechAudioFormat, SpeechProcessingStatus, SpeechRequestFormat,
@@ -14,132 +15,14 @@ use voiceclone_client::types::{
 };
 use voiceclone_client::{Client, Error};
 
-const API_KEY: &str = "test-voiceclone-key";
 const BEARER: &str = "Bearer test-voiceclone-key";
 /// The voice and speech id every documented example uses.
 const ID: &str = "clxxxx";
 const SPEECH_TEXT: &str = "Hello, this is a test speech.";
 
-/// A client for the documented `/api/v1` base path that sends `Authorization: Bearer` on every
-/// request.
+/// A client for the documented `/api/v1` base path that sends `Authorization: Bearer`.
 fn client(server: &MockServer) -> Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        format!("Bearer {API_KEY}").parse().unwrap(),
-    );
-    let http = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    Client::new_with_client(&server.url("/api/v1"), http)
-}
-
-fn json_response(status: u16, body: &Value) -> HttpMockResponse {
-    HttpMockResponse::builder()
-        .status(status)
-        .header("content-type", "application/json")
-        .body(body.to_string())
-        .build()
-}
-
-/// Matches a request whose query string holds exactly `expected`, in any order.
-fn exact_query(
-    expected: &[(&str, &str)],
-) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + use<> {
-    let mut expected: Vec<(String, String)> = expected
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    expected.sort();
-    move |request| {
-        let mut received = request.query_params();
-        received.sort();
-        received == expected
-    }
-}
-
-/// Answers with a fixed JSON body and keeps every request it answers, so that the test can decode
-/// the body afterwards.
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Vec<HttpMockRequest>>>);
-
-impl Recorder {
-    fn respond(
-        &self,
-        status: u16,
-        body: Value,
-    ) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
-        let seen = Arc::clone(&self.0);
-        move |request| {
-            seen.lock().unwrap().push(request.clone());
-            json_response(status, &body)
-        }
-    }
-
-    fn single(&self) -> HttpMockRequest {
-        let seen = self.0.lock().unwrap();
-        assert_eq!(seen.len(), 1, "expected exactly one recorded request");
-        seen[0].clone()
-    }
-}
-
-/// One part of a `multipart/form-data` body as a parser sees it.
-#[derive(Debug, PartialEq)]
-struct Part {
-    name: String,
-    file_name: Option<String>,
-    content_type: Option<String>,
-    data: Vec<u8>,
-}
-
-impl Part {
-    fn text(name: &str, value: &str) -> Self {
-        Self {
-            name: name.into(),
-            file_name: None,
-            content_type: None,
-            data: value.as_bytes().to_vec(),
-        }
-    }
-
-    fn file(name: &str, file_name: &str, content_type: &str, data: &[u8]) -> Self {
-        Self {
-            name: name.into(),
-            file_name: Some(file_name.into()),
-            content_type: Some(content_type.into()),
-            data: data.to_vec(),
-        }
-    }
-}
-
-/// Decodes the recorded request's multipart body with `multer`, part by part, in order.
-async fn multipart_parts(request: &HttpMockRequest) -> Vec<Part> {
-    let content_type = request
-        .headers_vec()
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.clone())
-        .expect("the request has a Content-Type");
-    let boundary = multer::parse_boundary(&content_type)
-        .unwrap_or_else(|e| panic!("not multipart/form-data ({content_type}): {e}"));
-    let body = request.body_vec();
-    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    let mut parts = Vec::new();
-    while let Some(field) = multipart.next_field().await.expect("a well-formed body") {
-        let name = field.name().expect("every part is named").to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let content_type = field.content_type().map(ToString::to_string);
-        let data = field.bytes().await.expect("the part's bytes").to_vec();
-        parts.push(Part {
-            name,
-            file_name,
-            content_type,
-            data,
-        });
-    }
-    parts
+    Client::new_with_client(&server.url("/api/v1"), http_client("authorization", BEARER))
 }
 
 /// `POST /voice-clone` responses.200 example `cloned`.
@@ -162,7 +45,6 @@ fn cloned() -> Value {
 
 /// Bytes that look like the start of an MP3 and contain CRLFs and dashes, so a sloppy multipart
 /// encoder or parser would trip over them.
-const MP3_BYTES: &[u8] = b"ID3\x04\x00\x00\x00\x00\x00\x00\xff\xfb\x90\x64\r\n--\r\n\x00\x01\x02";
 
 #[tokio::test]
 async fn clone_voice_uploads_bytes_with_every_documented_field() {
@@ -691,15 +573,6 @@ async fn undocumented_status_and_error_code_values_decode_to_unknown() {
 
     status.assert_async().await;
     credits.assert_async().await;
-}
-
-fn invalid_request<T: std::fmt::Debug>(
-    result: Result<T, Error<voiceclone_client::types::ApiError>>,
-) -> String {
-    match result {
-        Err(Error::InvalidRequest(message)) => message,
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
 }
 
 #[tokio::test]
