@@ -1,6 +1,7 @@
 //! Spec checks: the rules of `specs/README.md` that the generator and the conformance suite rely
 //! on. Each finding names the spec and the place in it.
 
+mod extensions;
 mod json_schema;
 
 use std::collections::BTreeSet;
@@ -40,7 +41,9 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
         }
         check_error_schemas(&operation, &mut findings);
         check_examples(spec, &operation, &validator, &seeds, &mut findings)?;
+        check_bare_requests(spec, &operation, &seeds, &mut findings)?;
     }
+    extensions::check(&spec.doc, &mut findings);
     check_open_responses(&spec.doc, &mut findings)?;
     check_formats(&spec.doc, &mut findings);
     if spec.doc.get("x-errata").and_then(Value::as_array).is_none() {
@@ -194,23 +197,7 @@ fn check_example_list(
 ) -> Result<()> {
     for (name, example) in examples {
         let place = format!("{place}: example `{name}`");
-        let from = example.pointer("/x-from/seed").and_then(Value::as_str);
-        match from {
-            Some(seed) if !seeds.contains(seed) => {
-                findings.add(
-                    &place,
-                    format!("`x-from.seed` names `{seed}`, which `info.x-seeds` does not list"),
-                );
-            }
-            None if example.get("x-source").is_none() => {
-                findings.add(
-                    &place,
-                    "says neither where it was printed (`x-from`) nor its source (`x-source`)"
-                        .into(),
-                );
-            }
-            _ => {}
-        }
+        check_provenance(&place, example, seeds, findings);
         let Some(value) = example.get("value") else {
             findings.add(&place, "has no `value`".into());
             continue;
@@ -218,6 +205,69 @@ fn check_example_list(
         let Some(schema) = schema else { continue };
         for error in validator.errors(schema, value)? {
             findings.add(&place, format!("does not match its schema: {error}"));
+        }
+    }
+    Ok(())
+}
+
+/// Every example says where it was printed (`x-from`, naming a seed of `info.x-seeds`) or where
+/// the fact comes from (`x-source`).
+fn check_provenance(place: &str, example: &Value, seeds: &BTreeSet<&str>, findings: &mut Findings) {
+    match example.pointer("/x-from/seed").and_then(Value::as_str) {
+        Some(seed) if !seeds.contains(seed) => findings.add(
+            place,
+            format!("`x-from.seed` names `{seed}`, which `info.x-seeds` does not list"),
+        ),
+        None if example.get("x-source").is_none() => findings.add(
+            place,
+            "says neither where it was printed (`x-from`) nor its source (`x-source`)".into(),
+        ),
+        _ => {}
+    }
+}
+
+/// `x-bare-requests` lists documented calls that carry no value: each says where it was printed,
+/// uses a name no parameter or body example uses, and belongs to an operation that needs no value.
+fn check_bare_requests(
+    spec: &Spec,
+    operation: &Operation,
+    seeds: &BTreeSet<&str>,
+    findings: &mut Findings,
+) -> Result<()> {
+    let Some(bare) = operation.value.get("x-bare-requests") else {
+        return Ok(());
+    };
+    let label = operation.label();
+    let Some(bare) = bare.as_object() else {
+        findings.add(&label, "`x-bare-requests` is not a map of names".into());
+        return Ok(());
+    };
+    let mut carried = BTreeSet::new();
+    let mut needs_values = operation
+        .value
+        .pointer("/requestBody/required")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    for parameter in operation.parameters() {
+        let parameter = spec.resolve(parameter)?;
+        needs_values |= parameter.get("required").and_then(Value::as_bool) == Some(true);
+        carried.extend(examples_of(parameter).into_iter().map(|(name, _)| name));
+    }
+    for object in operation.request_content().into_iter().flatten().map(|(_, o)| o) {
+        carried.extend(examples_of(object).into_iter().map(|(name, _)| name));
+    }
+    for (name, call) in bare {
+        let place = format!("{label}: bare request `{name}`");
+        check_provenance(&place, call, seeds, findings);
+        if carried.contains(name.as_str()) {
+            findings.add(&place, "the name is also a parameter or body example".into());
+        }
+        if needs_values {
+            findings.add(
+                &place,
+                "the operation requires a parameter or a body, so a call without values is incomplete"
+                    .into(),
+            );
         }
     }
     Ok(())
@@ -340,6 +390,17 @@ components:
     }
 
     #[test]
+    fn names_and_example_data_may_start_with_x() {
+        let spec = BASE
+            .replace(
+                "        message: {type: string}",
+                "        message: {type: string}\n        x-request-id: {type: string}",
+            )
+            .replace("{status: DONE}", "{status: DONE, x-trace: on}");
+        assert_eq!(findings(&spec), Vec::<String>::new());
+    }
+
+    #[test]
     fn each_rule_reports_the_spec_and_the_operation() {
         let cases = [
             (
@@ -381,6 +442,26 @@ components:
                 "      x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
                 "      x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Job\"}\n        \"500\":\n          description: e\n          x-no-documented-example: none\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
                 "mixes error schemas",
+            ),
+            (
+                "      operationId: get_job\n",
+                "      operationId: get_job\n      x-skipped-request-examples: []\n",
+                "`x-skipped-request-examples` is not an extension specs/README.md defines",
+            ),
+            (
+                "      operationId: get_job\n",
+                "      operationId: get_job\n      x-bare-requests:\n        curl: {x-from: {seed: doc.md, section: S, snippet: curl}}\n",
+                "bare request `curl`: the name is also a parameter or body example",
+            ),
+            (
+                "      operationId: get_job\n",
+                "      operationId: get_job\n      x-bare-requests:\n        python: {x-from: {seed: doc.md, section: S, snippet: python}}\n",
+                "bare request `python`: the operation requires a parameter or a body",
+            ),
+            (
+                "      operationId: get_job\n",
+                "      operationId: get_job\n      x-bare-requests:\n        python: {summary: no provenance}\n",
+                "bare request `python`: says neither where it was printed",
             ),
         ];
         for (from, to, expected) in cases {

@@ -1,0 +1,74 @@
+//! Vendor extensions: only those `specs/README.md` defines, so that every marker a spec carries has
+//! one documented meaning that the generator, the conformance suite and a reader agree on.
+
+use serde_json::Value;
+
+use super::Findings;
+
+/// The extensions `specs/README.md` defines.
+const KNOWN: &[&str] = &[
+    "x-seeds",
+    "x-errata",
+    "x-from",
+    "x-converted",
+    "x-verbatim",
+    "x-source",
+    "x-no-documented-example",
+    "x-file-parts",
+    "x-form-text",
+    "x-variables",
+    "x-bare-requests",
+    "x-max-bytes",
+    "x-content-types",
+    "x-max-length-by-model",
+];
+
+/// Keys whose object is a map of names (a property called `x-foo` is a name, not an extension).
+const NAME_MAPS: &[&str] = &[
+    "paths",
+    "properties",
+    "headers",
+    "examples",
+    "schemas",
+    "securitySchemes",
+    "responses",
+    "content",
+    "parameters",
+    "requestBodies",
+    "encoding",
+    "variables",
+];
+
+/// Keys whose value is data, never spec structure.
+const DATA: &[&str] = &["value", "example", "enum", "default"];
+
+/// Reports every `x-` key that `specs/README.md` does not define.
+pub fn check(doc: &Value, findings: &mut Findings) {
+    visit(doc, "", false, findings);
+}
+
+fn visit(node: &Value, path: &str, names: bool, findings: &mut Findings) {
+    match node {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let place = format!("{path}/{key}");
+                if !names && key.starts_with("x-") {
+                    if !KNOWN.contains(&key.as_str()) {
+                        findings.add(
+                            &place,
+                            format!("`{key}` is not an extension specs/README.md defines"),
+                        );
+                    }
+                } else if names || !DATA.contains(&key.as_str()) {
+                    visit(child, &place, !names && NAME_MAPS.contains(&key.as_str()), findings);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                visit(item, &format!("{path}/{index}"), false, findings);
+            }
+        }
+        _ => {}
+    }
+}
