@@ -60,7 +60,12 @@ fn visit(node: &Value, path: &str, names: bool, findings: &mut Findings) {
                         );
                     }
                 } else if names || !DATA.contains(&key.as_str()) {
-                    visit(child, &place, !names && NAME_MAPS.contains(&key.as_str()), findings);
+                    visit(
+                        child,
+                        &place,
+                        !names && NAME_MAPS.contains(&key.as_str()),
+                        findings,
+                    );
                 }
             }
         }

@@ -253,14 +253,22 @@ fn check_bare_requests(
         needs_values |= parameter.get("required").and_then(Value::as_bool) == Some(true);
         carried.extend(examples_of(parameter).into_iter().map(|(name, _)| name));
     }
-    for object in operation.request_content().into_iter().flatten().map(|(_, o)| o) {
+    for object in operation
+        .request_content()
+        .into_iter()
+        .flatten()
+        .map(|(_, o)| o)
+    {
         carried.extend(examples_of(object).into_iter().map(|(name, _)| name));
     }
     for (name, call) in bare {
         let place = format!("{label}: bare request `{name}`");
         check_provenance(&place, call, seeds, findings);
         if carried.contains(name.as_str()) {
-            findings.add(&place, "the name is also a parameter or body example".into());
+            findings.add(
+                &place,
+                "the name is also a parameter or body example".into(),
+            );
         }
         if needs_values {
             findings.add(

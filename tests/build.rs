@@ -1,0 +1,59 @@
+//! Turns the ```rust blocks of the workspace README into Rust that this crate compiles, so a
+//! consumer example that no longer matches the generated API fails the build (and CI).
+//!
+//! A block whose first item is a `fn` (after `use` lines and doc comments) is a helper and goes at
+//! module level; any other block is a fragment of a consumer program and becomes the body of its own
+//! `async fn ... -> Result<(), Box<dyn std::error::Error>>`, where `?` and `.await` work as written.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+fn main() {
+    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    println!("cargo::rerun-if-changed={}", readme.display());
+    let text = std::fs::read_to_string(&readme).expect("README.md is readable");
+
+    let mut out = String::new();
+    for (index, (line, block)) in rust_blocks(&text).into_iter().enumerate() {
+        writeln!(out, "// README.md line {line}").unwrap();
+        if is_helper(&block) {
+            out.push_str(&block);
+        } else {
+            writeln!(
+                out,
+                "pub async fn readme_example_{index}() -> Result<(), Box<dyn std::error::Error>> {{\n{block}\nOk(())\n}}"
+            )
+            .unwrap();
+        }
+        out.push('\n');
+    }
+    let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("readme.rs");
+    std::fs::write(target, out).expect("OUT_DIR is writable");
+}
+
+/// The ```rust blocks, each with the line of its opening fence.
+fn rust_blocks(text: &str) -> Vec<(usize, String)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (number, line) in text.lines().enumerate() {
+        let fence = line.trim_start();
+        match current.as_mut() {
+            None if fence == "```rust" => current = Some((number + 1, String::new())),
+            Some(_) if fence == "```" => blocks.extend(current.take()),
+            Some((_, block)) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+fn is_helper(block: &str) -> bool {
+    block
+        .lines()
+        .map(str::trim_start)
+        .find(|line| !line.is_empty() && !line.starts_with("use ") && !line.starts_with("//"))
+        .is_some_and(|line| line.starts_with("fn ") || line.starts_with("pub fn "))
+}
