@@ -176,7 +176,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is 1 credit per character (base) or 4 credits per character (advance); insufficient credits return 402 before queueing.
+    ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is counted per character of `text` (1 token = 1 UTF-8 character) and advance costs 4 times as much as base (the credits per token differ between sources, erratum credit-cost-per-token); insufficient credits return 402 before queueing.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,

@@ -321,7 +321,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechForm {
-        ///Input text to generate audio.
+        ///Input text to generate audio. The seed gives no length limit; `minLength: 1` is assumed (a required input text that is empty cannot produce speech).
         pub text: TextToSpeechFormText,
         ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum; erratum tts-voice-open-list).
         pub voice: ::std::string::String,
@@ -331,7 +331,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             Default::default()
         }
     }
-    ///Input text to generate audio.
+    ///Input text to generate audio. The seed gives no length limit; `minLength: 1` is assumed (a required input text that is empty cannot produce speech).
     #[derive(
         ::serde::Serialize,
         Clone,
@@ -1941,7 +1941,7 @@ impl ClientHooks<()> for &Client {}
 impl Client {
     /**Get a text-to-speech job
 
-Checks the status of a TTS task and retrieves the final result. The process runs asynchronously; poll this endpoint until the status is `COMPLETED` or `FAILED`.
+Checks the status of a TTS task and retrieves the final result. The process runs asynchronously; poll this endpoint until the status is `COMPLETED` or `FAILED`. Polling guidelines: start polling immediately after creating the task, use exponential backoff to avoid rate limiting, and consider a timeout after extended polling.
 
 Sends a `GET` request to `/api/v1/text-to-speech/jobs/{jobId}`
 
@@ -1958,7 +1958,7 @@ let response = client.get_text_to_speech_job()
     }
     /**Get a speech-to-text job
 
-Checks the status of an STT task and retrieves the final result. The process runs asynchronously; poll this endpoint until the status is `COMPLETED` or `FAILED`.
+Checks the status of an STT task and retrieves the final result. The process runs asynchronously; poll this endpoint until the status is `COMPLETED` or `FAILED`. Polling guidelines: start polling immediately after creating the task, use exponential backoff to avoid rate limiting, and consider a timeout after extended polling.
 
 Sends a `GET` request to `/api/v1/speech-to-text/jobs/{jobId}`
 
@@ -2479,7 +2479,7 @@ pub use speech_client_runtime::FilePart;
 impl Client {
     /**Create a text-to-speech job
 
-Starts the TTS process by creating a task that generates an audio file containing speech. Tasks are processed asynchronously in the background; progress is monitored with `get_text_to_speech_job`. The final result is an audio file.
+Starts the TTS process by creating a task that generates an audio file containing speech. Tasks are processed asynchronously in the background; progress is monitored with `get_text_to_speech_job` (the seed's "Get Task Status API"). The final result is a high-quality audio file.
 
 Sends a `POST` request to `/api/v1/text-to-speech/generate`.*/
     pub fn create_text_to_speech_job(&self) -> builder::CreateTextToSpeechJob<'_> {
@@ -2487,7 +2487,7 @@ Sends a `POST` request to `/api/v1/text-to-speech/generate`.*/
     }
     /**Create a speech-to-text job
 
-Starts the STT process by creating a task that generates text content from an audio file. Tasks are processed asynchronously in the background; progress is monitored with `get_speech_to_text_job`. The final result is text content.
+Starts the STT process by creating a task that generates text content from an audio file. Tasks are processed asynchronously in the background; progress is monitored with `get_speech_to_text_job` (the seed's "Get Task Status API"). The final result is text content.
 
 Sends a `POST` request to `/api/v1/speech-to-text/generate`.*/
     pub fn create_speech_to_text_job(&self) -> builder::CreateSpeechToTextJob<'_> {

@@ -81,7 +81,7 @@ Default (applied by the provider when absent): `1`.*/
 Default (applied by the provider when absent): `false`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stream: ::std::option::Option<bool>,
-        ///Voice preset for TTS; ignored for music models.
+        ///Voice preset for TTS; ignored for music models. If a client requires the field, any string may be passed (for example "alloy").
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
     }
@@ -207,9 +207,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
         >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<crate::generated::types::TtsRequestStyle>,
-        ///The text to convert to speech. The maximum length depends on the model: Kokoro and ElevenLabs models 10000 characters, OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. The schema limit is the largest of these.
+        ///The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them.
         pub text: TtsRequestText,
-        ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m e.g. af_bella, af_nova, am_adam, bf_alice, jf_alpha, zf_xiaoxiao, ff_siwis, im_nicola; Elevenlabs-Turbo-V2.5 e.g. Rachel, Adam, Bella, Brian (and more); OpenAI alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. Open list, so a plain string.
+        ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups; the seed names af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
     }
@@ -394,7 +394,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             value.parse()
         }
     }
-    ///The text to convert to speech. The maximum length depends on the model: Kokoro and ElevenLabs models 10000 characters, OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. The schema limit is the largest of these.
+    ///The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them.
     #[derive(
         ::serde::Serialize,
         Clone,

@@ -2584,7 +2584,7 @@ let response = client.get_speech()
     }
     /**Get credits balance
 
-Query the current credits balance for the authenticated user. Costs no credits (endpoint table). The printed cURL, JavaScript and Python calls set no parameter and send no body, so there is no request example.
+Query the current credits balance for the authenticated user. Costs no credits (endpoint table). The printed calls set no parameter and send no body; they are listed in `x-bare-requests`.
 
 Sends a `GET` request to `/credits`
 
