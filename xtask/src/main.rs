@@ -9,12 +9,12 @@ mod emit;
 mod files;
 mod lint;
 mod plan;
-mod spec;
+use speech_spec as spec;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use spec::Spec;
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<()> {
     let root = workspace_root();
-    let specs = load_specs(&root)?;
+    let specs = spec::load_all(&root)?;
     match cli.task {
         Task::Generate { check } => {
             lint_all(&specs)?;
@@ -83,6 +83,7 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     for spec in specs {
         outputs.extend(crate_files::outputs(spec)?);
     }
+    outputs.push(crate_files::adapter_index(specs)?);
     if check {
         files::check(root, &outputs)?;
         println!("generated files are up to date ({} specs)", specs.len());
@@ -109,18 +110,6 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_default()
 }
 
-/// Every `specs/*.yaml`, in name order.
-fn load_specs(root: &Path) -> Result<Vec<Spec>> {
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
-        .context("reading specs/")?
-        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
-        .filter_map(|path| path.strip_prefix(root).ok().map(Path::to_path_buf))
-        .collect();
-    paths.sort();
-    paths.iter().map(|path| Spec::load(root, path)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,7 +119,7 @@ mod tests {
     #[test]
     fn every_spec_generates_deterministically_with_a_method_per_operation() {
         let root = workspace_root();
-        let specs = load_specs(&root).unwrap();
+        let specs = spec::load_all(&root).unwrap();
         assert!(specs.len() >= 4, "specs found: {}", specs.len());
         for spec in &specs {
             let first = crate_files::outputs(spec).unwrap();

@@ -43,11 +43,24 @@ impl Recorder {
         status: u16,
         body: Value,
     ) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
+        self.answer(json_response(status, &body))
+    }
+
+    /// A `respond_with` handler that records the request and answers with `response`.
+    pub fn answer(
+        &self,
+        response: HttpMockResponse,
+    ) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
         let seen = Arc::clone(&self.0);
         move |request| {
             seen.lock().expect("recorder lock").push(request.clone());
-            json_response(status, &body)
+            response.clone()
         }
+    }
+
+    /// Every request recorded, in arrival order.
+    pub fn all(&self) -> Vec<HttpMockRequest> {
+        self.0.lock().expect("recorder lock").clone()
     }
 
     /// The one request recorded.

@@ -1,5 +1,6 @@
 //! The generated module of a provider crate: progenitor's output with the xtask's items merged in.
 
+pub mod adapter;
 mod operations;
 mod values;
 
@@ -15,8 +16,8 @@ use crate::spec::Spec;
 /// Where the generated module sits in its crate; value types are referred to by this path.
 const MODULE_PATH: &str = "crate::generated";
 
-/// Generates the Rust source of `src/generated.rs` for a spec (without the header).
-pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<String> {
+/// Generates the module of `src/generated.rs` for a spec.
+pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     let document: openapiv3::OpenAPI = serde_json::from_value(plan.progenitor_doc.clone())
         .with_context(|| {
             format!(
@@ -103,7 +104,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<String> {
             }
         })?);
     }
-    Ok(prettyplease::unparse(&file))
+    Ok(file)
 }
 
 /// Appends items to the inline module `name` of the generated file.

@@ -18,6 +18,7 @@ const KNOWN: &[&str] = &[
     "x-form-text",
     "x-variables",
     "x-bare-requests",
+    "x-not-sent",
     "x-max-bytes",
     "x-content-types",
     "x-max-length-by-model",

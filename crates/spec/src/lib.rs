@@ -1,4 +1,5 @@
-//! Loading a spec and walking its operations.
+//! Loading a spec and walking its operations: the reading shared by the xtask (lint, generate) and
+//! the conformance suite.
 //!
 //! Transforms and checks work on the document as JSON (`serde_json::Value`): they read vendor
 //! extensions and rewrite schemas, which is simpler on plain JSON than on `openapiv3`'s typed model.
@@ -54,6 +55,18 @@ impl Spec {
     pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value> {
         resolve(&self.doc, value)
     }
+}
+
+/// Every `specs/*.yaml` below the workspace `root`, in name order.
+pub fn load_all(root: &Path) -> Result<Vec<Spec>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("specs"))
+        .context("reading specs/")?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "yaml"))
+        .filter_map(|path| path.strip_prefix(root).ok().map(Path::to_path_buf))
+        .collect();
+    paths.sort();
+    paths.iter().map(|path| Spec::load(root, path)).collect()
 }
 
 /// All operations of a document, in path then method order.

@@ -1,0 +1,829 @@
+//! Replaying one case: a local mock server, the generated client driven through its adapter, and
+//! the checks of each direction. A case yields the text its snapshot records and the problems
+//! found; any problem fails the case with a message that names the field.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use anyhow::{Context, Result, bail};
+use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
+use serde_json::Value;
+use speech_client_runtime::FilePart;
+use speech_mock_support::{Part, Recorder, http_client, multipart_parts};
+use speech_spec::{Operation, Spec, is_json_media, is_success};
+
+use crate::cases::{
+    Case, CaseKind, DocumentedBody, DocumentedCall, FileSource, documented_call, request_examples,
+};
+use crate::exchange::{Call, Decoded, Exchange};
+use crate::json::{json_differences, lost_fields, normalise};
+
+/// The key every case authenticates with; the server checks it arrives where the spec says.
+pub const API_KEY: &str = "conformance-test-key";
+
+/// The bytes every uploaded file holds.
+fn file_bytes() -> Vec<u8> {
+    speech_mock_support::fake_mp3(2048)
+}
+
+/// What a case produced.
+#[derive(Debug)]
+pub struct Outcome {
+    /// What the snapshot records: the request as the server received it, or the response as the
+    /// client decoded it.
+    pub snapshot: String,
+    /// Every check that failed, each naming what differs.
+    pub problems: Vec<String>,
+}
+
+/// Runs one case of `spec`.
+pub async fn run(spec: &Spec, case: &Case) -> Result<Outcome> {
+    let operation = spec
+        .operations()
+        .into_iter()
+        .find(|operation| operation.id() == Some(case.operation.as_str()))
+        .with_context(|| format!("no operation {}", case.operation))?;
+    match &case.kind {
+        CaseKind::Request { example } => request_case(spec, &operation, example).await,
+        CaseKind::Response {
+            status,
+            media_type,
+            example,
+        } => response_case(spec, &operation, status, media_type, example).await,
+        CaseKind::Status { status } => status_case(spec, &operation, status).await,
+    }
+}
+
+/// A status the docs name without a body: served with an empty body (or, for an audio success,
+/// audio bytes of its first media type); the client must report an error for an error status and
+/// keep the (empty) raw body, or decode the audio.
+async fn status_case(spec: &Spec, operation: &Operation<'_>, status: &str) -> Result<Outcome> {
+    let code = status_code(status)?;
+    let response = operation
+        .responses()
+        .find(|(key, _)| *key == status)
+        .map(|(_, response)| spec.resolve(response))
+        .transpose()?
+        .context("no such response")?;
+    let media_type = crate::cases::content(response)
+        .first()
+        .map(|(media, _)| media.clone());
+    let mut served = HttpMockResponse::builder().status(code);
+    if let Some(media_type) = &media_type {
+        served = served.header("content-type", media_type.as_str());
+        if is_success(status) && !is_json_media(media_type) {
+            served = served.body(file_bytes());
+        }
+    }
+    let served = served.build();
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.respond_with(move |_: &HttpMockRequest| served.clone());
+        })
+        .await;
+    let call = first_documented_call(spec, operation)?;
+    let files = tempfile::tempdir()?;
+    let exchange = send(spec, operation, &server, materialise(&call, files.path())?).await?;
+    let mut snapshot = format!("served {code} without a documented body\n");
+    describe_exchange(&exchange, &mut snapshot);
+    let mut problems = Vec::new();
+    match (&exchange, is_success(status)) {
+        (
+            Exchange::Success {
+                status: got,
+                body: Decoded::Audio { bytes, .. },
+                ..
+            },
+            true,
+        ) if *got == code && *bytes == file_bytes() => {}
+        (Exchange::Success { .. }, _) => {
+            problems.push(format!(
+                "served {code} without a body; the client reported {}",
+                exchange_kind(&exchange)
+            ));
+        }
+        (Exchange::ErrorBody { status: got, .. }, false) if *got != code => {
+            problems.push(format!("served {code}; the error reports {got}"));
+        }
+        (
+            Exchange::Failed {
+                raw_body: None,
+                kind,
+                ..
+            },
+            false,
+        ) => {
+            problems.push(format!(
+                "served {code}; the client's {kind} error keeps no raw body"
+            ));
+        }
+        _ => {}
+    }
+    Ok(Outcome { snapshot, problems })
+}
+
+/// The operation's first documented call (or no values at all when it has none).
+fn first_documented_call(spec: &Spec, operation: &Operation<'_>) -> Result<DocumentedCall> {
+    match request_examples(spec, operation)?.first() {
+        Some(name) => documented_call(spec, operation, name),
+        None => Ok(DocumentedCall::default()),
+    }
+}
+
+/// The request direction: the documented call's values go through the generated client; the
+/// server records what arrives and it is compared with the call.
+async fn request_case(spec: &Spec, operation: &Operation<'_>, example: &str) -> Result<Outcome> {
+    let documented = documented_call(spec, operation, example)?;
+    let files = tempfile::tempdir()?;
+    let call = materialise(&documented, files.path())?;
+    let server = MockServer::start_async().await;
+    let recorder = Recorder::default();
+    let answer = success_answer(spec, operation)?;
+    server
+        .mock_async(|_, then| {
+            then.respond_with(recorder.answer(answer));
+        })
+        .await;
+    let mut problems = Vec::new();
+    let exchange = send(spec, operation, &server, call).await;
+    match &exchange {
+        Err(error) => problems.push(format!(
+            "the client cannot make the documented call: {error}"
+        )),
+        Ok(Exchange::Success { .. }) => {}
+        Ok(other) => problems.push(format!(
+            "the documented success answer did not decode: {other:?}"
+        )),
+    }
+    let Some(request) = recorder.all().into_iter().next() else {
+        problems.push("nothing reached the server".into());
+        return Ok(Outcome {
+            snapshot: String::new(),
+            problems,
+        });
+    };
+    let expected = ExpectedRequest::new(spec, operation, &documented)?;
+    let (snapshot, found) = expected.compare(&request).await;
+    problems.extend(found);
+    Ok(Outcome { snapshot, problems })
+}
+
+/// The response direction: the server serves the documented example verbatim; the client decodes
+/// it; the decoded value must keep every documented field and match the type's own JSON Schema.
+async fn response_case(
+    spec: &Spec,
+    operation: &Operation<'_>,
+    status: &str,
+    media_type: &str,
+    example: &str,
+) -> Result<Outcome> {
+    let response = operation
+        .responses()
+        .find(|(key, _)| *key == status)
+        .map(|(_, response)| spec.resolve(response))
+        .transpose()?
+        .context("no such response")?;
+    let documented = response
+        .pointer(&format!(
+            "/content/{}/examples/{example}",
+            media_type.replace('~', "~0").replace('/', "~1")
+        ))
+        .context("no such example")?;
+    let value = documented
+        .get("value")
+        .context("an example without a value")?;
+    let code = status_code(status)?;
+    let served = served_response(code, media_type, value, &documented_headers(response))?;
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.respond_with(move |_: &HttpMockRequest| served.clone());
+        })
+        .await;
+    let files = tempfile::tempdir()?;
+    let call = materialise(&first_documented_call(spec, operation)?, files.path())?;
+    let exchange = send(spec, operation, &server, call).await;
+
+    let mut problems = Vec::new();
+    let mut snapshot = String::new();
+    match exchange {
+        Err(error) => problems.push(format!("the client cannot make a documented call: {error}")),
+        Ok(exchange) => {
+            describe_exchange(&exchange, &mut snapshot);
+            let (kind_ok, decoded) = match &exchange {
+                Exchange::Success { status, body, .. } => (
+                    is_success(&status.to_string()) && *status == code,
+                    Some(body),
+                ),
+                Exchange::ErrorBody { status, body, .. } => (
+                    !is_success(&status.to_string()) && *status == code,
+                    Some(body),
+                ),
+                Exchange::Failed { .. } => (false, None),
+            };
+            if !kind_ok {
+                problems.push(format!(
+                    "served status {code} ({}), the client reported {}",
+                    if is_success(status) {
+                        "success"
+                    } else {
+                        "error"
+                    },
+                    exchange_kind(&exchange)
+                ));
+            }
+            if let Some(decoded) = decoded {
+                check_decoded(decoded, media_type, value, &mut problems);
+            }
+        }
+    }
+    Ok(Outcome { snapshot, problems })
+}
+
+/// The decoded body keeps what was served: every documented JSON field, the JSON Schema of the
+/// Rust type accepts the example, audio arrives byte for byte with its content type.
+fn check_decoded(decoded: &Decoded, media_type: &str, example: &Value, problems: &mut Vec<String>) {
+    match decoded {
+        Decoded::Json { value, schema, .. } => {
+            for lost in lost_fields(example, value) {
+                problems.push(format!("re-serialising the decoded value loses {lost}"));
+            }
+            match jsonschema::validator_for(schema) {
+                Err(error) => problems.push(format!("the derived JSON Schema is invalid: {error}")),
+                Ok(validator) => {
+                    for error in validator.iter_errors(example) {
+                        problems.push(format!(
+                            "the type's JSON Schema (schemars) rejects the example at `{}`: {error}",
+                            error.instance_path()
+                        ));
+                    }
+                }
+            }
+        }
+        Decoded::Audio {
+            content_type,
+            bytes,
+        } => {
+            if content_type.as_deref() != Some(media_type) {
+                problems.push(format!(
+                    "audio content type {content_type:?}, served {media_type}"
+                ));
+            }
+            if bytes.as_slice() != served_bytes(example).as_slice() {
+                problems.push(format!("audio bytes differ: {} received", bytes.len()));
+            }
+        }
+        Decoded::Empty => {
+            if !example.is_null() {
+                problems.push("a documented body was decoded as empty".into());
+            }
+        }
+    }
+}
+
+async fn send(
+    spec: &Spec,
+    operation: &Operation<'_>,
+    server: &MockServer,
+    mut call: Call,
+) -> Result<Exchange> {
+    let (header, value) = credential(spec, operation)?;
+    let base_url = server.url(&base_path(spec)?);
+    Ok(crate::adapters::call(
+        &spec.provider,
+        &base_url,
+        http_client(&header, &value),
+        operation.id().unwrap_or_default(),
+        &mut call,
+    )
+    .await?)
+}
+
+/// Turns a documented call into the client's values; file parts are written to `dir` under the
+/// uploaded path's last segment (so the client sends that file name), or, for a variable, given
+/// MP3 bytes named after the variable.
+pub fn materialise(documented: &DocumentedCall, dir: &std::path::Path) -> Result<Call> {
+    let mut call = Call {
+        parameters: documented
+            .parameters
+            .iter()
+            .map(|(name, (_, value))| (name.clone(), value.clone()))
+            .collect(),
+        ..Call::default()
+    };
+    match &documented.body {
+        None => {}
+        Some(DocumentedBody::Json(value)) => call.body = Some(value.clone()),
+        Some(DocumentedBody::Multipart { fields, files, .. }) => {
+            call.body = Some(Value::Object(fields.clone()));
+            for (field, file) in files {
+                let part = match &file.source {
+                    FileSource::Path(path) => {
+                        let name = path.rsplit('/').next().unwrap_or(path);
+                        let local = dir.join(name);
+                        std::fs::write(&local, file_bytes())?;
+                        FilePart::from_path(local)
+                    }
+                    FileSource::Variable(variable) => FilePart::from_bytes(file_bytes())
+                        .file_name(variable.clone())
+                        .content_type("audio/mpeg"),
+                };
+                let part = match &file.content_type {
+                    Some(content_type) => part.content_type(content_type.clone()),
+                    None => part,
+                };
+                call.files.insert(field.clone(), part);
+            }
+        }
+    }
+    if let (Some(Value::Object(body)), Some(not_sent)) = (&mut call.body, &documented.not_sent) {
+        body.retain(|field, _| !not_sent.fields.contains(field));
+    }
+    Ok(call)
+}
+
+/// The credential header the operation's first security scheme names, with the test key.
+fn credential(spec: &Spec, operation: &Operation<'_>) -> Result<(String, String)> {
+    let requirements = operation
+        .value
+        .get("security")
+        .or_else(|| spec.doc.get("security"))
+        .and_then(Value::as_array);
+    let Some(scheme) = requirements
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys())
+        .next()
+    else {
+        return Ok(("x-unauthenticated".into(), "none".into()));
+    };
+    let definition = spec
+        .doc
+        .pointer(&format!("/components/securitySchemes/{scheme}"))
+        .with_context(|| format!("security scheme `{scheme}` is not defined"))?;
+    let field = |key: &str| {
+        definition
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    match (field("type"), field("in"), field("scheme")) {
+        ("apiKey", "header", _) => Ok((field("name").to_ascii_lowercase(), API_KEY.into())),
+        ("http", _, scheme) if scheme.eq_ignore_ascii_case("bearer") => {
+            Ok(("authorization".into(), format!("Bearer {API_KEY}")))
+        }
+        other => bail!("security scheme `{scheme}` ({other:?}) is not supported"),
+    }
+}
+
+/// The path of `servers[0]` (`/api/v1` of `https://your-domain.com/api/v1`).
+fn base_path(spec: &Spec) -> Result<String> {
+    let url = spec
+        .doc
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .context("no servers[0].url")?;
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+    Ok(path.trim_end_matches('/').to_owned())
+}
+
+/// The status a range stands for when a case serves it (`4XX` → 400).
+fn status_code(status: &str) -> Result<u16> {
+    let digits = status.replace(['X', 'x'], "0");
+    digits.parse().with_context(|| format!("status `{status}`"))
+}
+
+/// Documented response headers with an example value.
+fn documented_headers(response: &Value) -> BTreeMap<String, String> {
+    response
+        .get("headers")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, header)| {
+            let value = header
+                .get("example")
+                .or_else(|| header.pointer("/schema/example"))
+                .or_else(|| {
+                    header
+                        .get("examples")
+                        .and_then(Value::as_object)
+                        .and_then(|examples| examples.values().next())
+                        .and_then(|example| example.get("value"))
+                })?;
+            let text = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            Some((name.clone(), text))
+        })
+        .collect()
+}
+
+fn served_bytes(value: &Value) -> Vec<u8> {
+    match value {
+        Value::String(text) => text.as_bytes().to_vec(),
+        other => other.to_string().into_bytes(),
+    }
+}
+
+fn served_response(
+    status: u16,
+    media_type: &str,
+    value: &Value,
+    headers: &BTreeMap<String, String>,
+) -> Result<HttpMockResponse> {
+    let body = if is_json_media(media_type) {
+        serde_json::to_vec(value)?
+    } else {
+        served_bytes(value)
+    };
+    let mut builder = HttpMockResponse::builder()
+        .status(status)
+        .header("content-type", media_type);
+    for (name, value) in headers {
+        if !name.eq_ignore_ascii_case("content-length") {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+    }
+    Ok(builder.body(body).build())
+}
+
+/// The operation's first documented success answer, served to request cases so that the call
+/// completes (the request, not this answer, is what a request case checks).
+fn success_answer(spec: &Spec, operation: &Operation<'_>) -> Result<HttpMockResponse> {
+    for (status, response) in operation.responses() {
+        if !is_success(status) {
+            continue;
+        }
+        let response = spec.resolve(response)?;
+        for (media_type, object) in crate::cases::content(response) {
+            if let Some(value) = object
+                .get("examples")
+                .and_then(Value::as_object)
+                .and_then(|examples| examples.values().next())
+                .and_then(|example| example.get("value"))
+            {
+                return served_response(status_code(status)?, &media_type, value, &BTreeMap::new());
+            }
+        }
+    }
+    // An audio answer with no printed example (nothing to print): MP3 bytes of its media type.
+    for (status, response) in operation.responses() {
+        if !is_success(status) {
+            continue;
+        }
+        let response = spec.resolve(response)?;
+        if let Some((media_type, _)) = crate::cases::content(response)
+            .into_iter()
+            .find(|(media_type, _)| !is_json_media(media_type))
+        {
+            return Ok(HttpMockResponse::builder()
+                .status(status_code(status)?)
+                .header("content-type", media_type)
+                .body(file_bytes())
+                .build());
+        }
+    }
+    bail!(
+        "{}: no documented success answer to reply with",
+        operation.label()
+    )
+}
+
+fn exchange_kind(exchange: &Exchange) -> String {
+    match exchange {
+        Exchange::Success { status, .. } => format!("success {status}"),
+        Exchange::ErrorBody { status, .. } => format!("error body {status}"),
+        Exchange::Failed { kind, message, .. } => format!("{kind}: {message}"),
+    }
+}
+
+fn describe_exchange(exchange: &Exchange, out: &mut String) {
+    let (label, status, headers, body) = match exchange {
+        Exchange::Success {
+            status,
+            headers,
+            body,
+        } => ("success", status, headers, body),
+        Exchange::ErrorBody {
+            status,
+            headers,
+            body,
+        } => ("error body", status, headers, body),
+        Exchange::Failed {
+            kind,
+            status,
+            message,
+            raw_body,
+        } => {
+            let _ = writeln!(out, "failed: {kind} (status {status:?})\n{message}");
+            if let Some(raw) = raw_body {
+                let _ = writeln!(out, "raw body: {}", String::from_utf8_lossy(raw));
+            }
+            return;
+        }
+    };
+    let _ = writeln!(out, "{label} {status}");
+    for (name, value) in headers {
+        if name.starts_with("x-") {
+            let _ = writeln!(out, "{name}: {value}");
+        }
+    }
+    match body {
+        Decoded::Json { debug, .. } => {
+            let _ = writeln!(out, "{debug}");
+        }
+        Decoded::Audio {
+            content_type,
+            bytes,
+        } => {
+            let _ = writeln!(out, "audio {content_type:?}, {} bytes", bytes.len());
+        }
+        Decoded::Empty => {
+            let _ = writeln!(out, "(no body)");
+        }
+    }
+}
+
+/// What the server must receive for a documented call.
+struct ExpectedRequest {
+    method: String,
+    path: String,
+    query: Vec<(String, String)>,
+    credential: (String, String),
+    body: Option<ExpectedBody>,
+    /// Printed fields that must not reach the server (`x-not-sent`).
+    not_sent: Option<crate::cases::NotSent>,
+}
+
+enum ExpectedBody {
+    Json(Value),
+    Multipart(Vec<ExpectedPart>),
+}
+
+struct ExpectedPart {
+    name: String,
+    file_name: Option<String>,
+    content_type: Option<String>,
+    data: Vec<u8>,
+    is_file: bool,
+}
+
+impl ExpectedRequest {
+    fn new(spec: &Spec, operation: &Operation<'_>, call: &DocumentedCall) -> Result<Self> {
+        let mut path = format!("{}{}", base_path(spec)?, operation.path);
+        let mut query = Vec::new();
+        for (name, (location, value)) in &call.parameters {
+            match location.as_str() {
+                "path" => path = path.replace(&format!("{{{name}}}"), &plain_text(value)),
+                "query" => query.push((name.clone(), plain_text(value))),
+                _ => {}
+            }
+        }
+        query.sort();
+        let sent = |field: &String| {
+            call.not_sent
+                .as_ref()
+                .is_none_or(|not_sent| !not_sent.fields.contains(field))
+        };
+        let body = match &call.body {
+            None => None,
+            Some(DocumentedBody::Json(value)) => {
+                let mut value = value.clone();
+                if let Value::Object(members) = &mut value {
+                    members.retain(|field, _| sent(field));
+                }
+                Some(ExpectedBody::Json(value))
+            }
+            Some(DocumentedBody::Multipart {
+                fields,
+                form_text,
+                files,
+            }) => {
+                let mut parts = Vec::new();
+                for (name, value) in fields.iter().filter(|(name, _)| sent(name)) {
+                    let text = form_text
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| plain_text(value));
+                    parts.push(ExpectedPart {
+                        name: name.clone(),
+                        file_name: None,
+                        content_type: None,
+                        data: text.into_bytes(),
+                        is_file: false,
+                    });
+                }
+                for (name, file) in files {
+                    parts.push(ExpectedPart {
+                        name: name.clone(),
+                        file_name: file.file_name.clone(),
+                        content_type: file.content_type.clone(),
+                        data: file_bytes(),
+                        is_file: true,
+                    });
+                }
+                Some(ExpectedBody::Multipart(parts))
+            }
+        };
+        Ok(Self {
+            method: operation.method.to_ascii_uppercase(),
+            path,
+            query,
+            credential: credential(spec, operation)?,
+            body,
+            not_sent: call.not_sent.clone(),
+        })
+    }
+
+    /// The received request as its snapshot prints it, and every way it differs from the call.
+    async fn compare(&self, request: &HttpMockRequest) -> (String, Vec<String>) {
+        let mut problems = Vec::new();
+        let mut out = String::new();
+        let method = request.method().to_string();
+        let path = request.uri().path().to_owned();
+        let _ = writeln!(out, "{method} {path}");
+        if method != self.method {
+            problems.push(format!("method {method}, documented {}", self.method));
+        }
+        if path != self.path {
+            problems.push(format!("path {path}, documented {}", self.path));
+        }
+        let mut query = request.query_params();
+        query.sort();
+        for (name, value) in &query {
+            let _ = writeln!(out, "query {name}={value}");
+        }
+        if query != self.query {
+            problems.push(format!("query {query:?}, documented {:?}", self.query));
+        }
+        let header = |name: &str| {
+            request
+                .headers_vec()
+                .iter()
+                .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.clone())
+        };
+        let (credential_header, credential_value) = &self.credential;
+        let _ = writeln!(out, "credential in {credential_header}");
+        if header(credential_header).as_deref() != Some(credential_value.as_str()) {
+            problems.push(format!(
+                "no `{credential_header}` credential as the security scheme requires"
+            ));
+        }
+        let content_type = header("content-type").unwrap_or_default();
+        let essence = content_type
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_owned();
+        let _ = writeln!(out, "content-type {essence}");
+        match &self.body {
+            None => {
+                if !request.body_vec().is_empty() {
+                    problems.push("a body was sent; the documented call sends none".into());
+                }
+            }
+            Some(ExpectedBody::Json(expected)) => {
+                if essence != "application/json" {
+                    problems.push(format!(
+                        "content type `{content_type}`, documented application/json"
+                    ));
+                }
+                match serde_json::from_slice::<Value>(&request.body_vec()) {
+                    Err(error) => problems.push(format!("the body is not JSON: {error}")),
+                    Ok(received) => {
+                        let _ = writeln!(
+                            out,
+                            "{}",
+                            serde_json::to_string_pretty(&received).unwrap_or_default()
+                        );
+                        for difference in
+                            json_differences(&normalise(expected), &normalise(&received))
+                        {
+                            problems.push(format!("body: {difference}"));
+                        }
+                    }
+                }
+            }
+            Some(ExpectedBody::Multipart(expected)) => {
+                if essence != "multipart/form-data" {
+                    problems.push(format!(
+                        "content type `{content_type}`, documented multipart/form-data"
+                    ));
+                }
+                let received = multipart_parts(request).await;
+                describe_parts(&received, &mut out);
+                compare_parts(expected, &received, &mut problems);
+            }
+        }
+        if let Some(not_sent) = &self.not_sent {
+            let _ = writeln!(
+                out,
+                "not sent ({}): {}",
+                not_sent.erratum,
+                not_sent.fields.join(", ")
+            );
+            let body = request.body_vec();
+            let json: Option<Value> = serde_json::from_slice(&body).ok();
+            let parts = if essence == "multipart/form-data" {
+                multipart_parts(request).await
+            } else {
+                Vec::new()
+            };
+            for field in &not_sent.fields {
+                let in_json = json.as_ref().is_some_and(|body| body.get(field).is_some());
+                if in_json || parts.iter().any(|part| &part.name == field) {
+                    problems.push(format!(
+                        "`{field}` reached the server; erratum {} says it is not sent",
+                        not_sent.erratum
+                    ));
+                }
+            }
+        }
+        (out, problems)
+    }
+}
+
+fn describe_parts(parts: &[Part], out: &mut String) {
+    let mut sorted: Vec<&Part> = parts.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for part in sorted {
+        match &part.file_name {
+            Some(file_name) => {
+                let _ = writeln!(
+                    out,
+                    "part {}: file {file_name:?}, {}, {} bytes",
+                    part.name,
+                    part.content_type.as_deref().unwrap_or("no content type"),
+                    part.data.len()
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "part {}: {}",
+                    part.name,
+                    String::from_utf8_lossy(&part.data)
+                );
+            }
+        }
+    }
+}
+
+fn compare_parts(expected: &[ExpectedPart], received: &[Part], problems: &mut Vec<String>) {
+    for part in expected {
+        let Some(got) = received
+            .iter()
+            .find(|candidate| candidate.name == part.name)
+        else {
+            problems.push(format!("part `{}` was not sent", part.name));
+            continue;
+        };
+        if got.data != part.data {
+            problems.push(format!(
+                "part `{}`: sent {:?}, documented {:?}",
+                part.name,
+                String::from_utf8_lossy(&got.data),
+                String::from_utf8_lossy(&part.data)
+            ));
+        }
+        if part.is_file && got.file_name.is_none() {
+            problems.push(format!("part `{}` was sent without a file name", part.name));
+        }
+        if part.file_name.is_some() && got.file_name != part.file_name {
+            problems.push(format!(
+                "part `{}`: file name {:?}, documented {:?}",
+                part.name, got.file_name, part.file_name
+            ));
+        }
+        if part.content_type.is_some() && got.content_type != part.content_type {
+            problems.push(format!(
+                "part `{}`: content type {:?}, documented {:?}",
+                part.name, got.content_type, part.content_type
+            ));
+        }
+    }
+    for got in received {
+        if !expected.iter().any(|part| part.name == got.name) {
+            problems.push(format!(
+                "part `{}` was sent; the documented call has none",
+                got.name
+            ));
+        }
+    }
+}
+
+/// A JSON value as text on the wire: strings as they are, anything else as compact JSON.
+fn plain_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
