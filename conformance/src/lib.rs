@@ -13,3 +13,4 @@ pub mod exchange;
 mod json;
 pub mod report;
 pub mod run;
+pub mod tolerance;

@@ -75,16 +75,7 @@ async fn status_case(spec: &Spec, operation: &Operation<'_>, status: &str) -> Re
             served = served.body(file_bytes());
         }
     }
-    let served = served.build();
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|_, then| {
-            then.respond_with(move |_: &HttpMockRequest| served.clone());
-        })
-        .await;
-    let call = first_documented_call(spec, operation)?;
-    let files = tempfile::tempdir()?;
-    let exchange = send(spec, operation, &server, materialise(&call, files.path())?).await?;
+    let exchange = answer_with(spec, operation, served.build()).await?;
     let mut snapshot = format!("served {code} without a documented body\n");
     describe_exchange(&exchange, &mut snapshot);
     let mut problems = Vec::new();
@@ -121,6 +112,24 @@ async fn status_case(spec: &Spec, operation: &Operation<'_>, status: &str) -> Re
         _ => {}
     }
     Ok(Outcome { snapshot, problems })
+}
+
+/// Sends the operation's first documented call to a server that answers `served`, and reports
+/// what the client made of it.
+pub(crate) async fn answer_with(
+    spec: &Spec,
+    operation: &Operation<'_>,
+    served: HttpMockResponse,
+) -> Result<Exchange> {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|_, then| {
+            then.respond_with(move |_: &HttpMockRequest| served.clone());
+        })
+        .await;
+    let files = tempfile::tempdir()?;
+    let call = materialise(&first_documented_call(spec, operation)?, files.path())?;
+    send(spec, operation, &server, call).await
 }
 
 /// The operation's first documented call (or no values at all when it has none).
@@ -196,15 +205,7 @@ async fn response_case(
     let code = status_code(status)?;
     let served = served_response(code, media_type, value, &documented_headers(response))?;
 
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|_, then| {
-            then.respond_with(move |_: &HttpMockRequest| served.clone());
-        })
-        .await;
-    let files = tempfile::tempdir()?;
-    let call = materialise(&first_documented_call(spec, operation)?, files.path())?;
-    let exchange = send(spec, operation, &server, call).await;
+    let exchange = answer_with(spec, operation, served).await;
 
     let mut problems = Vec::new();
     let mut snapshot = String::new();
@@ -392,7 +393,7 @@ fn base_path(spec: &Spec) -> Result<String> {
 }
 
 /// The status a range stands for when a case serves it (`4XX` → 400).
-fn status_code(status: &str) -> Result<u16> {
+pub(crate) fn status_code(status: &str) -> Result<u16> {
     let digits = status.replace(['X', 'x'], "0");
     digits.parse().with_context(|| format!("status `{status}`"))
 }
@@ -431,7 +432,7 @@ fn served_bytes(value: &Value) -> Vec<u8> {
     }
 }
 
-fn served_response(
+pub(crate) fn served_response(
     status: u16,
     media_type: &str,
     value: &Value,
@@ -495,7 +496,7 @@ fn success_answer(spec: &Spec, operation: &Operation<'_>) -> Result<HttpMockResp
     )
 }
 
-fn exchange_kind(exchange: &Exchange) -> String {
+pub(crate) fn exchange_kind(exchange: &Exchange) -> String {
     match exchange {
         Exchange::Success { status, .. } => format!("success {status}"),
         Exchange::ErrorBody { status, .. } => format!("error body {status}"),

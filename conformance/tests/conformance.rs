@@ -1,6 +1,7 @@
 //! Every documented example of every spec as a named test (`provider::operation::request::example`,
 //! `provider::operation::response::status::example`), each checked and snapshotted; plus the
-//! coverage and errata reports. Cases come from the specs at run time: a new example in a spec is a
+//! tolerance cases derived from them (`provider::operation::tolerance::...`) and the coverage and
+//! errata reports. Cases come from the specs at run time: a new example in a spec is a
 //! new test here.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -9,7 +10,7 @@ use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use speech_conformance::cases::{Case, cases};
-use speech_conformance::{report, run};
+use speech_conformance::{report, run, tolerance};
 use speech_spec::Spec;
 
 fn main() {
@@ -29,6 +30,22 @@ fn main() {
             let runtime = Arc::clone(&runtime);
             trials.push(Trial::test(case.name(), move || {
                 replay(&runtime, &specs[index], &case)
+            }));
+        }
+    }
+    for (index, spec) in specs.iter().enumerate() {
+        for case in tolerance::cases(spec).expect("the tolerance cases of a spec") {
+            let specs = Arc::clone(&specs);
+            let runtime = Arc::clone(&runtime);
+            trials.push(Trial::test(case.name(), move || {
+                let problems = runtime
+                    .block_on(tolerance::run(&specs[index], &case))
+                    .map_err(|e| Failed::from(format!("{}: {e:#}", case.name())))?;
+                if problems.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("{}:\n  {}", case.name(), problems.join("\n  ")).into())
+                }
             }));
         }
     }
