@@ -21,7 +21,7 @@ use spec::Spec;
 
 #[derive(Parser)]
 #[command(
-    about = "Maintainer tasks: generate the provider crates from their specs, lint the specs"
+    about = "Maintainer tasks: generate the provider crates from their specs, lint the specs, run the conformance suite"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,6 +38,9 @@ enum Task {
     },
     /// Check the specs: operation ids, examples present and valid, one error schema per operation.
     Lint,
+    /// Run the conformance suite (every documented example against the generated clients), then
+    /// print its coverage and errata reports.
+    Conformance,
 }
 
 fn main() -> ExitCode {
@@ -63,7 +66,36 @@ fn run(cli: Cli) -> Result<()> {
             println!("{} specs follow the rules", specs.len());
             Ok(())
         }
+        Task::Conformance => {
+            cargo(&root, &["test", "--package", "speech-conformance"])?;
+            cargo(
+                &root,
+                &[
+                    "run",
+                    "--quiet",
+                    "--package",
+                    "speech-conformance",
+                    "--bin",
+                    "conformance-report",
+                ],
+            )
+        }
     }
+}
+
+/// Runs the cargo that runs the xtask, in the workspace root; fails if it fails.
+fn cargo(root: &Path, arguments: &[&str]) -> Result<()> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(arguments)
+        .current_dir(root)
+        .status()?;
+    anyhow::ensure!(
+        status.success(),
+        "`cargo {}` failed ({status})",
+        arguments.join(" ")
+    );
+    Ok(())
 }
 
 fn lint_all(specs: &[Spec]) -> Result<()> {
