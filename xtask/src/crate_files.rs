@@ -12,7 +12,7 @@ use crate::plan::Plan;
 use crate::spec::Spec;
 
 /// The lib.rs a new provider crate starts with.
-const LIB_RS: &str = "#![doc = include_str!(\"../README.md\")]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n";
+const LIB_RS: &str = "#![doc = include_str!(\"../README.md\")]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n";
 
 pub fn crate_dir(spec: &Spec) -> PathBuf {
     Path::new("crates").join(&spec.provider)
@@ -58,6 +58,14 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         Output {
             path: dir.join("src/generated.rs"),
             contents: format!("{}{}", header("//", spec), prettyplease::unparse(&module)),
+        },
+        Output {
+            path: dir.join("src/mock.rs"),
+            contents: format!(
+                "{}{}",
+                header("//", spec),
+                emit::mock::generate(spec, &plan)?
+            ),
         },
         Output {
             path: adapter_path(&spec.provider),
@@ -119,7 +127,12 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          description = \"Typed client for the {title}, generated from {path}\"\n\
          edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\
          publish.workspace = true\n\n\
-         [dependencies]\nprogenitor-client.workspace = true\n{regress}reqwest.workspace = true\n\
+         [features]\n\
+         # Typed httpmock helpers for every operation (`mock` module), for consumers' tests.\n\
+         mock = [\"dep:httpmock\", \"dep:regex\"]\n\n\
+         [dependencies]\nhttpmock = {{ workspace = true, optional = true }}\n\
+         progenitor-client.workspace = true\nregex = {{ workspace = true, optional = true }}\n\
+         {regress}reqwest.workspace = true\n\
          schemars.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n\
          speech-client-runtime.workspace = true\n\n\
          [dev-dependencies]\nfutures-util.workspace = true\nhttpmock.workspace = true\n\
@@ -186,6 +199,20 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          types only build with values the spec allows; response enums are open (`Unknown(String)`). \
          Every generated type implements `schemars::JsonSchema`.\n",
     );
+    let first = spec.operations().first().and_then(|o| o.id()).unwrap_or("operation").to_owned();
+    out.push_str(&format!(
+        "\n## Mocking it in your tests\n\nThe `mock` feature adds typed [httpmock](https://docs.rs/httpmock) \
+         helpers for every operation: `mock::MockServerExt` gives `httpmock::MockServer` one method per \
+         operation, whose `when` sets the parameters and body with the request types and whose `then` \
+         answers with the response types, named after the status (`ok`, `accepted`, `bad_request`, \
+         `..._audio` for audio). Paths are relative to the base URL, so point the client at \
+         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"0.1\", features = [\"mock\"] }}\n```\n\n\
+         ```rust,ignore\nuse {krate}::mock::MockServerExt;\nlet server = httpmock::MockServer::start();\n\
+         let mock = server.{first}(|when, then| {{ /* when.…(…); then.ok(&…); */ }});\n\
+         let client = {krate}::Client::new(&server.base_url());\n```\n",
+        name = package_name(spec),
+        krate = crate_ident(spec),
+    ));
     out
 }
 

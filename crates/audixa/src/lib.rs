@@ -3,3 +3,7 @@
 #[rustfmt::skip]
 mod generated;
 pub use generated::*;
+
+#[cfg(feature = "mock")]
+#[rustfmt::skip]
+pub mod mock;

@@ -1,6 +1,7 @@
 //! The generated module of a provider crate: progenitor's output with the xtask's items merged in.
 
 pub mod adapter;
+pub mod mock;
 mod operations;
 mod values;
 
@@ -18,43 +19,12 @@ const MODULE_PATH: &str = "crate::generated";
 
 /// Generates the module of `src/generated.rs` for a spec.
 pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
-    let document: openapiv3::OpenAPI = serde_json::from_value(plan.progenitor_doc.clone())
-        .with_context(|| {
-            format!(
-                "{} is not a valid OpenAPI 3.0 document",
-                spec.path.display()
-            )
-        })?;
+    let document = progenitor_document(spec, plan)?;
 
-    let mut settings = GenerationSettings::default();
-    settings
-        .with_interface(InterfaceStyle::Builder)
-        .with_tag(TagStyle::Merged)
-        .with_derive("schemars::JsonSchema");
-    for value in &plan.values {
-        let impls: Vec<TypeImpl> = match value.kind {
-            ValueKind::OpenEnum(_) => vec![TypeImpl::FromStr, TypeImpl::Display],
-            ValueKind::Number { .. } => vec![TypeImpl::Display],
-            ValueKind::Text { .. } => vec![TypeImpl::FromStr, TypeImpl::Display],
-        };
-        let path = format!("{MODULE_PATH}::types::{}", value.name);
-        settings.with_replacement(&value.name, path, impls.into_iter());
-    }
-
-    // progenitor reports many unsupported shapes by panicking; turn that into an error that names
-    // the spec.
-    let tokens = catch_unwind(AssertUnwindSafe(|| {
+    let settings = settings(plan);
+    let tokens = run_progenitor(spec, || {
         Generator::new(&settings).generate_tokens(&document)
-    }))
-    .map_err(|panic| {
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        anyhow!("progenitor panicked on {}: {message}", spec.path.display())
-    })?
-    .map_err(|e| anyhow!("progenitor failed on {}: {e}", spec.path.display()))?;
+    })?;
 
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's output")?;
     let value_items = values::emit(&plan.values)?;
@@ -105,6 +75,54 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
         })?);
     }
     Ok(file)
+}
+
+/// The document handed to progenitor (the plan's copy of the spec, without emitted operations).
+fn progenitor_document(spec: &Spec, plan: &Plan) -> Result<openapiv3::OpenAPI> {
+    serde_json::from_value(plan.progenitor_doc.clone()).with_context(|| {
+        format!(
+            "{} is not a valid OpenAPI 3.0 document",
+            spec.path.display()
+        )
+    })
+}
+
+/// progenitor's settings: builder interface, schemars derives, and the xtask's value types in
+/// place of typify's.
+fn settings(plan: &Plan) -> GenerationSettings {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Builder)
+        .with_tag(TagStyle::Merged)
+        .with_derive("schemars::JsonSchema");
+    for value in &plan.values {
+        let impls: Vec<TypeImpl> = match value.kind {
+            ValueKind::OpenEnum(_) => vec![TypeImpl::FromStr, TypeImpl::Display],
+            ValueKind::Number { .. } => vec![TypeImpl::Display],
+            ValueKind::Text { .. } => vec![TypeImpl::FromStr, TypeImpl::Display],
+        };
+        let path = format!("{MODULE_PATH}::types::{}", value.name);
+        settings.with_replacement(&value.name, path, impls.into_iter());
+    }
+    settings
+}
+
+/// Runs a progenitor generator. progenitor reports many unsupported shapes by panicking; that
+/// becomes an error that names the spec.
+fn run_progenitor(
+    spec: &Spec,
+    generate: impl FnOnce() -> std::result::Result<proc_macro2::TokenStream, progenitor::Error>,
+) -> Result<proc_macro2::TokenStream> {
+    catch_unwind(AssertUnwindSafe(generate))
+        .map_err(|panic| {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            anyhow!("progenitor panicked on {}: {message}", spec.path.display())
+        })?
+        .map_err(|e| anyhow!("progenitor failed on {}: {e}", spec.path.display()))
 }
 
 /// Appends items to the inline module `name` of the generated file.
