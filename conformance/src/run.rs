@@ -59,12 +59,7 @@ pub async fn run(spec: &Spec, case: &Case) -> Result<Outcome> {
 /// keep the (empty) raw body, or decode the audio.
 async fn status_case(spec: &Spec, operation: &Operation<'_>, status: &str) -> Result<Outcome> {
     let code = status_code(status)?;
-    let response = operation
-        .responses()
-        .find(|(key, _)| *key == status)
-        .map(|(_, response)| spec.resolve(response))
-        .transpose()?
-        .context("no such response")?;
+    let response = response_of(spec, operation, status)?;
     let media_type = crate::cases::content(response)
         .first()
         .map(|(media, _)| media.clone());
@@ -132,6 +127,16 @@ pub(crate) async fn answer_with(
     send(spec, operation, &server, call).await
 }
 
+/// The operation's response for a status key, references resolved.
+fn response_of<'a>(spec: &'a Spec, operation: &Operation<'a>, status: &str) -> Result<&'a Value> {
+    let response = operation
+        .responses()
+        .find(|(key, _)| *key == status)
+        .with_context(|| format!("{}: no response {status}", operation.label()))?
+        .1;
+    spec.resolve(response)
+}
+
 /// The operation's first documented call (or no values at all when it has none).
 fn first_documented_call(spec: &Spec, operation: &Operation<'_>) -> Result<DocumentedCall> {
     match request_examples(spec, operation)?.first() {
@@ -187,12 +192,7 @@ async fn response_case(
     media_type: &str,
     example: &str,
 ) -> Result<Outcome> {
-    let response = operation
-        .responses()
-        .find(|(key, _)| *key == status)
-        .map(|(_, response)| spec.resolve(response))
-        .transpose()?
-        .context("no such response")?;
+    let response = response_of(spec, operation, status)?;
     let documented = response
         .pointer(&format!(
             "/content/{}/examples/{example}",

@@ -59,6 +59,19 @@ async fn changed_cases(spec: &Spec, pointer: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Asserts that `case` is the only case that changed; returns its snapshot diff (printed, for
+/// `--nocapture`).
+fn only_changed_case<'a>(changed: &'a BTreeMap<String, String>, case: &str) -> &'a str {
+    assert_eq!(
+        changed.keys().collect::<Vec<_>>(),
+        vec![case],
+        "{changed:#?}"
+    );
+    let diff = &changed[case];
+    eprintln!("{case}:\n{diff}");
+    diff
+}
+
 fn specs() -> Vec<Spec> {
     speech_spec::load_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).unwrap()
 }
@@ -103,13 +116,7 @@ async fn changing_a_field_of_a_request_example_fails_exactly_its_case_naming_the
                 spec.provider,
                 operation.id().unwrap()
             );
-            assert_eq!(
-                changed.keys().collect::<Vec<_>>(),
-                vec![&case],
-                "{changed:#?}"
-            );
-            let diff = &changed[&case];
-            eprintln!("{case}:\n{diff}");
+            let diff = only_changed_case(&changed, &case);
             assert!(
                 diff.lines().any(|line| line.starts_with('+')
                     && line.contains(&format!("\"{field}\": \"{CHANGED}\""))),
@@ -150,15 +157,9 @@ async fn changing_a_field_of_a_response_example_fails_exactly_its_case_naming_th
                     spec.provider,
                     operation.id().unwrap()
                 );
-                assert_eq!(
-                    changed.keys().collect::<Vec<_>>(),
-                    vec![&case],
-                    "{changed:#?}"
-                );
+                let diff = only_changed_case(&changed, &case);
                 // The snapshot prints the typed value: the field under its Rust name.
                 let rust_name = field.to_snake_case();
-                let diff = &changed[&case];
-                eprintln!("{case}:\n{diff}");
                 assert!(
                     diff.lines().any(|line| line.starts_with('+')
                         && line.contains(&format!("{rust_name}: \"{CHANGED}\""))),

@@ -199,7 +199,12 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          types only build with values the spec allows; response enums are open (`Unknown(String)`). \
          Every generated type implements `schemars::JsonSchema`.\n",
     );
-    let first = spec.operations().first().and_then(|o| o.id()).unwrap_or("operation").to_owned();
+    let first = spec
+        .operations()
+        .first()
+        .and_then(|o| o.id())
+        .unwrap_or("operation")
+        .to_owned();
     out.push_str(&format!(
         "\n## Mocking it in your tests\n\nThe `mock` feature adds typed [httpmock](https://docs.rs/httpmock) \
          helpers for every operation: `mock::MockServerExt` gives `httpmock::MockServer` one method per \
