@@ -199,6 +199,7 @@ async fn response_case(
             media_type.replace('~', "~0").replace('/', "~1")
         ))
         .context("no such example")?;
+    let documented = spec.resolve(documented)?;
     let value = documented
         .get("value")
         .context("an example without a value")?;

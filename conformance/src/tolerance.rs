@@ -74,7 +74,7 @@ pub fn cases(spec: &Spec) -> Result<Vec<ToleranceCase>> {
                     .into_iter()
                     .flatten()
                 {
-                    let Some(value) = documented.get("value") else {
+                    let Some(value) = spec.resolve(documented)?.get("value") else {
                         continue;
                     };
                     if is_success(status) && first_success.is_none() {

@@ -141,6 +141,7 @@ fn check_examples(
                 findings.add(&place, "no example (embed the documented one, or say why there is none with `x-no-documented-example`)".into());
             }
             check_example_list(
+                spec,
                 &place,
                 object.get("schema"),
                 &examples,
@@ -153,6 +154,7 @@ fn check_examples(
     for (media, object) in operation.request_content().into_iter().flatten() {
         let place = format!("{label}: request body {media}");
         check_example_list(
+            spec,
             &place,
             object.get("schema"),
             &examples_of(object),
@@ -166,6 +168,7 @@ fn check_examples(
         let name = parameter.get("name").and_then(Value::as_str).unwrap_or("?");
         let place = format!("{label}: parameter `{name}`");
         check_example_list(
+            spec,
             &place,
             parameter.get("schema"),
             &examples_of(parameter),
@@ -188,6 +191,7 @@ fn examples_of(object: &Value) -> Vec<(&str, &Value)> {
 }
 
 fn check_example_list(
+    spec: &Spec,
     place: &str,
     schema: Option<&Value>,
     examples: &[(&str, &Value)],
@@ -197,6 +201,8 @@ fn check_example_list(
 ) -> Result<()> {
     for (name, example) in examples {
         let place = format!("{place}: example `{name}`");
+        // A shared example (`$ref: '#/components/examples/..'`) is checked where it is used.
+        let example = spec.resolve(example)?;
         check_provenance(&place, example, seeds, findings);
         let Some(value) = example.get("value") else {
             findings.add(&place, "has no `value`".into());
@@ -395,6 +401,25 @@ components:
     #[test]
     fn a_spec_that_follows_the_rules_has_no_findings() {
         assert_eq!(findings(BASE), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_shared_example_is_checked_where_it_is_used() {
+        let spec = BASE
+            .replace(
+                "          x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
+                "          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}\n              examples:\n                missing: {$ref: \"#/components/examples/Missing\"}",
+            )
+            .replace(
+                "components:\n",
+                "components:\n  examples:\n    Missing: {value: {message: 7}, x-from: {seed: doc.md, section: S, snippet: response}}\n",
+            );
+        let found = findings(&spec);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0].contains("response 404 application/json: example `missing`: does not match its schema: /message"),
+            "{found:#?}"
+        );
     }
 
     #[test]
