@@ -1820,3 +1820,27 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The spec's waiting contracts: which operations start jobs, how to poll them, where the
+/// state and the result are.
+pub mod jobs {
+    pub use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
+    ///How to wait for the job [`Client::create_tts_generation`](crate::Client::create_tts_generation) starts (`x-job-start`).
+    pub const CREATE_TTS_GENERATION: JobStart = JobStart {
+        operation: "create_tts_generation",
+        poll: "get_generation_status",
+        status: None,
+        parameters: &[("generation_id", "/generation_id")],
+    };
+    ///How to read the state of a job from [`Client::get_generation_status`](crate::Client::get_generation_status) (`x-job-status`).
+    pub const GET_GENERATION_STATUS: JobStatus = JobStatus {
+        operation: "get_generation_status",
+        state: "/status",
+        pending: &["Generating"],
+        completed: &["Completed"],
+        failed: &["Failed"],
+        result: &["/url", "/audio_url"],
+        percent: None,
+        message: &["/detail", "/error"],
+        code: None,
+    };
+}

@@ -9,6 +9,7 @@
 mod audio;
 mod bounded;
 mod file_part;
+pub mod jobs;
 pub mod multipart;
 mod open_enum;
 pub mod response;

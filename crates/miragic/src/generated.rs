@@ -2476,6 +2476,49 @@ pub mod prelude {
     pub use self::super::Client;
 }
 pub use speech_client_runtime::FilePart;
+/// The spec's waiting contracts: which operations start jobs, how to poll them, where the
+/// state and the result are.
+pub mod jobs {
+    pub use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
+    ///How to wait for the job [`Client::create_text_to_speech_job`](crate::Client::create_text_to_speech_job) starts (`x-job-start`).
+    pub const CREATE_TEXT_TO_SPEECH_JOB: JobStart = JobStart {
+        operation: "create_text_to_speech_job",
+        poll: "get_text_to_speech_job",
+        status: None,
+        parameters: &[("jobId", "/data/jobId")],
+    };
+    ///How to read the state of a job from [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job) (`x-job-status`).
+    pub const GET_TEXT_TO_SPEECH_JOB: JobStatus = JobStatus {
+        operation: "get_text_to_speech_job",
+        state: "/data/status",
+        pending: &["PENDING"],
+        completed: &["COMPLETED"],
+        failed: &["FAILED"],
+        result: &["/data/audioUrl"],
+        percent: Some("/data/progress"),
+        message: &["/data/errorMessage"],
+        code: None,
+    };
+    ///How to wait for the job [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job) starts (`x-job-start`).
+    pub const CREATE_SPEECH_TO_TEXT_JOB: JobStart = JobStart {
+        operation: "create_speech_to_text_job",
+        poll: "get_speech_to_text_job",
+        status: None,
+        parameters: &[("jobId", "/data/jobId")],
+    };
+    ///How to read the state of a job from [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job) (`x-job-status`).
+    pub const GET_SPEECH_TO_TEXT_JOB: JobStatus = JobStatus {
+        operation: "get_speech_to_text_job",
+        state: "/data/status",
+        pending: &["PENDING"],
+        completed: &["COMPLETED"],
+        failed: &["FAILED"],
+        result: &["/data/transcription"],
+        percent: Some("/data/progress"),
+        message: &["/data/errorMessage"],
+        code: None,
+    };
+}
 impl Client {
     /**Create a text-to-speech job
 

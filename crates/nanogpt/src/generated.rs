@@ -2403,6 +2403,36 @@ pub mod prelude {
     pub use self::super::Client;
 }
 pub use speech_client_runtime::Audio;
+/// The spec's waiting contracts: which operations start jobs, how to poll them, where the
+/// state and the result are.
+pub mod jobs {
+    pub use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
+    ///How to wait for the job [`Client::submit_tts`](crate::Client::submit_tts) starts (`x-job-start`).
+    pub const SUBMIT_TTS: JobStart = JobStart {
+        operation: "submit_tts",
+        poll: "get_tts_status",
+        status: Some(202u16),
+        parameters: &[
+            ("runId", "/runId"),
+            ("model", "/model"),
+            ("cost", "/cost"),
+            ("paymentSource", "/paymentSource"),
+            ("isApiRequest", "/isApiRequest"),
+        ],
+    };
+    ///How to read the state of a job from [`Client::get_tts_status`](crate::Client::get_tts_status) (`x-job-status`).
+    pub const GET_TTS_STATUS: JobStatus = JobStatus {
+        operation: "get_tts_status",
+        state: "/status",
+        pending: &["pending"],
+        completed: &["completed"],
+        failed: &["error"],
+        result: &["/audioUrl"],
+        percent: None,
+        message: &["/error"],
+        code: Some("/code"),
+    };
+}
 impl Client {
     /**Submit a text-to-speech request
 

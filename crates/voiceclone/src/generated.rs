@@ -3219,6 +3219,30 @@ pub mod prelude {
     pub use self::super::Client;
 }
 pub use speech_client_runtime::FilePart;
+/// The spec's waiting contracts: which operations start jobs, how to poll them, where the
+/// state and the result are.
+pub mod jobs {
+    pub use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
+    ///How to wait for the job [`Client::create_speech`](crate::Client::create_speech) starts (`x-job-start`).
+    pub const CREATE_SPEECH: JobStart = JobStart {
+        operation: "create_speech",
+        poll: "get_speech",
+        status: None,
+        parameters: &[("speechId", "/speechId")],
+    };
+    ///How to read the state of a job from [`Client::get_speech`](crate::Client::get_speech) (`x-job-status`).
+    pub const GET_SPEECH: JobStatus = JobStatus {
+        operation: "get_speech",
+        state: "/speech/status",
+        pending: &["PROCESSING"],
+        completed: &["COMPLETED"],
+        failed: &["FAILED"],
+        result: &["/speech/audioUrl"],
+        percent: None,
+        message: &[],
+        code: None,
+    };
+}
 impl Client {
     /**Clone a voice model from an audio file
 

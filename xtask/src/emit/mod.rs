@@ -1,6 +1,7 @@
 //! The generated module of a provider crate: progenitor's output with the xtask's items merged in.
 
 pub mod adapter;
+mod jobs;
 pub mod mock;
 mod operations;
 mod values;
@@ -67,6 +68,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
             pub use speech_client_runtime::Audio;
         ));
     }
+    file.items.extend(jobs::module(spec)?);
     if !methods.is_empty() {
         file.items.push(syn::parse2(quote! {
             impl Client {

@@ -19,6 +19,8 @@ const KNOWN: &[&str] = &[
     "x-variables",
     "x-bare-requests",
     "x-not-sent",
+    "x-job-start",
+    "x-job-status",
     "x-max-bytes",
     "x-content-types",
     "x-max-length-by-model",

@@ -2,6 +2,7 @@
 //! on. Each finding names the spec and the place in it.
 
 mod extensions;
+mod jobs;
 mod json_schema;
 
 use std::collections::BTreeSet;
@@ -44,6 +45,7 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
         check_bare_requests(spec, &operation, &seeds, &mut findings)?;
     }
     extensions::check(&spec.doc, &mut findings);
+    jobs::check(spec, &mut findings)?;
     check_open_responses(&spec.doc, &mut findings)?;
     check_formats(&spec.doc, &mut findings);
     if spec.doc.get("x-errata").and_then(Value::as_array).is_none() {
@@ -401,6 +403,46 @@ components:
     #[test]
     fn a_spec_that_follows_the_rules_has_no_findings() {
         assert_eq!(findings(BASE), Vec::<String>::new());
+    }
+
+    #[test]
+    fn job_contracts_must_name_real_operations_parameters_and_states() {
+        let with_jobs = BASE.replace(
+            "      operationId: get_job\n",
+            "      operationId: get_job\n      x-job-status: {state: /status, pending: [PENDING], completed: [DONE]}\n",
+        );
+        assert_eq!(findings(&with_jobs), Vec::<String>::new());
+        let start = |poll: &str, parameter: &str| {
+            with_jobs.replace(
+                "paths:\n",
+                &format!(
+                    "paths:\n  /jobs:\n    post:\n      operationId: start_job\n      x-job-start: {{poll: {poll}, parameters: {{{parameter}: /id}}}}\n      responses:\n        \"204\": {{description: started}}\n"
+                ),
+            )
+        };
+        assert_eq!(findings(&start("get_job", "id")), Vec::<String>::new());
+        let cases = [
+            (
+                start("get_jobs", "id"),
+                "`poll: get_jobs` is not an operation",
+            ),
+            (start("get_job", "job"), "`get_job` has no parameter `job`"),
+            (
+                with_jobs.replace("completed: [DONE]", "completed: [FINISHED]"),
+                "`completed` state `FINISHED` is not a value of `/status`",
+            ),
+            (
+                with_jobs.replace("state: /status", "state: /data/status"),
+                "`state: /data/status` is not in the success schema",
+            ),
+        ];
+        for (spec, expected) in cases {
+            let found = findings(&spec);
+            assert!(
+                found.iter().any(|f| f.contains(expected)),
+                "expected `{expected}` in {found:#?}"
+            );
+        }
     }
 
     #[test]

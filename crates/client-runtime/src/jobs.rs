@@ -1,0 +1,179 @@
+//! The waiting contract of a provider's asynchronous jobs, as its spec declares it
+//! (`x-job-start`, `x-job-status`; see `specs/README.md`). The generated crates expose one constant
+//! per operation in their `jobs` module; a waiting engine reads states and results through them, so
+//! no state name or result location is repeated in Rust.
+
+use serde_json::Value;
+
+/// An operation that starts a job, and how to poll it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobStart {
+    /// The operation that starts the job.
+    pub operation: &'static str,
+    /// The operation that reports its status.
+    pub poll: &'static str,
+    /// Only this success status starts a job (`None`: any success).
+    pub status: Option<u16>,
+    /// Each parameter of `poll`, with the JSON Pointer of its value in the start response.
+    pub parameters: &'static [(&'static str, &'static str)],
+}
+
+impl JobStart {
+    /// Whether a response with `status` started a job.
+    pub fn starts_job(&self, status: u16) -> bool {
+        self.status.is_none_or(|expected| expected == status)
+    }
+
+    /// The poll parameters found in a start response (JSON), by wire name; absent ones are skipped.
+    pub fn poll_parameters(&self, response: &Value) -> Vec<(&'static str, Value)> {
+        self.parameters
+            .iter()
+            .filter_map(|(name, pointer)| Some((*name, response.pointer(pointer)?.clone())))
+            .filter(|(_, value)| !value.is_null())
+            .collect()
+    }
+}
+
+/// How to read a job's state from its status response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct JobStatus {
+    /// The status operation.
+    pub operation: &'static str,
+    /// JSON Pointer to the state.
+    pub state: &'static str,
+    pub pending: &'static [&'static str],
+    pub completed: &'static [&'static str],
+    pub failed: &'static [&'static str],
+    /// Where the result is; the first one present wins.
+    pub result: &'static [&'static str],
+    pub percent: Option<&'static str>,
+    /// Where a failure message is; the first one present wins.
+    pub message: &'static [&'static str],
+    pub code: Option<&'static str>,
+}
+
+/// A job's state, read through a [`JobStatus`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum JobState {
+    /// Not finished: a pending state, or a state the spec does not list (providers add states;
+    /// polling on is the safe reading).
+    Pending { state: String, percent: Option<f64> },
+    Completed {
+        state: String,
+        result: Option<Value>,
+    },
+    Failed {
+        state: String,
+        message: Option<String>,
+        code: Option<String>,
+    },
+}
+
+impl JobStatus {
+    /// Reads a status response (as JSON).
+    pub fn read(&self, response: &Value) -> JobState {
+        let state = match response.pointer(self.state) {
+            Some(Value::String(state)) => state.clone(),
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        if self.completed.contains(&state.as_str()) {
+            let result = first(response, self.result).cloned();
+            return JobState::Completed { state, result };
+        }
+        if self.failed.contains(&state.as_str()) {
+            let text = |value: &Value| match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            return JobState::Failed {
+                state,
+                message: first(response, self.message).map(text),
+                code: self
+                    .code
+                    .and_then(|pointer| response.pointer(pointer))
+                    .filter(|value| !value.is_null())
+                    .map(text),
+            };
+        }
+        let percent = self
+            .percent
+            .and_then(|pointer| response.pointer(pointer))
+            .and_then(Value::as_f64);
+        JobState::Pending { state, percent }
+    }
+}
+
+fn first<'a>(response: &'a Value, pointers: &[&str]) -> Option<&'a Value> {
+    pointers
+        .iter()
+        .filter_map(|pointer| response.pointer(pointer))
+        .find(|value| !value.is_null())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const STATUS: JobStatus = JobStatus {
+        operation: "get_job",
+        state: "/data/status",
+        pending: &["PENDING"],
+        completed: &["COMPLETED"],
+        failed: &["FAILED"],
+        result: &["/data/url", "/data/audio_url"],
+        percent: Some("/data/progress"),
+        message: &["/data/errorMessage", "/error"],
+        code: Some("/code"),
+    };
+
+    #[test]
+    fn states_results_and_failures_are_read_through_the_pointers() {
+        assert_eq!(
+            STATUS.read(&json!({"data": {"status": "PENDING", "progress": 40}})),
+            JobState::Pending {
+                state: "PENDING".into(),
+                percent: Some(40.0)
+            }
+        );
+        assert_eq!(
+            STATUS.read(&json!({"data": {"status": "COMPLETED", "url": null, "audio_url": "https://a/b.mp3"}})),
+            JobState::Completed { state: "COMPLETED".into(), result: Some(json!("https://a/b.mp3")) }
+        );
+        assert_eq!(
+            STATUS.read(&json!({"data": {"status": "FAILED"}, "error": "Content rejected", "code": "CONTENT_POLICY_VIOLATION"})),
+            JobState::Failed {
+                state: "FAILED".into(),
+                message: Some("Content rejected".into()),
+                code: Some("CONTENT_POLICY_VIOLATION".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn an_unlisted_state_is_pending() {
+        assert_eq!(
+            STATUS.read(&json!({"data": {"status": "QUEUED"}})),
+            JobState::Pending {
+                state: "QUEUED".into(),
+                percent: None
+            }
+        );
+    }
+
+    #[test]
+    fn poll_parameters_come_from_the_start_response() {
+        let start = JobStart {
+            operation: "submit",
+            poll: "get_job",
+            status: Some(202),
+            parameters: &[("runId", "/runId"), ("model", "/model"), ("cost", "/cost")],
+        };
+        assert!(start.starts_job(202) && !start.starts_job(200));
+        assert_eq!(
+            start.poll_parameters(&json!({"runId": "r1", "model": "m", "cost": null})),
+            vec![("runId", json!("r1")), ("model", json!("m"))]
+        );
+    }
+}
