@@ -1844,3 +1844,14 @@ pub mod jobs {
         code: None,
     };
 }
+/// Where the API is and how it authenticates, from the spec.
+pub mod service {
+    pub use speech_client_runtime::service::CredentialScheme;
+    /// The documented base URL (`servers[0]`).
+    pub const BASE_URL: &str = "https://api.audixa.ai/v2";
+    /// How the API key is sent (the first top-level security scheme).
+    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
+        header: "x-api-key",
+        prefix: "",
+    };
+}

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod multipart;
 mod open_enum;
 pub mod response;
+pub mod service;
 
 pub use audio::Audio;
 pub use bounded::ValueError;

@@ -2519,6 +2519,17 @@ pub mod jobs {
         code: None,
     };
 }
+/// Where the API is and how it authenticates, from the spec.
+pub mod service {
+    pub use speech_client_runtime::service::CredentialScheme;
+    /// The documented base URL (`servers[0]`).
+    pub const BASE_URL: &str = "https://backend.miragic.ai";
+    /// How the API key is sent (the first top-level security scheme).
+    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
+        header: "X-API-Key",
+        prefix: "",
+    };
+}
 impl Client {
     /**Create a text-to-speech job
 

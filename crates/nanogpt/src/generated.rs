@@ -2433,6 +2433,17 @@ pub mod jobs {
         code: Some("/code"),
     };
 }
+/// Where the API is and how it authenticates, from the spec.
+pub mod service {
+    pub use speech_client_runtime::service::CredentialScheme;
+    /// The documented base URL (`servers[0]`).
+    pub const BASE_URL: &str = "https://nano-gpt.com/api";
+    /// How the API key is sent (the first top-level security scheme).
+    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
+        header: "x-api-key",
+        prefix: "",
+    };
+}
 impl Client {
     /**Submit a text-to-speech request
 

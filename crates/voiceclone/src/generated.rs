@@ -3243,6 +3243,17 @@ pub mod jobs {
         code: None,
     };
 }
+/// Where the API is and how it authenticates, from the spec.
+pub mod service {
+    pub use speech_client_runtime::service::CredentialScheme;
+    /// The documented base URL (`servers[0]`).
+    pub const BASE_URL: &str = "https://your-domain.com/api/v1";
+    /// How the API key is sent (the first top-level security scheme).
+    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
+        header: "Authorization",
+        prefix: "Bearer ",
+    };
+}
 impl Client {
     /**Clone a voice model from an audio file
 

@@ -4,6 +4,7 @@ pub mod adapter;
 mod jobs;
 pub mod mock;
 mod operations;
+mod service;
 mod values;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -69,6 +70,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
         ));
     }
     file.items.extend(jobs::module(spec)?);
+    file.items.push(service::module(spec)?);
     if !methods.is_empty() {
         file.items.push(syn::parse2(quote! {
             impl Client {
