@@ -11,7 +11,7 @@ mod multipart;
 mod recorder;
 
 pub use multipart::{Part, multipart_parts};
-pub use recorder::{Recorder, exact_query, json_response};
+pub use recorder::{Recorder, exact_query, json_response, sequence};
 
 use progenitor_client::Error;
 

@@ -73,3 +73,22 @@ impl Recorder {
         seen[0].clone()
     }
 }
+
+/// A `respond_with` handler that answers the n-th request with `responses[n]`, and every request
+/// after the last with the last one: a job that is pending for a few polls, then done.
+///
+/// # Panics
+/// When `responses` is empty.
+pub fn sequence(
+    responses: Vec<HttpMockResponse>,
+) -> impl Fn(&HttpMockRequest) -> HttpMockResponse + Send + Sync + 'static {
+    assert!(
+        !responses.is_empty(),
+        "a sequence needs at least one response"
+    );
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    move |_| {
+        let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        responses[index.min(responses.len() - 1)].clone()
+    }
+}

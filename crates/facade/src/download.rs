@@ -1,0 +1,457 @@
+//! Downloads of the result URLs that providers return for generated audio.
+//!
+//! A provider answers a finished job with a URL, often a pre-signed one on a storage host, where the
+//! audio (possibly hundreds of megabytes) can be fetched. Fetching it safely takes more care than a
+//! plain `GET`, and the same care for every provider, so it lives here:
+//!
+//! - **No credentials.** The [`Downloader`] owns its own [`reqwest::Client`] without default headers.
+//!   The provider's API key must never reach a storage host, and reqwest only strips
+//!   `authorization`/`cookie` on cross-host redirects, not custom headers such as `x-api-key`; a
+//!   separate client is the only way to be sure nothing leaks, redirects included.
+//! - **Bounded memory and disk.** Bodies are streamed; [`Downloader::to_file`] writes chunk by chunk,
+//!   and every method enforces [`DownloadLimits::max_bytes`], before reading when the server declares a
+//!   `Content-Length` and as soon as the running total passes it otherwise.
+//! - **No half-written files.** [`Downloader::to_file`] writes to a temporary file in the target's
+//!   directory, syncs it, then renames it over the target. On any error, and when the future is
+//!   dropped, the temporary file is removed and the target is left as it was.
+//! - **No leaked signatures.** URLs in [`DownloadError`] have their query string, fragment and user
+//!   information removed, because pre-signed URLs carry their signature in the query, and errors end up
+//!   in logs.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::pin::Pin;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::{Stream, TryStreamExt, stream};
+use reqwest::header::CONTENT_TYPE;
+use reqwest::{Response, Url, redirect};
+use tempfile::NamedTempFile;
+use tokio::io::{AsyncWriteExt, BufWriter};
+
+/// Redirects followed before giving up. Storage hosts use one or two (CDN to origin, bucket to
+/// regional endpoint); a longer chain is almost certainly a loop.
+const MAX_REDIRECTS: usize = 5;
+
+/// Largest buffer [`Downloader::bytes`] reserves up front. The declared `Content-Length` comes from
+/// the server, so it may size the first allocation only up to this point; beyond it the buffer grows
+/// with the data that actually arrives.
+const MAX_PREALLOCATION: u64 = 8 << 20;
+
+/// Write buffer of [`Downloader::to_file`]: network chunks are often a few kilobytes, and each write
+/// of a `tokio::fs::File` is a trip to the blocking pool, so writes are gathered into larger ones.
+const WRITE_BUFFER: usize = 256 << 10;
+
+/// Name prefix of the temporary files: hidden on Unix, and recognisable if a crash (where no
+/// destructor runs) ever leaves one behind.
+const TEMP_PREFIX: &str = ".download-";
+
+/// Name suffix of the temporary files, so that no tool mistakes one for finished audio.
+const TEMP_SUFFIX: &str = ".part";
+
+/// The stream of body chunks, already checked against the size limit.
+type Body = Pin<Box<dyn Stream<Item = Result<Bytes, DownloadError>> + Send>>;
+
+/// How much a download may bring in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadLimits {
+    /// Largest body accepted, in bytes; a body of exactly this size is accepted.
+    pub max_bytes: u64,
+}
+
+impl DownloadLimits {
+    /// The default limit: 1 GiB.
+    ///
+    /// Speech output is rarely above a few hundred megabytes: an hour of 16-bit 44.1 kHz stereo WAV,
+    /// the bulkiest format these APIs produce, is about 635 MB, so 1 GiB leaves room for long
+    /// lossless renderings while still stopping a runaway or hostile body before it fills a disk.
+    /// [`Downloader::bytes`] holds the whole body in memory: callers buffering should pass a limit
+    /// sized for their memory, not rely on this default.
+    pub const DEFAULT_MAX_BYTES: u64 = 1 << 30;
+}
+
+impl Default for DownloadLimits {
+    fn default() -> Self {
+        Self {
+            max_bytes: Self::DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// A fetched (or fetchable) body with what the server said about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Downloaded<T> {
+    /// The body: bytes in memory, the path written, or a stream of chunks.
+    pub body: T,
+    /// The `Content-Type` header as sent, parameters included; `None` when absent or not text.
+    pub content_type: Option<String>,
+    /// Body length: the bytes received for [`Downloader::bytes`] and [`Downloader::to_file`], the
+    /// declared `Content-Length` (if any) for [`Downloader::stream`].
+    pub bytes: Option<u64>,
+}
+
+/// Why a download failed.
+///
+/// Every `url` here has had its query string, fragment and user information removed: pre-signed URLs
+/// carry their signature in the query, and errors are logged. It is the URL the caller asked for,
+/// not the one a redirect led to.
+#[derive(Debug, thiserror::Error)]
+pub enum DownloadError {
+    /// The URL does not parse, or its scheme is neither `http` nor `https`. No request was made.
+    #[error("cannot download {url}: only absolute http and https URLs are accepted")]
+    InvalidUrl {
+        /// The rejected URL, redacted.
+        url: String,
+    },
+    /// The server (after any redirects) answered with a status other than 2xx.
+    #[error("download of {url} failed with HTTP status {status}")]
+    Status {
+        /// The requested URL, redacted.
+        url: String,
+        /// The HTTP status code of the final response.
+        status: u16,
+    },
+    /// The body is larger than [`DownloadLimits::max_bytes`].
+    #[error("download of {url} exceeds the limit of {limit} bytes (at least {seen} bytes)")]
+    TooLarge {
+        /// The requested URL, redacted.
+        url: String,
+        /// The limit in force.
+        limit: u64,
+        /// The declared `Content-Length` when it was over the limit, otherwise the bytes received
+        /// when the running total passed the limit.
+        seen: u64,
+    },
+    /// Connecting, sending, following redirects or reading the body failed, or the client could not
+    /// be built.
+    #[error("{}", describe_transport(url))]
+    Transport {
+        /// The requested URL, redacted; empty when [`Downloader::new`] could not build its client.
+        url: String,
+        /// The underlying error, with its own copy of the URL removed.
+        #[source]
+        source: reqwest::Error,
+    },
+    /// Creating, writing, syncing or renaming the file failed.
+    #[error("cannot write the download to {}", path.display())]
+    Io {
+        /// The target path asked for (not the temporary file, which no longer exists).
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Fetches result URLs with a client that carries no credentials.
+///
+/// Cheap to clone: clones share the connection pool.
+#[derive(Debug, Clone)]
+pub struct Downloader {
+    client: reqwest::Client,
+}
+
+impl Downloader {
+    /// A downloader with its own HTTP client: no default headers, at most five redirects, and
+    /// `timeout` applied to connecting and to each read.
+    ///
+    /// There is deliberately no deadline for the whole transfer: a large file on a slow link may
+    /// legitimately take long, while a stalled connection is caught by the per-read timeout.
+    pub fn new(timeout: Duration) -> Result<Self, DownloadError> {
+        reqwest::Client::builder()
+            .redirect(redirect::Policy::limited(MAX_REDIRECTS))
+            .connect_timeout(timeout)
+            .read_timeout(timeout)
+            .build()
+            .map(Self::with_client)
+            .map_err(|source| transport_error("", source))
+    }
+
+    /// A downloader using `client`, for tests or a custom TLS set-up.
+    ///
+    /// The client must carry no credentials (no default `authorization`, `x-api-key` or cookies):
+    /// whatever it sends by default reaches the storage host, and every host a redirect leads to.
+    pub fn with_client(client: reqwest::Client) -> Self {
+        Self { client }
+    }
+
+    /// Fetches the whole body into memory.
+    ///
+    /// Memory use is bounded by `limits.max_bytes`; use [`Downloader::to_file`] or
+    /// [`Downloader::stream`] for bodies that should not be held at once.
+    pub async fn bytes(
+        &self,
+        url: &str,
+        limits: &DownloadLimits,
+    ) -> Result<Downloaded<Bytes>, DownloadError> {
+        let opened = self.open(url, limits).await?;
+        let content_type = opened.content_type();
+        let capacity = initial_capacity(opened.response.content_length(), limits.max_bytes);
+        let mut buffer = BytesMut::with_capacity(capacity);
+        let mut body = opened.into_body(limits);
+        while let Some(chunk) = body.try_next().await? {
+            buffer.extend_from_slice(&chunk);
+        }
+        let body = buffer.freeze();
+        Ok(Downloaded {
+            bytes: Some(len_u64(&body)),
+            body,
+            content_type,
+        })
+    }
+
+    /// Streams the body to `path`, replacing any file there only once the whole body is on disk.
+    ///
+    /// The body goes to a temporary file in the same directory (so the final rename stays on one
+    /// file system and is atomic), which is flushed and synced before being renamed to `path`. On
+    /// any error, or if this future is dropped, the temporary file is removed and `path` is left
+    /// untouched. The file gets the permissions a newly created file would get (`0o666` minus the
+    /// umask on Unix).
+    pub async fn to_file(
+        &self,
+        url: &str,
+        path: &Path,
+        limits: &DownloadLimits,
+    ) -> Result<Downloaded<PathBuf>, DownloadError> {
+        let opened = self.open(url, limits).await?;
+        let content_type = opened.content_type();
+        let temp = create_temp(path)?;
+        let written = write_body(opened.into_body(limits), &temp, path).await?;
+        // A failed persist hands the temporary file back; dropping it removes it.
+        temp.persist(path)
+            .map_err(|failed| io_error(path, failed.error))?;
+        Ok(Downloaded {
+            body: path.to_path_buf(),
+            content_type,
+            bytes: Some(written),
+        })
+    }
+
+    /// Returns the body as a stream of chunks once the response headers have arrived.
+    ///
+    /// The stream yields [`DownloadError::TooLarge`] as soon as the running total passes the limit
+    /// (or the request fails up front when the declared length already does) and ends after its
+    /// first error. It owns the connection, so it may outlive `self`.
+    pub async fn stream(
+        &self,
+        url: &str,
+        limits: &DownloadLimits,
+    ) -> Result<
+        Downloaded<impl Stream<Item = Result<Bytes, DownloadError>> + Send + Unpin + use<>>,
+        DownloadError,
+    > {
+        let opened = self.open(url, limits).await?;
+        Ok(Downloaded {
+            content_type: opened.content_type(),
+            bytes: opened.response.content_length(),
+            body: opened.into_body(limits),
+        })
+    }
+
+    /// Sends the request and checks what can be checked before reading the body: the URL's scheme,
+    /// the status and the declared length.
+    async fn open(&self, url: &str, limits: &DownloadLimits) -> Result<Opened, DownloadError> {
+        let parsed = parse_url(url)?;
+        let shown = redact(&parsed);
+        let response = self
+            .client
+            .get(parsed)
+            .send()
+            .await
+            .map_err(|source| transport_error(&shown, source))?;
+        check_status(&response, &shown)?;
+        check_declared_length(&response, &shown, limits.max_bytes)?;
+        Ok(Opened {
+            response,
+            url: shown,
+        })
+    }
+}
+
+/// A response whose headers passed the checks, with the redacted URL for later errors.
+struct Opened {
+    response: Response,
+    url: String,
+}
+
+impl Opened {
+    fn content_type(&self) -> Option<String> {
+        let value = self.response.headers().get(CONTENT_TYPE)?;
+        value.to_str().ok().map(str::to_owned)
+    }
+
+    /// The body as chunks, ending with [`DownloadError::TooLarge`] once more than `limits.max_bytes`
+    /// have arrived. Boxed so that callers get an `Unpin` stream they can poll without pinning.
+    fn into_body(self, limits: &DownloadLimits) -> Body {
+        let limit = limits.max_bytes;
+        let state = (self.response, self.url, 0_u64);
+        Box::pin(stream::try_unfold(
+            state,
+            move |(mut response, url, seen)| async move {
+                let chunk = response
+                    .chunk()
+                    .await
+                    .map_err(|source| transport_error(&url, source))?;
+                let Some(chunk) = chunk else {
+                    return Ok(None);
+                };
+                let seen = seen.saturating_add(len_u64(&chunk));
+                if seen > limit {
+                    return Err(DownloadError::TooLarge { url, limit, seen });
+                }
+                Ok(Some((chunk, (response, url, seen))))
+            },
+        ))
+    }
+}
+
+/// Accepts only absolute `http`/`https` URLs: anything else is either a provider bug or an attempt
+/// to make the client read something it should not.
+fn parse_url(raw: &str) -> Result<Url, DownloadError> {
+    match Url::parse(raw) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
+        Ok(url) => Err(DownloadError::InvalidUrl { url: redact(&url) }),
+        Err(_) => Err(DownloadError::InvalidUrl {
+            url: redact_unparsed(raw),
+        }),
+    }
+}
+
+/// The URL without query, fragment or user information, fit for error messages and logs.
+fn redact(url: &Url) -> String {
+    let mut shown = url.clone();
+    shown.set_query(None);
+    shown.set_fragment(None);
+    // Both fail only for URLs that cannot have user information, which then have none to remove.
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
+    shown.into()
+}
+
+/// Best effort for a string that is not a URL: drop everything from the first `?` or `#`.
+fn redact_unparsed(raw: &str) -> String {
+    raw.split(['?', '#']).next().unwrap_or_default().to_owned()
+}
+
+/// A transport error without reqwest's own copy of the URL, which still has its query.
+fn transport_error(url: &str, source: reqwest::Error) -> DownloadError {
+    DownloadError::Transport {
+        url: url.to_owned(),
+        source: source.without_url(),
+    }
+}
+
+fn describe_transport(url: &str) -> String {
+    if url.is_empty() {
+        "cannot build the download HTTP client".to_owned()
+    } else {
+        format!("transport error while downloading {url}")
+    }
+}
+
+fn io_error(path: &Path, source: io::Error) -> DownloadError {
+    DownloadError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn check_status(response: &Response, url: &str) -> Result<(), DownloadError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    Err(DownloadError::Status {
+        url: url.to_owned(),
+        status: status.as_u16(),
+    })
+}
+
+/// Rejects a body declared too large before a single byte of it is read.
+fn check_declared_length(response: &Response, url: &str, limit: u64) -> Result<(), DownloadError> {
+    match response.content_length() {
+        Some(declared) if declared > limit => Err(DownloadError::TooLarge {
+            url: url.to_owned(),
+            limit,
+            seen: declared,
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn initial_capacity(declared: Option<u64>, limit: u64) -> usize {
+    let capacity = declared.unwrap_or(0).min(limit).min(MAX_PREALLOCATION);
+    usize::try_from(capacity).unwrap_or(0)
+}
+
+fn len_u64(bytes: &Bytes) -> u64 {
+    u64::try_from(bytes.len()).unwrap_or(u64::MAX)
+}
+
+/// Creates the temporary file next to `path`: the same directory keeps the final rename on one
+/// file system, which is what makes it atomic.
+///
+/// Creating (like the final rename) is a single metadata call and runs inline; the bulk writes and
+/// the sync, which can take long, go through tokio's blocking pool.
+fn create_temp(path: &Path) -> Result<NamedTempFile, DownloadError> {
+    if path.file_name().is_none() {
+        let source = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
+        return Err(io_error(path, source));
+    }
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    temp_builder()
+        .tempfile_in(dir)
+        .map_err(|source| io_error(path, source))
+}
+
+/// tempfile creates files readable by their owner only; the download should end up with the
+/// permissions of any newly created file instead, so ask for `0o666` and let the umask apply.
+fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
+}
+
+/// Writes the body into `temp`, then flushes and syncs it so that the rename that follows never
+/// exposes a file whose data is not yet on disk. Returns the number of bytes written.
+async fn write_body(
+    mut body: Body,
+    temp: &NamedTempFile,
+    path: &Path,
+) -> Result<u64, DownloadError> {
+    let file = temp
+        .as_file()
+        .try_clone()
+        .map_err(|source| io_error(path, source))?;
+    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(file));
+    let mut written = 0_u64;
+    while let Some(chunk) = body.try_next().await? {
+        writer
+            .write_all(&chunk)
+            .await
+            .map_err(|source| io_error(path, source))?;
+        written = written.saturating_add(len_u64(&chunk));
+    }
+    writer
+        .flush()
+        .await
+        .map_err(|source| io_error(path, source))?;
+    writer
+        .get_ref()
+        .sync_all()
+        .await
+        .map_err(|source| io_error(path, source))?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests;

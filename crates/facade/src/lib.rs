@@ -1,0 +1,36 @@
+//! One way to use every speech provider: submit a job, wait for it, get audio or text back.
+//!
+//! The generated clients (`miragic-client`, `audixa-client`, `voiceclone-client`, `nanogpt-client`)
+//! do one request each. This crate adds, once for all providers:
+//! - [`credentials`]: API keys from the caller or the environment, held as secrets;
+//! - [`error`]: one error enum to match on, keeping status, code, message and request id;
+//! - [`wait`]: one waiting engine for every asynchronous job (required deadline, growing delays,
+//!   server hints, typed outcomes);
+//! - [`retry`] and [`hints`]: retries of reads with capped backoff, server delay hints, and never a
+//!   second send of a request that spends credits;
+//! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials;
+//! - [`speech`]: provider-neutral traits ([`Synthesize`], [`Transcribe`], [`CloneVoice`]) that
+//!   every type of [`providers`] implements where the provider offers the operation.
+
+mod call;
+pub mod credentials;
+pub mod download;
+pub mod error;
+pub mod hints;
+mod job;
+pub mod options;
+pub mod providers;
+pub mod retry;
+pub mod speech;
+pub mod wait;
+
+pub use call::Cost;
+pub use credentials::ApiKey;
+pub use download::{DownloadError, DownloadLimits, Downloaded, Downloader};
+pub use error::{ApiFailure, Error};
+pub use job::Finished;
+pub use options::{JobProgress, Options, Wait};
+pub use providers::{Audixa, Miragic, NanoGpt, VoiceClone};
+pub use speech::{
+    AudioResult, CloneVoice, Speech, SpeechRequest, Synthesize, Transcribe, Transcript,
+};

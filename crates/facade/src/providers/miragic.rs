@@ -1,0 +1,136 @@
+//! Miragic: text-to-speech and speech-to-text, both as jobs.
+
+use std::path::Path;
+
+use miragic_client::{jobs, types};
+use serde_json::json;
+use speech_client_runtime::FilePart;
+
+use super::connection::{Connection, generated_client};
+use super::{job_id, typed};
+use crate::call::{Cost, json, poll_json, send};
+use crate::error::Error;
+use crate::job::wait_job;
+use crate::options::Wait;
+use crate::speech::{Speech, SpeechRequest, Synthesize, Transcribe, Transcript};
+
+generated_client!(miragic_client, key: "MIRAGIC_API_KEY", base_url: None);
+
+/// Miragic text-to-speech and speech-to-text. `from_env` reads `MIRAGIC_API_KEY`.
+pub type Miragic = Connection<miragic_client::Client>;
+
+impl Miragic {
+    /// Starts a text-to-speech job with every option of the API, and waits for it.
+    pub async fn speak(&self, form: types::TextToSpeechForm, wait: &Wait) -> Result<Speech, Error> {
+        let created = send(&self.options.retry, Cost::SpendsCredits, |_| {
+            self.client
+                .create_text_to_speech_job()
+                .body(form.clone())
+                .send()
+        })
+        .await?
+        .into_inner();
+        let start = &jobs::CREATE_TEXT_TO_SPEECH_JOB;
+        let id = job_id(
+            &start.poll_parameters(&json(&created)),
+            "jobId",
+            start.operation,
+        )?;
+        self.wait_for_speech(&id, wait).await
+    }
+
+    /// Waits for a text-to-speech job started earlier.
+    pub async fn wait_for_speech(&self, job_id: &str, wait: &Wait) -> Result<Speech, Error> {
+        let finished = wait_job(
+            job_id,
+            &jobs::GET_TEXT_TO_SPEECH_JOB,
+            &self.options.wait,
+            wait,
+            || {
+                poll_json(&self.options.retry, |_| {
+                    self.client.get_text_to_speech_job().job_id(job_id).send()
+                })
+            },
+        )
+        .await?;
+        Speech::from_job(&finished)
+    }
+
+    /// Uploads audio with every option of the API (format, question), and waits for the text.
+    pub async fn transcribe_with(
+        &self,
+        form: types::SpeechToTextForm,
+        path: &Path,
+        wait: &Wait,
+    ) -> Result<Transcript, Error> {
+        // The upload is rebuilt from the file for every attempt.
+        let created = send(&self.options.retry, Cost::SpendsCredits, |_| {
+            self.client
+                .create_speech_to_text_job()
+                .body(form.clone())
+                .file(FilePart::from_path(path))
+                .send()
+        })
+        .await?
+        .into_inner();
+        let start = &jobs::CREATE_SPEECH_TO_TEXT_JOB;
+        let id = job_id(
+            &start.poll_parameters(&json(&created)),
+            "jobId",
+            start.operation,
+        )?;
+        self.wait_for_transcript(&id, wait).await
+    }
+
+    /// Waits for a speech-to-text job started earlier.
+    pub async fn wait_for_transcript(
+        &self,
+        job_id: &str,
+        wait: &Wait,
+    ) -> Result<Transcript, Error> {
+        let finished = wait_job(
+            job_id,
+            &jobs::GET_SPEECH_TO_TEXT_JOB,
+            &self.options.wait,
+            wait,
+            || {
+                poll_json(&self.options.retry, |_| {
+                    self.client.get_speech_to_text_job().job_id(job_id).send()
+                })
+            },
+        )
+        .await?;
+        Ok(Transcript {
+            text: finished.text("a transcription")?,
+            job_id: finished.job_id,
+        })
+    }
+}
+
+impl Synthesize for Miragic {
+    async fn synthesize(&self, request: &SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
+        // Miragic offers no format choice; the job's audio is what it produces.
+        let form = typed(
+            "text-to-speech form",
+            json!({"text": request.text, "voice": request.voice}),
+        )?;
+        self.speak(form, wait).await
+    }
+}
+
+impl Transcribe for Miragic {
+    async fn transcribe(&self, path: &Path, wait: &Wait) -> Result<Transcript, Error> {
+        // The documented `audio_format` is the file's own format, read from its extension; a file
+        // the API does not accept is refused here.
+        let extension = path
+            .extension()
+            .and_then(|extension| extension.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let form = typed(
+            "speech-to-text form (audio_format from the file extension)",
+            json!({"audio_format": extension}),
+        )?;
+        self.transcribe_with(form, path, wait).await
+    }
+}

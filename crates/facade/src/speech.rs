@@ -1,0 +1,143 @@
+//! The provider-neutral operations: the same calls whichever provider a client was built for, so
+//! switching provider is a change of constructor. Each provider keeps its own typed methods for
+//! everything these do not cover.
+
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+
+use crate::download::{DownloadError, DownloadLimits, Downloaded, Downloader};
+use crate::error::Error;
+use crate::options::Wait;
+
+/// Text to speak, and with which voice.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpeechRequest {
+    pub text: String,
+    /// The provider's voice id (`alloy`, `am_ethan`, a cloned voice id, ...).
+    pub voice: String,
+    /// An audio format the provider offers (`mp3`, `wav`, ...); `None` leaves it to the provider.
+    pub format: Option<String>,
+}
+
+/// Where the audio is: a result URL to download (without credentials), or the bytes themselves
+/// when the provider answers with audio.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AudioResult {
+    Url(String),
+    Bytes {
+        content_type: Option<String>,
+        bytes: Bytes,
+    },
+}
+
+/// A finished synthesis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Speech {
+    /// The provider's job id, when the synthesis was a job.
+    pub job_id: Option<String>,
+    pub audio: AudioResult,
+}
+
+impl Speech {
+    /// A job that finished with a result URL.
+    pub(crate) fn from_job(finished: &crate::job::Finished) -> Result<Self, Error> {
+        Ok(Self {
+            job_id: Some(finished.job_id.clone()),
+            audio: AudioResult::Url(finished.text("an audio URL")?),
+        })
+    }
+
+    /// Writes the audio to `path`: a result URL is downloaded (without credentials, within
+    /// `limits`); bytes already received are written. Either way the file appears complete or not
+    /// at all.
+    pub async fn save(
+        &self,
+        downloader: &Downloader,
+        path: &Path,
+        limits: &DownloadLimits,
+    ) -> Result<Downloaded<PathBuf>, Error> {
+        match &self.audio {
+            AudioResult::Url(url) => Ok(downloader.to_file(url, path, limits).await?),
+            AudioResult::Bytes {
+                content_type,
+                bytes,
+            } => {
+                let written = write_atomically(path, bytes.clone()).await;
+                written.map_err(|source| {
+                    Error::from(DownloadError::Io {
+                        path: path.to_owned(),
+                        source,
+                    })
+                })?;
+                Ok(Downloaded {
+                    body: path.to_owned(),
+                    content_type: content_type.clone(),
+                    bytes: Some(bytes.len() as u64),
+                })
+            }
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
+async fn write_atomically(path: &Path, bytes: Bytes) -> std::io::Result<()> {
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        let directory = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let mut file = tempfile::NamedTempFile::new_in(directory)?;
+        std::io::Write::write_all(&mut file, &bytes)?;
+        file.as_file().sync_all()?;
+        file.persist(&path).map(drop).map_err(|error| error.error)
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
+/// Text to speech, for every provider.
+pub trait Synthesize {
+    /// Submits `request`, waits for the job within `wait.deadline`, and returns where the audio is.
+    fn synthesize(
+        &self,
+        request: &SpeechRequest,
+        wait: &Wait,
+    ) -> impl Future<Output = Result<Speech, Error>> + Send;
+}
+
+/// Speech to text (Miragic STT).
+pub trait Transcribe {
+    /// Uploads the audio file at `path` and waits for its transcription.
+    fn transcribe(
+        &self,
+        path: &std::path::Path,
+        wait: &Wait,
+    ) -> impl Future<Output = Result<Transcript, Error>> + Send;
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transcript {
+    pub job_id: String,
+    pub text: String,
+}
+
+/// Voice cloning (voice-clone API).
+pub trait CloneVoice {
+    /// Uploads the voice sample at `path` and returns the new voice's id.
+    fn clone_voice(
+        &self,
+        path: &std::path::Path,
+        title: Option<&str>,
+    ) -> impl Future<Output = Result<String, Error>> + Send;
+}
+
+/// A result that is not the documented shape (e.g. a completed job without a result URL).
+pub(crate) fn missing_result(job_id: &str, what: &str) -> Error {
+    Error::UnexpectedResponse {
+        status: None,
+        excerpt: format!("job {job_id} completed without {what}"),
+        body: Vec::new(),
+    }
+}

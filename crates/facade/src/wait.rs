@@ -1,0 +1,1059 @@
+//! One waiting engine for every asynchronous job.
+//!
+//! Providers expose long-running work (speech synthesis, transcription, voice cloning,
+//! generations) as a job id plus a status endpoint. [`wait_for`] polls such an endpoint
+//! until the job completes, fails, or a caller-chosen deadline passes, so that every provider
+//! behaves the same way:
+//!
+//! * the first poll happens immediately, because many jobs are already done or nearly done;
+//! * the delay between polls then grows geometrically up to a cap, so short jobs are noticed
+//!   quickly and long jobs cost few requests;
+//! * the delay is randomised downwards ("jitter") so that many waiters started together do not
+//!   hit the server in lock-step;
+//! * a `Retry-After`-style hint from the server replaces the computed delay, within a ceiling;
+//! * the deadline is mandatory, and the last sleep is shortened so that one final poll happens
+//!   exactly at the deadline instead of sleeping past it;
+//! * every outcome is typed, and a timeout carries the job id and last state so the caller can
+//!   resume waiting later with the same id.
+//!
+//! All timing uses [`tokio::time`], so the engine works with tokio's paused test clock.
+//! [`wait_for`] is a plain `async fn`: dropping its future stops polling, nothing keeps
+//! running in the background.
+
+use std::future::Future;
+use std::ops::ControlFlow;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+/// The shortest sleep between two polls.
+///
+/// A server hint of zero (or a policy with zero delays) must not turn the waiter into a busy
+/// loop that hammers the status endpoint, so every sleep lasts at least this long. The only
+/// shorter sleep is the one trimmed to end exactly at the deadline.
+pub const MIN_DELAY: Duration = Duration::from_millis(100);
+
+/// How often to poll a job and how long to believe the server about it.
+///
+/// Values outside their documented range do not cause panics: a multiplier below 1 (or NaN) is
+/// treated as 1, a jitter outside `0.0..=1.0` (or NaN) is clamped (NaN counts as 0), and every
+/// sleep is at least [`MIN_DELAY`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitPolicy {
+    /// Delay before the second poll (the first poll happens immediately).
+    pub first_delay: Duration,
+    /// Cap of the growing delay.
+    pub max_delay: Duration,
+    /// Growth of the delay per poll, e.g. 1.5.
+    pub multiplier: f64,
+    /// Randomisation in `0.0..=1.0`: each delay `d` is drawn uniformly from `[d * (1 - jitter), d]`.
+    pub jitter: f64,
+    /// A server hint above this is clamped to it, so a misbehaving server cannot stall the caller.
+    pub hint_ceiling: Duration,
+}
+
+impl Default for WaitPolicy {
+    /// 0.5 s first delay, ×1.5 growth, 10 s cap, 10 % jitter, 30 s hint ceiling.
+    ///
+    /// Why these values:
+    /// * Short jobs: polls land at about 0 s, 0.5 s, 1.25 s, 2.4 s, 4 s, … A job that finishes
+    ///   at 1 s is seen by 1.25 s, where a fixed 2 s loop would see it at 2 s. With growth 1.5 a
+    ///   job is noticed at most about half its own duration plus 0.5 s late, and never more
+    ///   than 10 s late once the cap is reached.
+    /// * Long jobs: the 10 s cap keeps a 120 s job to at most 20 polls even when every jitter
+    ///   draw lands at its low end; a fixed 2 s loop would send 61.
+    /// * Jitter of 10 % de-synchronises waiters started together while keeping the numbers
+    ///   above predictable.
+    /// * The 30 s hint ceiling lets a server slow the waiter down when it is busy, but not
+    ///   indefinitely.
+    fn default() -> Self {
+        Self {
+            first_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(10),
+            multiplier: 1.5,
+            jitter: 0.1,
+            hint_ceiling: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What the progress callback sees after each poll that found the job still pending.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress<'a> {
+    /// The job being waited for.
+    pub job_id: &'a str,
+    /// The provider's own name for the pending state (e.g. `queued`, `processing`).
+    pub state: &'a str,
+    /// Completion percentage, when the provider reports one.
+    pub percent: Option<f64>,
+    /// Number of polls so far, including the one that produced this report.
+    pub polls: u32,
+    /// Time since [`wait_for`] was called.
+    pub elapsed: Duration,
+}
+
+/// A job's status as mapped by the caller from a provider's response.
+///
+/// Each provider names its states differently; the caller decides which of its states are
+/// pending, completed or failed and keeps the original name in `state` for messages.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status<T> {
+    /// The job is still running; poll again later.
+    Pending {
+        /// The provider's name for the state.
+        state: String,
+        /// Completion percentage, when reported.
+        percent: Option<f64>,
+    },
+    /// The job finished; `result` is what the caller extracted from the final response.
+    Completed {
+        /// The provider's name for the state.
+        state: String,
+        /// The job's result.
+        result: T,
+    },
+    /// The job reached a terminal failure state.
+    Failed {
+        /// The provider's name for the state.
+        state: String,
+        /// The provider's error message, when given.
+        message: Option<String>,
+        /// The provider's error code, when given.
+        code: Option<String>,
+    },
+}
+
+/// One poll's answer: the status plus the server's hint for when to ask again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Polled<T> {
+    /// The job's status.
+    pub status: Status<T>,
+    /// A server hint (e.g. from `Retry-After`) for the delay before the next poll.
+    pub retry_after: Option<Duration>,
+}
+
+impl<T> From<Status<T>> for Polled<T> {
+    /// A poll answer without a server hint, the common case.
+    fn from(status: Status<T>) -> Self {
+        Self {
+            status,
+            retry_after: None,
+        }
+    }
+}
+
+/// A successfully finished wait.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Completed<T> {
+    /// The job's result.
+    pub result: T,
+    /// Number of polls sent, including the one that saw completion.
+    pub polls: u32,
+    /// Time since [`wait_for`] was called.
+    pub elapsed: Duration,
+}
+
+/// Why a wait ended without a result.
+#[derive(Debug, thiserror::Error)]
+pub enum WaitError<E> {
+    /// The job reached a failure state.
+    #[error(
+        "job {job_id} failed in state `{state}`{detail} after {polls} polls",
+        detail = failure_detail(.message.as_deref(), .code.as_deref())
+    )]
+    Failed {
+        /// The job that failed.
+        job_id: String,
+        /// The provider's name for the failure state.
+        state: String,
+        /// The provider's error message, when given.
+        message: Option<String>,
+        /// The provider's error code, when given.
+        code: Option<String>,
+        /// Number of polls sent.
+        polls: u32,
+        /// Time since [`wait_for`] was called.
+        elapsed: Duration,
+    },
+    /// The deadline passed first; enough to resume later with the same job id.
+    #[error(
+        "job {job_id} still in state `{state}` after {elapsed:?} and {polls} polls; \
+         the deadline passed, wait again with the same job id to resume",
+        state = .last_state.as_deref().unwrap_or("unknown")
+    )]
+    DeadlineExceeded {
+        /// The job that is still running.
+        job_id: String,
+        /// The state seen by the last poll.
+        last_state: Option<String>,
+        /// Time since [`wait_for`] was called.
+        elapsed: Duration,
+        /// Number of polls sent.
+        polls: u32,
+    },
+    /// A poll itself failed (after whatever retries the poll function does itself).
+    #[error("polling job {job_id} failed after {polls} polls")]
+    Poll {
+        /// The job whose status could not be read.
+        job_id: String,
+        /// The poll function's error.
+        #[source]
+        source: E,
+        /// Number of polls attempted, including the failed one.
+        polls: u32,
+        /// Time since [`wait_for`] was called.
+        elapsed: Duration,
+    },
+}
+
+/// Formats the optional message and code of a failure for [`WaitError`]'s `Display`.
+fn failure_detail(message: Option<&str>, code: Option<&str>) -> String {
+    match (message, code) {
+        (Some(message), Some(code)) => format!(": {message} (code {code})"),
+        (Some(message), None) => format!(": {message}"),
+        (None, Some(code)) => format!(" (code {code})"),
+        (None, None) => String::new(),
+    }
+}
+
+/// Polls `poll` until the job `job_id` completes, fails, or `deadline` passes.
+///
+/// `deadline` is measured from the call, and is required because a job that never finishes
+/// must not hang the caller. The first poll happens immediately. After each pending answer
+/// `on_progress` is called, then the waiter sleeps for the server's hint if there is one
+/// (clamped to [`WaitPolicy::hint_ceiling`]) or else for the next backoff delay (see
+/// [`WaitPolicy`]); the sleep is cut short so that a last poll happens exactly at the deadline.
+/// Time spent inside `poll` counts towards the deadline; if the deadline passes during a poll
+/// that still reports pending, the wait ends without another poll.
+///
+/// Jitter comes from a randomly seeded generator; use [`wait_for_with_rng`] to control it.
+///
+/// # Errors
+///
+/// [`WaitError::Failed`] when the job reports a failure state, [`WaitError::DeadlineExceeded`]
+/// when the deadline passes first, and [`WaitError::Poll`] when `poll` returns an error.
+pub async fn wait_for<T, E, F, Fut>(
+    job_id: &str,
+    deadline: Duration,
+    policy: &WaitPolicy,
+    on_progress: impl FnMut(&Progress<'_>),
+    poll: F,
+) -> Result<Completed<T>, WaitError<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Polled<T>, E>>,
+{
+    wait_for_with_rng(
+        job_id,
+        deadline,
+        policy,
+        fastrand::Rng::new(),
+        on_progress,
+        poll,
+    )
+    .await
+}
+
+/// [`wait_for`] with a caller-supplied random generator for the jitter.
+///
+/// Passing `fastrand::Rng::with_seed(..)` makes the poll schedule reproducible, which tests
+/// need; production code normally calls [`wait_for`].
+///
+/// # Errors
+///
+/// As for [`wait_for`].
+pub async fn wait_for_with_rng<T, E, F, Fut>(
+    job_id: &str,
+    deadline: Duration,
+    policy: &WaitPolicy,
+    mut rng: fastrand::Rng,
+    mut on_progress: impl FnMut(&Progress<'_>),
+    mut poll: F,
+) -> Result<Completed<T>, WaitError<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Polled<T>, E>>,
+{
+    let clock = Clock::start(deadline);
+    let mut polls: u32 = 0;
+    loop {
+        let answer = poll().await;
+        polls = polls.saturating_add(1);
+        let Polled {
+            status,
+            retry_after,
+        } = answer.map_err(|source| WaitError::Poll {
+            job_id: job_id.to_owned(),
+            source,
+            polls,
+            elapsed: clock.elapsed(),
+        })?;
+        let (state, percent) = match settle(status, job_id, polls, clock.elapsed()) {
+            ControlFlow::Continue(pending) => pending,
+            ControlFlow::Break(outcome) => return outcome,
+        };
+        on_progress(&Progress {
+            job_id,
+            state: &state,
+            percent,
+            polls,
+            elapsed: clock.elapsed(),
+        });
+        let delay = next_delay(policy, polls, retry_after, &mut rng);
+        if !clock.sleep_before_deadline(delay).await {
+            return Err(WaitError::DeadlineExceeded {
+                job_id: job_id.to_owned(),
+                last_state: Some(state),
+                elapsed: clock.elapsed(),
+                polls,
+            });
+        }
+    }
+}
+
+/// The final result of a wait.
+type Outcome<T, E> = Result<Completed<T>, WaitError<E>>;
+
+/// Ends the wait for a completed or failed job; hands back the state and percentage of a
+/// pending one so the loop can report progress and poll again.
+fn settle<T, E>(
+    status: Status<T>,
+    job_id: &str,
+    polls: u32,
+    elapsed: Duration,
+) -> ControlFlow<Outcome<T, E>, (String, Option<f64>)> {
+    match status {
+        Status::Pending { state, percent } => ControlFlow::Continue((state, percent)),
+        Status::Completed { result, .. } => ControlFlow::Break(Ok(Completed {
+            result,
+            polls,
+            elapsed,
+        })),
+        Status::Failed {
+            state,
+            message,
+            code,
+        } => ControlFlow::Break(Err(WaitError::Failed {
+            job_id: job_id.to_owned(),
+            state,
+            message,
+            code,
+            polls,
+            elapsed,
+        })),
+    }
+}
+
+/// Start time and deadline of one wait, on tokio's clock so paused-clock tests work.
+struct Clock {
+    started: Instant,
+    /// `None` when the deadline is too far away to represent, i.e. effectively unbounded.
+    deadline_at: Option<Instant>,
+}
+
+impl Clock {
+    fn start(deadline: Duration) -> Self {
+        let started = Instant::now();
+        Self {
+            started,
+            deadline_at: started.checked_add(deadline),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Sleeps for `delay`, but wakes at the deadline if that comes first, so the next poll
+    /// happens at the deadline rather than after it. Returns `false` without sleeping when
+    /// the deadline has already passed.
+    async fn sleep_before_deadline(&self, delay: Duration) -> bool {
+        let Some(deadline_at) = self.deadline_at else {
+            tokio::time::sleep(delay).await;
+            return true;
+        };
+        let now = Instant::now();
+        if now >= deadline_at {
+            return false;
+        }
+        let wake = now
+            .checked_add(delay)
+            .map_or(deadline_at, |at| at.min(deadline_at));
+        tokio::time::sleep_until(wake).await;
+        true
+    }
+}
+
+/// The sleep after the `pending_polls`-th pending answer: the server hint if present
+/// (clamped to the ceiling), else the jittered backoff delay; never below [`MIN_DELAY`].
+fn next_delay(
+    policy: &WaitPolicy,
+    pending_polls: u32,
+    hint: Option<Duration>,
+    rng: &mut fastrand::Rng,
+) -> Duration {
+    let delay = match hint {
+        Some(hint) => hint.min(policy.hint_ceiling),
+        None => jittered(backoff_delay(policy, pending_polls), policy.jitter, rng),
+    };
+    delay.max(MIN_DELAY)
+}
+
+/// `first_delay * multiplier^(pending_polls - 1)`, capped at `max_delay`, before jitter.
+///
+/// Computed in floating point so that large exponents saturate to the cap instead of
+/// overflowing `Duration` arithmetic (which would panic): a product that is NaN (0 s times
+/// infinite growth), infinite or beyond `Duration::MAX` is rejected by `try_from_secs_f64`
+/// and replaced by the cap.
+fn backoff_delay(policy: &WaitPolicy, pending_polls: u32) -> Duration {
+    let multiplier = if policy.multiplier >= 1.0 {
+        policy.multiplier
+    } else {
+        1.0
+    };
+    let exponent = i32::try_from(pending_polls.saturating_sub(1)).unwrap_or(i32::MAX);
+    let secs = policy.first_delay.as_secs_f64() * multiplier.powi(exponent);
+    let cap = policy.max_delay;
+    Duration::try_from_secs_f64(secs).map_or(cap, |delay| delay.min(cap))
+}
+
+/// Draws a delay uniformly from `[delay * (1 - jitter), delay]`.
+///
+/// Jitter only shortens delays, so the cap and the poll-count estimates of the default policy
+/// remain upper bounds.
+fn jittered(delay: Duration, jitter: f64, rng: &mut fastrand::Rng) -> Duration {
+    let jitter = if jitter.is_nan() {
+        0.0
+    } else {
+        jitter.clamp(0.0, 1.0)
+    };
+    if jitter == 0.0 {
+        return delay;
+    }
+    let factor = 1.0 - jitter * rng.f64();
+    Duration::try_from_secs_f64(delay.as_secs_f64() * factor).map_or(delay, |d| d.min(delay))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::RefCell;
+    use std::convert::Infallible;
+    use std::future::{Ready, ready};
+
+    const JOB: &str = "job-123";
+
+    /// Records when each poll started, relative to the test's start.
+    struct PollLog {
+        start: Instant,
+        at: RefCell<Vec<Duration>>,
+    }
+
+    impl PollLog {
+        fn new() -> Self {
+            Self {
+                start: Instant::now(),
+                at: RefCell::new(Vec::new()),
+            }
+        }
+
+        /// Records a poll now and returns its instant.
+        fn record(&self) -> Duration {
+            let now = self.start.elapsed();
+            self.at.borrow_mut().push(now);
+            now
+        }
+
+        fn instants(&self) -> Vec<Duration> {
+            self.at.borrow().clone()
+        }
+
+        fn count(&self) -> usize {
+            self.at.borrow().len()
+        }
+
+        /// Gaps between consecutive polls.
+        fn gaps(&self) -> Vec<Duration> {
+            self.instants().windows(2).map(|w| w[1] - w[0]).collect()
+        }
+    }
+
+    type Answer = Ready<Result<Polled<&'static str>, Infallible>>;
+
+    fn pending<T>(state: &str, percent: Option<f64>) -> Status<T> {
+        Status::Pending {
+            state: state.to_owned(),
+            percent,
+        }
+    }
+
+    fn completed() -> Status<&'static str> {
+        Status::Completed {
+            state: "done".to_owned(),
+            result: "audio.wav",
+        }
+    }
+
+    /// A job that reports `processing` until `done_at` after the log's start, then completes.
+    fn job_done_at(log: &PollLog, done_at: Duration) -> impl FnMut() -> Answer + '_ {
+        move || {
+            let now = log.record();
+            let status = if now >= done_at {
+                completed()
+            } else {
+                pending("processing", None)
+            };
+            ready(Ok(status.into()))
+        }
+    }
+
+    /// A job that never finishes; its state names the poll number so the last one is visible.
+    fn job_never_done(log: &PollLog) -> impl FnMut() -> Answer + '_ {
+        move || {
+            log.record();
+            let state = format!("processing #{}", log.count());
+            ready(Ok(pending(&state, None).into()))
+        }
+    }
+
+    /// A pending job whose every answer carries the same server hint.
+    fn job_with_hint(log: &PollLog, hint: Duration) -> impl FnMut() -> Answer + '_ {
+        move || {
+            log.record();
+            ready(Ok(Polled {
+                status: pending("processing", None),
+                retry_after: Some(hint),
+            }))
+        }
+    }
+
+    /// Doubling from 1 s to an 8 s cap without jitter: easy-to-read exact schedules.
+    fn doubling_policy() -> WaitPolicy {
+        WaitPolicy {
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(8),
+            multiplier: 2.0,
+            jitter: 0.0,
+            hint_ceiling: Duration::from_secs(30),
+        }
+    }
+
+    fn secs(values: &[f64]) -> Vec<Duration> {
+        values.iter().map(|s| Duration::from_secs_f64(*s)).collect()
+    }
+
+    fn seeded(seed: u64) -> fastrand::Rng {
+        fastrand::Rng::with_seed(seed)
+    }
+
+    fn ignore_progress(_: &Progress<'_>) {}
+
+    #[tokio::test(start_paused = true)]
+    async fn immediate_completion_takes_one_poll() {
+        let log = PollLog::new();
+        let done = wait_for(
+            JOB,
+            Duration::from_secs(60),
+            &WaitPolicy::default(),
+            ignore_progress,
+            job_done_at(&log, Duration::ZERO),
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.result, "audio.wav");
+        assert_eq!(done.polls, 1);
+        assert_eq!(done.elapsed, Duration::ZERO);
+        assert_eq!(log.instants(), vec![Duration::ZERO]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn delays_grow_from_first_delay_to_the_cap() {
+        let log = PollLog::new();
+        let done = wait_for(
+            JOB,
+            Duration::from_secs(60),
+            &doubling_policy(),
+            ignore_progress,
+            job_done_at(&log, Duration::from_secs(35)),
+        )
+        .await
+        .unwrap();
+        // Gaps 1, 2, 4, then capped at 8.
+        assert_eq!(
+            log.instants(),
+            secs(&[0.0, 1.0, 3.0, 7.0, 15.0, 23.0, 31.0, 39.0])
+        );
+        assert_eq!(done.polls, 8);
+        assert_eq!(done.elapsed, Duration::from_secs(39));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn jitter_stays_within_bounds_and_is_reproducible() {
+        let policy = WaitPolicy {
+            jitter: 0.5,
+            ..doubling_policy()
+        };
+        let run = |seed| {
+            let policy = policy.clone();
+            async move {
+                let log = PollLog::new();
+                let outcome = wait_for_with_rng(
+                    JOB,
+                    Duration::from_secs(300),
+                    &policy,
+                    seeded(seed),
+                    ignore_progress,
+                    job_never_done(&log),
+                )
+                .await;
+                assert!(matches!(outcome, Err(WaitError::DeadlineExceeded { .. })));
+                log.gaps()
+            }
+        };
+        let gaps = run(7).await;
+        // The last gap is trimmed to the deadline, so it is not a plain backoff delay.
+        let untrimmed = &gaps[..gaps.len() - 1];
+        assert!(untrimmed.len() > 10);
+        for (index, gap) in untrimmed.iter().enumerate() {
+            let nominal = Duration::from_secs(1 << index.min(3));
+            assert!(*gap <= nominal, "gap {index} = {gap:?} above {nominal:?}");
+            assert!(*gap >= nominal / 2, "gap {index} = {gap:?} below half");
+        }
+        assert!(
+            untrimmed
+                .iter()
+                .enumerate()
+                .any(|(i, gap)| *gap < Duration::from_secs(1 << i.min(3))),
+            "jitter was not applied"
+        );
+        assert_eq!(run(7).await, gaps, "same seed, same schedule");
+        assert_ne!(run(8).await, gaps, "another seed, another schedule");
+    }
+
+    #[test]
+    fn jitter_draws_cover_the_range_without_leaving_it() {
+        let mut rng = seeded(1);
+        let delay = Duration::from_secs(10);
+        let draws: Vec<Duration> = (0..1000).map(|_| jittered(delay, 0.3, &mut rng)).collect();
+        assert!(
+            draws
+                .iter()
+                .all(|d| *d >= Duration::from_secs(7) && *d <= delay)
+        );
+        assert!(draws.iter().any(|d| *d < Duration::from_millis(7300)));
+        assert!(draws.iter().any(|d| *d > Duration::from_millis(9700)));
+        // Out-of-range jitter is clamped rather than producing negative or longer delays.
+        assert_eq!(jittered(delay, f64::NAN, &mut rng), delay);
+        assert_eq!(jittered(delay, -1.0, &mut rng), delay);
+        assert!(jittered(delay, 5.0, &mut rng) <= delay);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn server_hint_replaces_the_backoff_delay() {
+        let log = PollLog::new();
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(10),
+            &doubling_policy(),
+            ignore_progress,
+            job_with_hint(&log, Duration::from_secs(3)),
+        )
+        .await;
+        assert!(matches!(outcome, Err(WaitError::DeadlineExceeded { .. })));
+        // Steady 3 s gaps instead of 1, 2, 4; the last poll lands on the deadline.
+        assert_eq!(log.instants(), secs(&[0.0, 3.0, 6.0, 9.0, 10.0]));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn server_hint_is_clamped_to_the_ceiling() {
+        let log = PollLog::new();
+        let policy = WaitPolicy {
+            hint_ceiling: Duration::from_secs(5),
+            ..doubling_policy()
+        };
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(12),
+            &policy,
+            ignore_progress,
+            job_with_hint(&log, Duration::from_secs(3600)),
+        )
+        .await;
+        assert!(matches!(outcome, Err(WaitError::DeadlineExceeded { .. })));
+        assert_eq!(log.instants(), secs(&[0.0, 5.0, 10.0, 12.0]));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_hint_still_waits_the_minimum_delay() {
+        let log = PollLog::new();
+        // With the paused clock a busy loop would never reach the deadline, so give up with
+        // an error after far more polls than the minimum delay allows.
+        let zero_hint = || {
+            log.record();
+            let answer = if log.count() > 100 {
+                Err(std::io::Error::other("busy loop"))
+            } else {
+                Ok(Polled::<()> {
+                    status: pending("processing", None),
+                    retry_after: Some(Duration::ZERO),
+                })
+            };
+            ready(answer)
+        };
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(1),
+            &doubling_policy(),
+            ignore_progress,
+            zero_hint,
+        )
+        .await;
+        assert!(
+            matches!(outcome, Err(WaitError::DeadlineExceeded { polls: 11, .. })),
+            "{outcome:?}"
+        );
+        assert!(log.gaps().iter().all(|gap| *gap == MIN_DELAY));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn deadline_exceeded_reports_elapsed_polls_and_last_state() {
+        let log = PollLog::new();
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(10),
+            &doubling_policy(),
+            ignore_progress,
+            job_never_done(&log),
+        )
+        .await;
+        // Natural schedule 0, 1, 3, 7, 15: the sleep after 7 s is trimmed to end at 10 s.
+        assert_eq!(log.instants(), secs(&[0.0, 1.0, 3.0, 7.0, 10.0]));
+        let Err(WaitError::DeadlineExceeded {
+            job_id,
+            last_state,
+            elapsed,
+            polls,
+        }) = outcome
+        else {
+            panic!("expected DeadlineExceeded, got {outcome:?}");
+        };
+        assert_eq!(job_id, JOB);
+        assert_eq!(last_state.as_deref(), Some("processing #5"));
+        assert_eq!(elapsed, Duration::from_secs(10));
+        assert_eq!(polls, 5);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn zero_deadline_polls_exactly_once() {
+        let log = PollLog::new();
+        let outcome = wait_for(
+            JOB,
+            Duration::ZERO,
+            &WaitPolicy::default(),
+            ignore_progress,
+            job_never_done(&log),
+        )
+        .await;
+        assert!(matches!(
+            outcome,
+            Err(WaitError::DeadlineExceeded {
+                polls: 1,
+                elapsed: Duration::ZERO,
+                ..
+            })
+        ));
+        assert_eq!(log.count(), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn slow_polls_count_towards_the_deadline() {
+        let log = PollLog::new();
+        let slow_poll = || {
+            log.record();
+            async {
+                tokio::time::sleep(Duration::from_secs(3)).await;
+                Ok::<_, Infallible>(Polled::<()>::from(pending("processing", None)))
+            }
+        };
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(10),
+            &doubling_policy(),
+            ignore_progress,
+            slow_poll,
+        )
+        .await;
+        // Polls run 0–3, 4–7, 9–12: the deadline passes during the third, so no fourth.
+        assert_eq!(log.instants(), secs(&[0.0, 4.0, 9.0]));
+        assert!(matches!(
+            outcome,
+            Err(WaitError::DeadlineExceeded { polls: 3, elapsed, .. })
+                if elapsed == Duration::from_secs(12)
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn failure_state_reports_message_and_code() {
+        let log = PollLog::new();
+        let failing = || {
+            let status = if log.record().is_zero() {
+                pending("queued", None)
+            } else {
+                Status::Failed {
+                    state: "error".to_owned(),
+                    message: Some("voice not found".to_owned()),
+                    code: Some("E42".to_owned()),
+                }
+            };
+            ready(Ok::<_, Infallible>(Polled::<()>::from(status)))
+        };
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(60),
+            &doubling_policy(),
+            ignore_progress,
+            failing,
+        )
+        .await;
+        let Err(error) = outcome else {
+            panic!("expected a failure");
+        };
+        assert_eq!(
+            error.to_string(),
+            "job job-123 failed in state `error`: voice not found (code E42) after 2 polls"
+        );
+        let WaitError::Failed {
+            job_id,
+            state,
+            message,
+            code,
+            polls,
+            elapsed,
+        } = error
+        else {
+            panic!("expected Failed, got {error:?}");
+        };
+        assert_eq!(job_id, JOB);
+        assert_eq!(state, "error");
+        assert_eq!(message.as_deref(), Some("voice not found"));
+        assert_eq!(code.as_deref(), Some("E42"));
+        assert_eq!(polls, 2);
+        assert_eq!(elapsed, Duration::from_secs(1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn poll_error_ends_the_wait_with_its_source() {
+        let log = PollLog::new();
+        let flaky = || {
+            let answer = if log.record().is_zero() {
+                Ok(Polled::<()>::from(pending("queued", None)))
+            } else {
+                Err(std::io::Error::other("connection reset"))
+            };
+            ready(answer)
+        };
+        let outcome = wait_for(
+            JOB,
+            Duration::from_secs(60),
+            &doubling_policy(),
+            ignore_progress,
+            flaky,
+        )
+        .await;
+        let Err(error) = outcome else {
+            panic!("expected a poll error");
+        };
+        assert_eq!(
+            error.to_string(),
+            "polling job job-123 failed after 2 polls"
+        );
+        let source = std::error::Error::source(&error).expect("source is exposed");
+        assert_eq!(source.to_string(), "connection reset");
+        assert!(matches!(
+            error,
+            WaitError::Poll { polls: 2, elapsed, .. } if elapsed == Duration::from_secs(1)
+        ));
+        assert_eq!(log.count(), 2, "no poll after the error");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dropping_the_future_stops_polling() {
+        let log = PollLog::new();
+        let policy = doubling_policy();
+        let waiting = wait_for(
+            JOB,
+            Duration::from_secs(3600),
+            &policy,
+            ignore_progress,
+            job_never_done(&log),
+        );
+        // `timeout` drops the wait future when it fires.
+        let timed_out = tokio::time::timeout(Duration::from_secs(10), waiting).await;
+        assert!(timed_out.is_err());
+        let polls_when_dropped = log.count();
+        assert_eq!(polls_when_dropped, 4, "polls at 0, 1, 3 and 7 s");
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+        assert_eq!(log.count(), polls_when_dropped);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn progress_sees_each_pending_state_and_percent() {
+        let answers = RefCell::new(vec![
+            pending("queued", None),
+            pending("running", Some(20.0)),
+            pending("running", Some(80.0)),
+            completed(),
+        ]);
+        answers.borrow_mut().reverse();
+        let script = || {
+            let status = answers.borrow_mut().pop().expect("scripted answer");
+            ready(Ok::<_, Infallible>(Polled::from(status)))
+        };
+        let seen = RefCell::new(Vec::new());
+        let record = |progress: &Progress<'_>| {
+            assert_eq!(progress.job_id, JOB);
+            seen.borrow_mut().push((
+                progress.state.to_owned(),
+                progress.percent,
+                progress.polls,
+                progress.elapsed,
+            ));
+        };
+        let done = wait_for(
+            JOB,
+            Duration::from_secs(60),
+            &doubling_policy(),
+            record,
+            script,
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.polls, 4);
+        assert_eq!(
+            seen.into_inner(),
+            vec![
+                ("queued".to_owned(), None, 1, Duration::ZERO),
+                ("running".to_owned(), Some(20.0), 2, Duration::from_secs(1)),
+                ("running".to_owned(), Some(80.0), 3, Duration::from_secs(3)),
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn default_policy_notices_a_short_job_quickly() {
+        let finished_at = Duration::from_secs(1);
+        for seed in 0..50 {
+            let log = PollLog::new();
+            let done = wait_for_with_rng(
+                JOB,
+                Duration::from_secs(60),
+                &WaitPolicy::default(),
+                seeded(seed),
+                ignore_progress,
+                job_done_at(&log, finished_at),
+            )
+            .await
+            .unwrap();
+            // A fixed 2 s loop would notice it 1 s late, at its second poll.
+            let late = done.elapsed - finished_at;
+            assert!(late <= Duration::from_millis(500), "seed {seed}: {late:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn default_policy_keeps_a_long_job_to_few_polls() {
+        let finished_at = Duration::from_secs(120);
+        let default = WaitPolicy::default();
+        // Every jitter draw at its low end is the same as scaling the delays by (1 - jitter).
+        let worst_draws = WaitPolicy {
+            first_delay: default.first_delay.mul_f64(1.0 - default.jitter),
+            max_delay: default.max_delay.mul_f64(1.0 - default.jitter),
+            jitter: 0.0,
+            ..default.clone()
+        };
+        for (seed, policy) in (0..50)
+            .map(|seed| (seed, &default))
+            .chain([(0, &worst_draws)])
+        {
+            let log = PollLog::new();
+            let done = wait_for_with_rng(
+                JOB,
+                Duration::from_secs(600),
+                policy,
+                seeded(seed),
+                ignore_progress,
+                job_done_at(&log, finished_at),
+            )
+            .await
+            .unwrap();
+            assert!(done.polls <= 20, "seed {seed}: {} polls", done.polls);
+            assert!(done.elapsed <= finished_at + default.max_delay);
+        }
+    }
+
+    #[test]
+    fn backoff_survives_nonsense_policies() {
+        let base = doubling_policy();
+        let cases = [
+            WaitPolicy {
+                multiplier: f64::NAN,
+                ..base.clone()
+            },
+            WaitPolicy {
+                multiplier: 0.5,
+                ..base.clone()
+            },
+            WaitPolicy {
+                multiplier: f64::INFINITY,
+                first_delay: Duration::ZERO,
+                ..base.clone()
+            },
+            WaitPolicy {
+                max_delay: Duration::MAX,
+                multiplier: 10.0,
+                ..base.clone()
+            },
+        ];
+        let mut rng = seeded(3);
+        for policy in &cases {
+            for polls in [1, 2, 50, u32::MAX] {
+                let delay = next_delay(policy, polls, None, &mut rng);
+                assert!(delay >= MIN_DELAY, "{policy:?} after {polls}: {delay:?}");
+                assert!(delay <= policy.max_delay.max(MIN_DELAY));
+            }
+        }
+        // A multiplier below 1 must not shrink the delay.
+        assert_eq!(backoff_delay(&cases[1], 5), Duration::from_secs(1));
+        assert_eq!(backoff_delay(&cases[3], u32::MAX), Duration::MAX);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unrepresentable_deadline_does_not_panic() {
+        let log = PollLog::new();
+        let done = wait_for(
+            JOB,
+            Duration::MAX,
+            &doubling_policy(),
+            ignore_progress,
+            job_done_at(&log, Duration::from_secs(2)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.polls, 3);
+    }
+
+    #[test]
+    fn deadline_message_names_job_and_last_state() {
+        let error: WaitError<Infallible> = WaitError::DeadlineExceeded {
+            job_id: JOB.to_owned(),
+            last_state: Some("processing".to_owned()),
+            elapsed: Duration::from_secs(30),
+            polls: 9,
+        };
+        let text = error.to_string();
+        assert!(text.contains("job-123"), "{text}");
+        assert!(text.contains("`processing`"), "{text}");
+        assert!(text.contains("30s"), "{text}");
+        assert!(text.contains("9 polls"), "{text}");
+    }
+}
