@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use progenitor_client::{Error as ClientError, ResponseValue};
 use serde::Serialize;
+use tracing::Instrument;
 
 use crate::error::Error;
 use crate::hints::{Hint, HintLimits, retry_after};
@@ -23,6 +24,7 @@ pub enum Cost {
 pub(crate) async fn send<T, E, F, Fut>(
     policy: &RetryPolicy,
     cost: Cost,
+    operation: &'static str,
     build: F,
 ) -> Result<ResponseValue<T>, Error>
 where
@@ -30,7 +32,10 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
-    let result = retry(policy, cost == Cost::SpendsCredits, build, inspect).await;
+    let span = tracing::info_span!("request", operation, ?cost);
+    let result = retry(policy, cost == Cost::SpendsCredits, build, inspect)
+        .instrument(span)
+        .await;
     match result {
         Ok(response) => Ok(response),
         Err(error) => {
@@ -44,6 +49,7 @@ where
 /// the waiting contract, with the server's delay hint.
 pub(crate) async fn poll_json<T, E, F, Fut>(
     policy: &RetryPolicy,
+    operation: &'static str,
     build: F,
 ) -> Result<(serde_json::Value, Option<Duration>), Error>
 where
@@ -52,7 +58,7 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
-    let response = send(policy, Cost::Free, build).await?;
+    let response = send(policy, Cost::Free, operation, build).await?;
     let retry_after = hint(response.headers(), &policy.hint_limits);
     Ok((json(&response.into_inner()), retry_after))
 }

@@ -180,6 +180,7 @@ impl Downloader {
     ///
     /// Memory use is bounded by `limits.max_bytes`; use [`Downloader::to_file`] or
     /// [`Downloader::stream`] for bodies that should not be held at once.
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
     pub async fn bytes(
         &self,
         url: &str,
@@ -208,6 +209,7 @@ impl Downloader {
     /// any error, or if this future is dropped, the temporary file is removed and `path` is left
     /// untouched. The file gets the permissions a newly created file would get (`0o666` minus the
     /// umask on Unix).
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
     pub async fn to_file(
         &self,
         url: &str,
@@ -233,6 +235,7 @@ impl Downloader {
     /// The stream yields [`DownloadError::TooLarge`] as soon as the running total passes the limit
     /// (or the request fails up front when the declared length already does) and ends after its
     /// first error. It owns the connection, so it may outlive `self`.
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
     pub async fn stream(
         &self,
         url: &str,

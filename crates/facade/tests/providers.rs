@@ -3,147 +3,23 @@
 //! fails. The code under test is the same generic function for every provider: only the
 //! constructor differs.
 
+mod common;
+
 use std::time::Duration;
 
-use httpmock::{HttpMockResponse, Method, MockServer};
-use serde_json::{Value, json};
-use speech_facade::wait::WaitPolicy;
+use common::{AUDIO, KEY, Storage, options, poll_mock, speak_and_save, voiceclone_flow};
+use httpmock::{Method, MockServer};
+use serde_json::json;
 use speech_facade::{
-    ApiKey, Audixa, DownloadLimits, Downloader, Error, Miragic, NanoGpt, Options, Speech,
-    SpeechRequest, Synthesize, VoiceClone, Wait,
+    ApiKey, Audixa, Error, Miragic, NanoGpt, SpeechRequest, Synthesize, VoiceClone, Wait,
 };
-use speech_mock_support::{Recorder, json_response, sequence};
-
-const KEY: &str = "facade-test-key";
-const AUDIO: &[u8] = b"ID3\x04\x00\x00\x00\x00\x00\x00\xff\xfb\x90\x64 audio bytes";
-
-/// Fast polls, so the tests take milliseconds; the engine's timing is tested on a paused clock in
-/// `wait`'s unit tests.
-fn options() -> Options {
-    Options {
-        wait: WaitPolicy {
-            first_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            ..WaitPolicy::default()
-        },
-        ..Options::default()
-    }
-}
-
-/// The storage server: serves the audio and records who asked.
-struct Storage {
-    server: MockServer,
-    recorder: Recorder,
-}
-
-impl Storage {
-    async fn start() -> Self {
-        let server = MockServer::start_async().await;
-        let recorder = Recorder::default();
-        server
-            .mock_async(|when, then| {
-                when.method(Method::GET).path("/results/speech.mp3");
-                then.respond_with(
-                    recorder.answer(
-                        HttpMockResponse::builder()
-                            .status(200)
-                            .header("content-type", "audio/mpeg")
-                            .body(AUDIO.to_vec())
-                            .build(),
-                    ),
-                );
-            })
-            .await;
-        Self { server, recorder }
-    }
-
-    fn url(&self) -> String {
-        self.server.url("/results/speech.mp3")
-    }
-
-    /// The download happened once, and carried no credential.
-    fn assert_fetched_without_credentials(&self) {
-        let request = self.recorder.single();
-        for (name, value) in request.headers_vec() {
-            assert!(
-                !value.contains(KEY),
-                "the storage host saw the key in `{name}`"
-            );
-        }
-    }
-}
-
-/// The provider-neutral path every provider takes: synthesize, then save.
-async fn speak_and_save<P: Synthesize>(
-    provider: &P,
-    voice: &str,
-) -> Result<(Speech, Vec<u8>), Error> {
-    let request = SpeechRequest {
-        text: "Hello, this is a test speech for every provider.".into(),
-        voice: voice.into(),
-        format: None,
-    };
-    let speech = provider
-        .synthesize(&request, &Wait::up_to(Duration::from_secs(10)))
-        .await?;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("speech.mp3");
-    let downloader = Downloader::new(Duration::from_secs(10)).unwrap();
-    let saved = speech
-        .save(&downloader, &path, &DownloadLimits::default())
-        .await?;
-    assert_eq!(saved.content_type.as_deref(), Some("audio/mpeg"));
-    Ok((speech, std::fs::read(&path).unwrap()))
-}
-
-/// Mocks `path` to answer `pending` twice, then `last`.
-async fn poll_mock<'a>(
-    api: &'a MockServer,
-    path: &str,
-    key_header: &str,
-    key_value: &str,
-    pending: Value,
-    last: Value,
-) -> httpmock::Mock<'a> {
-    api.mock_async(|when, then| {
-        when.method(Method::GET)
-            .path(path)
-            .header(key_header, key_value);
-        then.respond_with(sequence(vec![
-            json_response(200, &pending),
-            json_response(200, &pending),
-            json_response(200, &last),
-        ]));
-    })
-    .await
-}
+use speech_mock_support::{json_response, sequence};
 
 #[tokio::test]
 async fn voiceclone_speech_is_polled_until_complete_then_downloaded_without_the_key() {
     let api = MockServer::start_async().await;
     let storage = Storage::start().await;
-    let created = api
-        .mock_async(|when, then| {
-            when.method(Method::POST).path("/api/v1/tts").header("authorization", format!("Bearer {KEY}"));
-            then.respond_with(move |_: &httpmock::HttpMockRequest| {
-                json_response(200, &json!({"success": true, "speechId": "sp1", "creditsUsed": 29,
-                    "speech": {"id": "sp1", "text": "Hello", "format": "mp3", "status": "PROCESSING", "creditsUsed": 29, "createdAt": "2024-01-01T00:00:00.000Z"}}))
-            });
-        })
-        .await;
-    let speech = |status: &str, url: Option<String>| {
-        json!({"success": true, "speech": {"id": "sp1", "text": "Hello", "format": "mp3",
-        "status": status, "creditsUsed": 29, "createdAt": "2024-01-01T00:00:00.000Z", "audioUrl": url}})
-    };
-    let polls = poll_mock(
-        &api,
-        "/api/v1/tts/sp1",
-        "authorization",
-        &format!("Bearer {KEY}"),
-        speech("PROCESSING", None),
-        speech("COMPLETED", Some(storage.url())),
-    )
-    .await;
+    let (created, polls) = voiceclone_flow(&api, storage.url()).await;
     let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
 
     let (result, bytes) = speak_and_save(&provider, "voice1").await.unwrap();

@@ -19,12 +19,17 @@ pub type Audixa = Connection<audixa_client::Client>;
 impl Audixa {
     /// Starts a generation with every option of the API (model, speed, emotion, ...), and waits.
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
-        let created = send(&self.options.retry, Cost::SpendsCredits, |_| {
-            self.client
-                .create_tts_generation()
-                .body(request.clone())
-                .send()
-        })
+        let created = send(
+            &self.options.retry,
+            Cost::SpendsCredits,
+            "create_tts_generation",
+            |_| {
+                self.client
+                    .create_tts_generation()
+                    .body(request.clone())
+                    .send()
+            },
+        )
         .await?
         .into_inner();
         let start = &jobs::CREATE_TTS_GENERATION;
@@ -48,7 +53,7 @@ impl Audixa {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, |_| {
+                poll_json(&self.options.retry, "get_generation_status", |_| {
                     self.client
                         .get_generation_status()
                         .generation_id(generation_id)

@@ -22,12 +22,17 @@ pub type Miragic = Connection<miragic_client::Client>;
 impl Miragic {
     /// Starts a text-to-speech job with every option of the API, and waits for it.
     pub async fn speak(&self, form: types::TextToSpeechForm, wait: &Wait) -> Result<Speech, Error> {
-        let created = send(&self.options.retry, Cost::SpendsCredits, |_| {
-            self.client
-                .create_text_to_speech_job()
-                .body(form.clone())
-                .send()
-        })
+        let created = send(
+            &self.options.retry,
+            Cost::SpendsCredits,
+            "create_text_to_speech_job",
+            |_| {
+                self.client
+                    .create_text_to_speech_job()
+                    .body(form.clone())
+                    .send()
+            },
+        )
         .await?
         .into_inner();
         let start = &jobs::CREATE_TEXT_TO_SPEECH_JOB;
@@ -47,7 +52,7 @@ impl Miragic {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, |_| {
+                poll_json(&self.options.retry, "get_text_to_speech_job", |_| {
                     self.client.get_text_to_speech_job().job_id(job_id).send()
                 })
             },
@@ -64,13 +69,18 @@ impl Miragic {
         wait: &Wait,
     ) -> Result<Transcript, Error> {
         // The upload is rebuilt from the file for every attempt.
-        let created = send(&self.options.retry, Cost::SpendsCredits, |_| {
-            self.client
-                .create_speech_to_text_job()
-                .body(form.clone())
-                .file(FilePart::from_path(path))
-                .send()
-        })
+        let created = send(
+            &self.options.retry,
+            Cost::SpendsCredits,
+            "create_speech_to_text_job",
+            |_| {
+                self.client
+                    .create_speech_to_text_job()
+                    .body(form.clone())
+                    .file(FilePart::from_path(path))
+                    .send()
+            },
+        )
         .await?
         .into_inner();
         let start = &jobs::CREATE_SPEECH_TO_TEXT_JOB;
@@ -94,7 +104,7 @@ impl Miragic {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, |_| {
+                poll_json(&self.options.retry, "get_speech_to_text_job", |_| {
                     self.client.get_speech_to_text_job().job_id(job_id).send()
                 })
             },
