@@ -86,15 +86,6 @@ async fn neutral_calls_refuse_every_documented_limit_before_sending() {
         ["voice", "audio/mpeg"],
     ));
     cases.push((
-        "voice clone title within the form",
-        refused(
-            voiceclone
-                .clone_voice(&text_file, Some(&"t".repeat(10)))
-                .await,
-        ),
-        ["voice", "text/plain"],
-    ));
-    cases.push((
         "NanoGPT text ≤ 10000 characters",
         refused(
             nanogpt
