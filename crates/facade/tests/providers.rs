@@ -224,3 +224,111 @@ async fn bad_input_is_refused_before_anything_is_sent() {
     );
     any.assert_calls_async(0).await;
 }
+
+/// A job that fails, for the providers whose status reports failures with a message: the error
+/// keeps the job id, the failure state and the provider's message.
+#[tokio::test]
+async fn failed_jobs_of_every_provider_are_typed_failures() {
+    struct Case {
+        submit: (&'static str, u16, serde_json::Value),
+        status: (&'static str, serde_json::Value),
+        job: &'static str,
+        state: &'static str,
+        message: &'static str,
+    }
+    let cases = [
+        Case {
+            submit: (
+                "/api/v1/text-to-speech/generate",
+                200,
+                json!({"success": true, "data": {"jobId": "m1", "status": "PENDING"}, "message": "ok"}),
+            ),
+            status: (
+                "/api/v1/text-to-speech/jobs/m1",
+                json!({"success": true, "data": {"id": "m1", "status": "FAILED", "errorMessage": "Voice model unavailable"}}),
+            ),
+            job: "m1",
+            state: "FAILED",
+            message: "Voice model unavailable",
+        },
+        Case {
+            submit: ("/v2/tts", 201, json!({"generation_id": "g1"})),
+            status: (
+                "/v2/status",
+                json!({"status": "Failed", "detail": "Generation failed"}),
+            ),
+            job: "g1",
+            state: "Failed",
+            message: "Generation failed",
+        },
+        Case {
+            submit: (
+                "/api/v1/tts",
+                200,
+                json!({"success": true, "speechId": "s1", "creditsUsed": 2,
+                "speech": {"id": "s1", "text": "Hi", "format": "mp3", "status": "PROCESSING", "creditsUsed": 2, "createdAt": "2024-01-01T00:00:00.000Z"}}),
+            ),
+            status: (
+                "/api/v1/tts/s1",
+                json!({"success": true, "speech": {"id": "s1", "text": "Hi", "format": "mp3", "status": "FAILED",
+                "creditsUsed": 2, "createdAt": "2024-01-01T00:00:00.000Z"}}),
+            ),
+            job: "s1",
+            state: "FAILED",
+            message: "",
+        },
+    ];
+    for case in cases {
+        let api = MockServer::start_async().await;
+        let (path, code, body) = case.submit;
+        api.mock_async(|when, then| {
+            when.method(Method::POST).path(path);
+            then.respond_with(move |_: &httpmock::HttpMockRequest| json_response(code, &body));
+        })
+        .await;
+        let (path, body) = case.status;
+        api.mock_async(|when, then| {
+            when.method(Method::GET).path(path);
+            then.respond_with(move |_: &httpmock::HttpMockRequest| json_response(200, &body));
+        })
+        .await;
+        let request = SpeechRequest {
+            text: "Hello, this is a test speech for every provider.".into(),
+            voice: "voice".into(),
+            format: None,
+        };
+        let wait = Wait::up_to(Duration::from_secs(10));
+        let key = || ApiKey::new(KEY);
+        let result = match case.job {
+            "m1" => {
+                Miragic::new(&api.base_url(), key(), options())
+                    .unwrap()
+                    .synthesize(&request, &wait)
+                    .await
+            }
+            "g1" => {
+                Audixa::new(&api.url("/v2"), key(), options())
+                    .unwrap()
+                    .synthesize(&request, &wait)
+                    .await
+            }
+            _ => {
+                VoiceClone::new(&api.url("/api/v1"), key(), options())
+                    .unwrap()
+                    .synthesize(&request, &wait)
+                    .await
+            }
+        };
+        let Err(Error::JobFailed {
+            job_id,
+            state,
+            message,
+            ..
+        }) = result
+        else {
+            panic!("{}: expected JobFailed, got {result:?}", case.job);
+        };
+        assert_eq!((job_id.as_str(), state.as_str()), (case.job, case.state));
+        assert_eq!(message.unwrap_or_default(), case.message);
+    }
+}
