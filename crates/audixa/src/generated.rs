@@ -1830,10 +1830,12 @@ pub mod jobs {
         poll: "get_generation_status",
         status: None,
         parameters: &[("generation_id", "/generation_id")],
+        job_id: None,
     };
     ///How to read the state of a job from [`Client::get_generation_status`](crate::Client::get_generation_status) (`x-job-status`).
     pub const GET_GENERATION_STATUS: JobStatus = JobStatus {
         operation: "get_generation_status",
+        items: None,
         state: "/status",
         pending: &["Generating"],
         completed: &["Completed"],

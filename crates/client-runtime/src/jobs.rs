@@ -16,12 +16,23 @@ pub struct JobStart {
     pub status: Option<u16>,
     /// Each parameter of `poll`, with the JSON Pointer of its value in the start response.
     pub parameters: &'static [(&'static str, &'static str)],
+    /// Where the job id is in the start response, when the poll finds the job in a list.
+    pub job_id: Option<&'static str>,
 }
 
 impl JobStart {
     /// Whether a response with `status` started a job.
     pub fn starts_job(&self, status: u16) -> bool {
         self.status.is_none_or(|expected| expected == status)
+    }
+
+    /// The job id in a start response, as text (`job_id` pointer).
+    pub fn job_id(&self, response: &Value) -> Option<String> {
+        match response.pointer(self.job_id?)? {
+            Value::String(id) => Some(id.clone()),
+            Value::Null => None,
+            other => Some(other.to_string()),
+        }
     }
 
     /// The poll parameters found in a start response (JSON), by wire name; absent ones are skipped.
@@ -39,6 +50,9 @@ impl JobStart {
 pub struct JobStatus {
     /// The status operation.
     pub operation: &'static str,
+    /// When the status is a list: the JSON Pointer of the array, and of the id within an item;
+    /// the job is the item whose id equals the job id.
+    pub items: Option<(&'static str, &'static str)>,
     /// JSON Pointer to the state.
     pub state: &'static str,
     pub pending: &'static [&'static str],
@@ -70,8 +84,32 @@ pub enum JobState {
 }
 
 impl JobStatus {
-    /// Reads a status response (as JSON).
-    pub fn read(&self, response: &Value) -> JobState {
+    /// Reads the state of job `job_id` from a status response (as JSON).
+    pub fn read(&self, response: &Value, job_id: &str) -> JobState {
+        let Some((items, id)) = self.items else {
+            return self.read_item(response);
+        };
+        let listed = response
+            .pointer(items)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|item| match item.pointer(id) {
+                Some(Value::String(text)) => text == job_id,
+                Some(other) => other.as_i64().is_some_and(|n| job_id.parse() == Ok(n)),
+                None => false,
+            });
+        match listed {
+            Some(item) => self.read_item(item),
+            // Not listed yet: still being created, as far as the caller can tell.
+            None => JobState::Pending {
+                state: String::new(),
+                percent: None,
+            },
+        }
+    }
+
+    fn read_item(&self, response: &Value) -> JobState {
         let state = match response.pointer(self.state) {
             Some(Value::String(state)) => state.clone(),
             Some(other) => other.to_string(),
@@ -118,6 +156,7 @@ mod tests {
 
     const STATUS: JobStatus = JobStatus {
         operation: "get_job",
+        items: None,
         state: "/data/status",
         pending: &["PENDING"],
         completed: &["COMPLETED"],
@@ -131,18 +170,21 @@ mod tests {
     #[test]
     fn states_results_and_failures_are_read_through_the_pointers() {
         assert_eq!(
-            STATUS.read(&json!({"data": {"status": "PENDING", "progress": 40}})),
+            STATUS.read(&json!({"data": {"status": "PENDING", "progress": 40}}), "j"),
             JobState::Pending {
                 state: "PENDING".into(),
                 percent: Some(40.0)
             }
         );
         assert_eq!(
-            STATUS.read(&json!({"data": {"status": "COMPLETED", "url": null, "audio_url": "https://a/b.mp3"}})),
+            STATUS.read(&json!({"data": {"status": "COMPLETED", "url": null, "audio_url": "https://a/b.mp3"}}), "j"),
             JobState::Completed { state: "COMPLETED".into(), result: Some(json!("https://a/b.mp3")) }
         );
         assert_eq!(
-            STATUS.read(&json!({"data": {"status": "FAILED"}, "error": "Content rejected", "code": "CONTENT_POLICY_VIOLATION"})),
+            STATUS.read(
+                &json!({"data": {"status": "FAILED"}, "error": "Content rejected", "code": "CONTENT_POLICY_VIOLATION"}),
+                "j"
+            ),
             JobState::Failed {
                 state: "FAILED".into(),
                 message: Some("Content rejected".into()),
@@ -154,7 +196,7 @@ mod tests {
     #[test]
     fn an_unlisted_state_is_pending() {
         assert_eq!(
-            STATUS.read(&json!({"data": {"status": "QUEUED"}})),
+            STATUS.read(&json!({"data": {"status": "QUEUED"}}), "j"),
             JobState::Pending {
                 state: "QUEUED".into(),
                 percent: None
@@ -169,11 +211,42 @@ mod tests {
             poll: "get_job",
             status: Some(202),
             parameters: &[("runId", "/runId"), ("model", "/model"), ("cost", "/cost")],
+            job_id: Some("/runId"),
         };
         assert!(start.starts_job(202) && !start.starts_job(200));
         assert_eq!(
             start.poll_parameters(&json!({"runId": "r1", "model": "m", "cost": null})),
             vec![("runId", json!("r1")), ("model", json!("m"))]
+        );
+        assert_eq!(start.job_id(&json!({"runId": "r1"})).as_deref(), Some("r1"));
+    }
+
+    #[test]
+    fn a_job_in_a_list_is_the_item_with_its_id() {
+        let list = JobStatus {
+            items: Some(("/voices", "/id")),
+            state: "/status",
+            result: &["/id"],
+            percent: None,
+            message: &[],
+            code: None,
+            ..STATUS
+        };
+        let page = json!({"voices": [{"id": "a", "status": "COMPLETED"}, {"id": "b", "status": "FAILED"}]});
+        assert_eq!(
+            list.read(&page, "a"),
+            JobState::Completed {
+                state: "COMPLETED".into(),
+                result: Some(json!("a"))
+            }
+        );
+        assert!(matches!(list.read(&page, "b"), JobState::Failed { .. }));
+        assert_eq!(
+            list.read(&page, "c"),
+            JobState::Pending {
+                state: String::new(),
+                percent: None
+            }
         );
     }
 }

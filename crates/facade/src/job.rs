@@ -62,7 +62,7 @@ where
         let polled = poll();
         async move {
             let (body, retry_after) = polled.await?;
-            let status = match contract.read(&body) {
+            let status = match contract.read(&body, job_id) {
                 JobState::Pending { state, percent } => Status::Pending { state, percent },
                 JobState::Completed { state, result } => Status::Completed { state, result },
                 JobState::Failed {

@@ -125,11 +125,12 @@ pub struct Transcript {
 
 /// Voice cloning (voice-clone API).
 pub trait CloneVoice {
-    /// Uploads the voice sample at `path` and returns the new voice's id.
+    /// Uploads the voice sample at `path`, waits until the new voice is ready, and returns its id.
     fn clone_voice(
         &self,
         path: &std::path::Path,
         title: Option<&str>,
+        wait: &Wait,
     ) -> impl Future<Output = Result<String, Error>> + Send;
 }
 

@@ -75,14 +75,14 @@ async fn neutral_calls_refuse_every_documented_limit_before_sending() {
     std::fs::write(&big, vec![0u8; 20 * 1024 * 1024 + 1]).unwrap();
     cases.push((
         "voice clone upload ≤ 20 MiB",
-        refused(voiceclone.clone_voice(&big, None).await),
+        refused(voiceclone.clone_voice(&big, None, &wait()).await),
         ["voice", "20971520"],
     ));
     let text_file = dir.path().join("voice.txt");
     std::fs::write(&text_file, b"not audio").unwrap();
     cases.push((
         "voice clone upload is MP3/WAV/WebM",
-        refused(voiceclone.clone_voice(&text_file, None).await),
+        refused(voiceclone.clone_voice(&text_file, None, &wait()).await),
         ["voice", "audio/mpeg"],
     ));
     cases.push((

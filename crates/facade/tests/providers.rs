@@ -332,3 +332,55 @@ async fn failed_jobs_of_every_provider_are_typed_failures() {
         assert_eq!(message.unwrap_or_default(), case.message);
     }
 }
+
+/// A cloned voice is ready when it is listed as COMPLETED: the clone call uploads once, then the
+/// newest voices are polled until the new one appears and completes.
+#[tokio::test]
+async fn a_cloned_voice_is_waited_for_until_it_is_listed_as_completed() {
+    use speech_facade::CloneVoice;
+
+    let api = MockServer::start_async().await;
+    let upload = api
+        .mock_async(|when, then| {
+            when.method(Method::POST).path("/api/v1/voice-clone").header_prefix("content-type", "multipart/form-data");
+            then.respond_with(move |_: &httpmock::HttpMockRequest| {
+                json_response(200, &json!({"success": true, "voiceId": "v1", "voice": {"id": "v1", "title": "Mine",
+                    "audioUrl": "https://storage.example/v1.mp3", "createdAt": "2024-01-01T00:00:00.000Z"}}))
+            });
+        })
+        .await;
+    let voice = |status: &str| {
+        json!({"id": "v1", "title": "Mine", "status": status, "type": "USER", "isPublic": false, "usageCount": 0,
+        "createdAt": "2024-01-01T00:00:00.000Z"})
+    };
+    let page = |voices: Vec<serde_json::Value>| {
+        json!({"success": true, "voices": voices,
+        "pagination": {"page": 1, "limit": 100, "total": 1, "totalPages": 1, "hasNext": false, "hasPrev": false}})
+    };
+    let listed = api
+        .mock_async(|when, then| {
+            when.method(Method::GET)
+                .path("/api/v1/voices")
+                .query_param("sortBy", "createdAt")
+                .query_param("sortOrder", "desc");
+            then.respond_with(sequence(vec![
+                json_response(200, &page(vec![])),
+                json_response(200, &page(vec![voice("PROCESSING")])),
+                json_response(200, &page(vec![voice("COMPLETED")])),
+            ]));
+        })
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let sample = dir.path().join("voice.mp3");
+    std::fs::write(&sample, AUDIO).unwrap();
+    let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
+
+    let voice_id = provider
+        .clone_voice(&sample, Some("Mine"), &Wait::up_to(Duration::from_secs(10)))
+        .await
+        .unwrap_or_else(|e| panic!("{e:?}"));
+
+    assert_eq!(voice_id, "v1");
+    upload.assert_calls_async(1).await;
+    listed.assert_calls_async(3).await;
+}

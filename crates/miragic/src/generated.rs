@@ -2486,10 +2486,12 @@ pub mod jobs {
         poll: "get_text_to_speech_job",
         status: None,
         parameters: &[("jobId", "/data/jobId")],
+        job_id: None,
     };
     ///How to read the state of a job from [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job) (`x-job-status`).
     pub const GET_TEXT_TO_SPEECH_JOB: JobStatus = JobStatus {
         operation: "get_text_to_speech_job",
+        items: None,
         state: "/data/status",
         pending: &["PENDING"],
         completed: &["COMPLETED"],
@@ -2505,10 +2507,12 @@ pub mod jobs {
         poll: "get_speech_to_text_job",
         status: None,
         parameters: &[("jobId", "/data/jobId")],
+        job_id: None,
     };
     ///How to read the state of a job from [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job) (`x-job-status`).
     pub const GET_SPEECH_TO_TEXT_JOB: JobStatus = JobStatus {
         operation: "get_speech_to_text_job",
+        items: None,
         state: "/data/status",
         pending: &["PENDING"],
         completed: &["COMPLETED"],

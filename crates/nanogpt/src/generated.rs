@@ -2419,10 +2419,12 @@ pub mod jobs {
             ("paymentSource", "/paymentSource"),
             ("isApiRequest", "/isApiRequest"),
         ],
+        job_id: None,
     };
     ///How to read the state of a job from [`Client::get_tts_status`](crate::Client::get_tts_status) (`x-job-status`).
     pub const GET_TTS_STATUS: JobStatus = JobStatus {
         operation: "get_tts_status",
+        items: None,
         state: "/status",
         pending: &["pending"],
         completed: &["completed"],

@@ -3223,16 +3223,39 @@ pub use speech_client_runtime::FilePart;
 /// state and the result are.
 pub mod jobs {
     pub use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
+    ///How to wait for the job [`Client::clone_voice`](crate::Client::clone_voice) starts (`x-job-start`).
+    pub const CLONE_VOICE: JobStart = JobStart {
+        operation: "clone_voice",
+        poll: "list_voices",
+        status: None,
+        parameters: &[],
+        job_id: Some("/voiceId"),
+    };
+    ///How to read the state of a job from [`Client::list_voices`](crate::Client::list_voices) (`x-job-status`).
+    pub const LIST_VOICES: JobStatus = JobStatus {
+        operation: "list_voices",
+        items: Some(("/voices", "/id")),
+        state: "/status",
+        pending: &["PROCESSING"],
+        completed: &["COMPLETED"],
+        failed: &["FAILED"],
+        result: &["/id"],
+        percent: None,
+        message: &[],
+        code: None,
+    };
     ///How to wait for the job [`Client::create_speech`](crate::Client::create_speech) starts (`x-job-start`).
     pub const CREATE_SPEECH: JobStart = JobStart {
         operation: "create_speech",
         poll: "get_speech",
         status: None,
         parameters: &[("speechId", "/speechId")],
+        job_id: None,
     };
     ///How to read the state of a job from [`Client::get_speech`](crate::Client::get_speech) (`x-job-status`).
     pub const GET_SPEECH: JobStatus = JobStatus {
         operation: "get_speech",
+        items: None,
         state: "/speech/status",
         pending: &["PROCESSING"],
         completed: &["COMPLETED"],

@@ -33,6 +33,7 @@ pub fn module(spec: &Spec) -> Result<Option<syn::Item>> {
                     let pointer = pointer.as_str().unwrap_or_default();
                     quote!((#name, #pointer))
                 });
+            let job_id = optional(start, "job-id");
             let doc = format!(
                 "How to wait for the job [`Client::{id}`](crate::Client::{id}) starts (`x-job-start`)."
             );
@@ -43,6 +44,7 @@ pub fn module(spec: &Spec) -> Result<Option<syn::Item>> {
                     poll: #poll,
                     status: #status,
                     parameters: &[#(#parameters),*],
+                    job_id: #job_id,
                 };
             });
         }
@@ -52,6 +54,13 @@ pub fn module(spec: &Spec) -> Result<Option<syn::Item>> {
                 ["pending", "completed", "failed", "result", "message"]
                     .map(|key| list(status, key));
             let percent = optional(status, "percent");
+            let items = match (
+                status.get("items").and_then(Value::as_str),
+                status.get("id").and_then(Value::as_str),
+            ) {
+                (Some(items), Some(id)) => quote!(Some((#items, #id))),
+                _ => quote!(None),
+            };
             let code = optional(status, "code");
             let doc = format!(
                 "How to read the state of a job from [`Client::{id}`](crate::Client::{id}) (`x-job-status`)."
@@ -60,6 +69,7 @@ pub fn module(spec: &Spec) -> Result<Option<syn::Item>> {
                 #[doc = #doc]
                 pub const #name: JobStatus = JobStatus {
                     operation: #id,
+                    items: #items,
                     state: #state,
                     pending: &[#(#pending),*],
                     completed: &[#(#completed),*],

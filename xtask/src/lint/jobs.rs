@@ -82,6 +82,25 @@ fn check_status(
         findings.add(&place, "the operation has no JSON success schema".into());
         return Ok(());
     };
+    // A job found in a list: the state is inside the array's item schema.
+    let schema = match status.get("items").and_then(Value::as_str) {
+        None => schema,
+        Some(items) => {
+            let item =
+                schema_at(spec, &schema, items)?.and_then(|array| array.get("items").cloned());
+            let Some(item) = item else {
+                findings.add(
+                    &place,
+                    format!("`items: {items}` is not an array of the success schema"),
+                );
+                return Ok(());
+            };
+            if status.get("id").and_then(Value::as_str).is_none() {
+                findings.add(&place, "`items` without `id`".into());
+            }
+            resolved(spec, &item)?
+        }
+    };
     let Some(state) = schema_at(spec, &schema, pointer)? else {
         findings.add(
             &place,

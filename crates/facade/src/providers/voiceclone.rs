@@ -12,7 +12,7 @@ use crate::call::{Cost, json, poll_json, send};
 use crate::error::Error;
 use crate::job::wait_job;
 use crate::options::Wait;
-use crate::speech::{CloneVoice, Speech, SpeechRequest, Synthesize};
+use crate::speech::{CloneVoice, Speech, SpeechRequest, Synthesize, missing_result};
 
 generated_client!(voiceclone_client, key: "VOICECLONE_API_KEY", base_url: Some("VOICECLONE_BASE_URL"));
 
@@ -69,7 +69,12 @@ impl Synthesize for VoiceClone {
 }
 
 impl CloneVoice for VoiceClone {
-    async fn clone_voice(&self, path: &Path, title: Option<&str>) -> Result<String, Error> {
+    async fn clone_voice(
+        &self,
+        path: &Path,
+        title: Option<&str>,
+        wait: &Wait,
+    ) -> Result<String, Error> {
         let mut form = json!({});
         if let Some(title) = title {
             form["title"] = json!(title);
@@ -90,6 +95,40 @@ impl CloneVoice for VoiceClone {
         )
         .await?
         .into_inner();
-        Ok(cloned.voice_id)
+        let start = &jobs::CLONE_VOICE;
+        let voice_id = start
+            .job_id(&json(&cloned))
+            .ok_or_else(|| missing_result(start.operation, "a voice id"))?;
+        self.wait_for_voice(&voice_id, wait).await?;
+        Ok(voice_id)
+    }
+}
+
+impl VoiceClone {
+    /// Waits until a cloned voice is ready to speak with: the clone response has no status, so
+    /// the voice is looked up in the newest voices (`x-job-status` of `list_voices`).
+    pub async fn wait_for_voice(&self, voice_id: &str, wait: &Wait) -> Result<(), Error> {
+        let newest =
+            types::ListVoicesLimit::try_from(100).map_err(|error| Error::InvalidInput {
+                message: error.to_string(),
+            })?;
+        wait_job(
+            voice_id,
+            &jobs::LIST_VOICES,
+            &self.options.wait,
+            wait,
+            || {
+                poll_json(&self.options.retry, "list_voices", |_| {
+                    self.client
+                        .list_voices()
+                        .sort_by(types::ListVoicesSortBy::CreatedAt)
+                        .sort_order(types::ListVoicesSortOrder::Desc)
+                        .limit(newest)
+                        .send()
+                })
+            },
+        )
+        .await?;
+        Ok(())
     }
 }
