@@ -1,0 +1,439 @@
+//! Fault scenarios: the real generated clients and facade against local servers that misbehave, for
+//! every provider the case applies to. Each checks the outcome, that nothing panics or hangs past
+//! its deadline, and how many requests each server saw.
+
+use std::time::Duration;
+
+use httpmock::{HttpMockResponse, Method, MockServer};
+use serde_json::{Value, json};
+use speech_facade::retry::RetryPolicy;
+use speech_facade::wait::WaitPolicy;
+use speech_facade::{
+    ApiKey, Audixa, Error, Miragic, NanoGpt, Options, SpeechRequest, Synthesize, VoiceClone, Wait,
+};
+use speech_mock_support::{json_response, sequence};
+
+const KEY: &str = "fault-scenario-key";
+
+/// Fast polls and retries, so the scenarios take milliseconds.
+fn options() -> Options {
+    Options {
+        wait: WaitPolicy {
+            first_delay: Duration::from_millis(5),
+            max_delay: Duration::from_millis(20),
+            ..WaitPolicy::default()
+        },
+        retry: RetryPolicy {
+            min_delay: Duration::from_millis(2),
+            max_delay: Duration::from_millis(8),
+            ..RetryPolicy::default()
+        },
+        ..Options::default()
+    }
+}
+
+/// A provider's local API: where a job is submitted and polled, and the bodies of each state.
+struct Flow {
+    name: &'static str,
+    base_path: &'static str,
+    submit: (&'static str, u16, Value),
+    status_path: &'static str,
+    pending: Value,
+    completed: Value,
+}
+
+fn flows() -> Vec<Flow> {
+    let url = "https://storage.example/result.mp3";
+    let speech = |status: &str, url: Option<&str>| {
+        json!({"success": true, "speech": {"id": "s1", "text": "t", "format": "mp3",
+        "status": status, "creditsUsed": 1, "createdAt": "2024-01-01T00:00:00.000Z", "audioUrl": url}})
+    };
+    vec![
+        Flow {
+            name: "miragic",
+            base_path: "",
+            submit: (
+                "/api/v1/text-to-speech/generate",
+                200,
+                json!({"success": true, "data": {"jobId": "j1", "status": "PENDING"}, "message": "ok"}),
+            ),
+            status_path: "/api/v1/text-to-speech/jobs/j1",
+            pending: json!({"success": true, "data": {"id": "j1", "status": "PENDING"}}),
+            completed: json!({"success": true, "data": {"id": "j1", "status": "COMPLETED", "audioUrl": url}}),
+        },
+        Flow {
+            name: "audixa",
+            base_path: "/v2",
+            submit: ("/v2/tts", 201, json!({"generation_id": "g1"})),
+            status_path: "/v2/status",
+            pending: json!({"status": "Generating"}),
+            completed: json!({"status": "Completed", "url": url}),
+        },
+        Flow {
+            name: "voiceclone",
+            base_path: "/api/v1",
+            submit: (
+                "/api/v1/tts",
+                200,
+                json!({"success": true, "speechId": "s1", "creditsUsed": 1,
+                "speech": {"id": "s1", "text": "t", "format": "mp3", "status": "PROCESSING", "creditsUsed": 1, "createdAt": "2024-01-01T00:00:00.000Z"}}),
+            ),
+            status_path: "/api/v1/tts/s1",
+            pending: speech("PROCESSING", None),
+            completed: speech("COMPLETED", Some(url)),
+        },
+        Flow {
+            name: "nanogpt",
+            base_path: "/api",
+            submit: (
+                "/api/tts",
+                202,
+                json!({"status": "pending", "runId": "r1", "model": "Elevenlabs-V3"}),
+            ),
+            status_path: "/api/tts/status",
+            pending: json!({"status": "pending", "runId": "r1"}),
+            completed: json!({"status": "completed", "runId": "r1", "audioUrl": url}),
+        },
+    ]
+}
+
+/// Runs the provider-neutral synthesis of `flow`'s provider against `server`.
+async fn synthesize(
+    flow: &Flow,
+    server: &MockServer,
+    deadline: Duration,
+) -> Result<speech_facade::Speech, Error> {
+    synthesize_with(flow, server, deadline, options()).await
+}
+
+/// [`synthesize`] with other options.
+async fn synthesize_with(
+    flow: &Flow,
+    server: &MockServer,
+    deadline: Duration,
+    options: Options,
+) -> Result<speech_facade::Speech, Error> {
+    let base = server.url(flow.base_path);
+    let request = SpeechRequest {
+        text: "A sentence long enough for every provider's minimum.".into(),
+        voice: "v".into(),
+        format: None,
+    };
+    let wait = Wait::up_to(deadline);
+    let key = ApiKey::new(KEY);
+    match flow.name {
+        "miragic" => {
+            Miragic::new(&base, key, options)?
+                .synthesize(&request, &wait)
+                .await
+        }
+        "audixa" => {
+            Audixa::new(&base, key, options)?
+                .synthesize(&request, &wait)
+                .await
+        }
+        "voiceclone" => {
+            VoiceClone::new(&base, key, options)?
+                .synthesize(&request, &wait)
+                .await
+        }
+        _ => {
+            NanoGpt::new(&base, key, options)?
+                .synthesize(&request, &wait)
+                .await
+        }
+    }
+}
+
+/// Mocks the submit and answers the status polls with `polls` in order (the last one repeats).
+async fn serve<'a>(
+    server: &'a MockServer,
+    flow: &Flow,
+    polls: Vec<HttpMockResponse>,
+) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
+    let (path, code, body) = flow.submit.clone();
+    let submit = server
+        .mock_async(|when, then| {
+            when.method(Method::POST).path(path);
+            then.respond_with(move |_: &httpmock::HttpMockRequest| json_response(code, &body));
+        })
+        .await;
+    let status = server
+        .mock_async(|when, then| {
+            when.method(Method::GET).path(flow.status_path);
+            then.respond_with(sequence(polls));
+        })
+        .await;
+    (submit, status)
+}
+
+fn status_only(code: u16) -> HttpMockResponse {
+    HttpMockResponse::builder().status(code).build()
+}
+
+#[tokio::test]
+async fn a_5xx_on_a_status_poll_is_retried_then_the_job_completes() {
+    for code in [500, 502, 503, 504] {
+        for flow in flows() {
+            let server = MockServer::start_async().await;
+            let (submit, status) = serve(
+                &server,
+                &flow,
+                vec![
+                    json_response(200, &flow.pending),
+                    status_only(code),
+                    json_response(200, &flow.completed),
+                ],
+            )
+            .await;
+            let speech = synthesize(&flow, &server, Duration::from_secs(10))
+                .await
+                .unwrap_or_else(|e| panic!("{} with {code}: {e:?}", flow.name));
+            assert!(
+                matches!(speech.audio, speech_facade::AudioResult::Url(_)),
+                "{}",
+                flow.name
+            );
+            submit.assert_calls_async(1).await;
+            status.assert_calls_async(3).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_429_with_retry_after_is_honoured_in_seconds_and_as_an_http_date() {
+    for as_date in [false, true] {
+        let retry_after = if as_date {
+            httpdate_in(Duration::from_secs(1))
+        } else {
+            "1".to_owned()
+        };
+        let flow = &flows()[1];
+        let server = MockServer::start_async().await;
+        let limited = HttpMockResponse::builder()
+            .status(429)
+            .header("Retry-After", retry_after.as_str())
+            .header("content-type", "application/json")
+            .body(r#"{"detail":"Too Many Requests"}"#)
+            .build();
+        let (_, status) = serve(
+            &server,
+            flow,
+            vec![limited, json_response(200, &flow.completed)],
+        )
+        .await;
+        let started = tokio::time::Instant::now();
+        synthesize(flow, &server, Duration::from_secs(10))
+            .await
+            .unwrap();
+        // The hint (up to a second, the date's resolution) was waited out, not the 2–8 ms backoff.
+        assert!(
+            started.elapsed() >= Duration::from_millis(400),
+            "{retry_after}: {:?}",
+            started.elapsed()
+        );
+        status.assert_calls_async(2).await;
+    }
+}
+
+/// An HTTP date `after` from now (rounded up: the format has whole seconds).
+fn httpdate_in(after: Duration) -> String {
+    httpdate::fmt_http_date(std::time::SystemTime::now() + after + Duration::from_millis(999))
+}
+
+#[tokio::test]
+async fn the_voice_clone_429_with_x_ratelimit_reset_is_waited_out() {
+    let flow = &flows()[2];
+    let server = MockServer::start_async().await;
+    let reset = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 1;
+    let limited = HttpMockResponse::builder()
+        .status(429)
+        .header("X-RateLimit-Reset", reset.to_string().as_str())
+        .header("content-type", "application/json")
+        .body(r#"{"code":"RATE_LIMITED","error":"Rate limit exceeded"}"#)
+        .build();
+    let (_, status) = serve(
+        &server,
+        flow,
+        vec![limited, json_response(200, &flow.completed)],
+    )
+    .await;
+    let started = tokio::time::Instant::now();
+    synthesize(flow, &server, Duration::from_secs(10))
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        started.elapsed()
+    );
+    status.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn truncated_json_and_an_html_page_with_200_are_retried_then_reported_with_the_raw_body() {
+    let truncated = || {
+        HttpMockResponse::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(r#"{"status": "Compl"#)
+            .build()
+    };
+    let html = || {
+        HttpMockResponse::builder()
+            .status(200)
+            .header("content-type", "text/html")
+            .body("<html><body>502 Bad Gateway</body></html>")
+            .build()
+    };
+    for (label, bad) in [
+        ("truncated JSON", truncated as fn() -> HttpMockResponse),
+        ("HTML page", html),
+    ] {
+        for flow in flows() {
+            // Once: a read is retried, and the job completes.
+            let server = MockServer::start_async().await;
+            let (_, status) = serve(
+                &server,
+                &flow,
+                vec![bad(), json_response(200, &flow.completed)],
+            )
+            .await;
+            synthesize(&flow, &server, Duration::from_secs(10))
+                .await
+                .unwrap_or_else(|e| panic!("{} {label} once: {e:?}", flow.name));
+            status.assert_calls_async(2).await;
+            // Always: after the retry budget, a typed error that keeps the raw body.
+            let server = MockServer::start_async().await;
+            let (_, status) = serve(&server, &flow, vec![bad()]).await;
+            let error = synthesize(&flow, &server, Duration::from_secs(10))
+                .await
+                .unwrap_err();
+            let Error::UnexpectedResponse { body, .. } = &error else {
+                panic!(
+                    "{} {label}: expected UnexpectedResponse, got {error:?}",
+                    flow.name
+                );
+            };
+            assert!(
+                !body.is_empty(),
+                "{} {label}: the raw body is kept",
+                flow.name
+            );
+            status
+                .assert_calls_async(1 + u64::from(RetryPolicy::default().max_retries) as usize)
+                .await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_status_value_keeps_polling_and_a_job_that_never_finishes_hits_the_deadline() {
+    for flow in flows() {
+        let mut unknown = flow.pending.clone();
+        let pointer = match flow.name {
+            "miragic" => "/data/status",
+            "voiceclone" => "/speech/status",
+            _ => "/status",
+        };
+        *unknown.pointer_mut(pointer).unwrap() = json!("QUEUED_SOMEWHERE_NEW");
+        let server = MockServer::start_async().await;
+        let (submit, status) = serve(&server, &flow, vec![json_response(200, &unknown)]).await;
+        let deadline = Duration::from_millis(300);
+        let started = tokio::time::Instant::now();
+        let error = synthesize(&flow, &server, deadline).await.unwrap_err();
+        let Error::DeadlineExceeded {
+            job_id,
+            last_state,
+            polls,
+            elapsed,
+        } = &error
+        else {
+            panic!("{}: expected DeadlineExceeded, got {error:?}", flow.name);
+        };
+        assert!(!job_id.is_empty());
+        assert_eq!(
+            last_state.as_deref(),
+            Some("QUEUED_SOMEWHERE_NEW"),
+            "{}",
+            flow.name
+        );
+        assert!(
+            *polls > 3 && *elapsed >= deadline,
+            "{}: {polls} polls in {elapsed:?}",
+            flow.name
+        );
+        // No hang past the deadline (generous bound for a loaded machine).
+        assert!(
+            started.elapsed() < deadline + Duration::from_secs(2),
+            "{}: {:?}",
+            flow.name,
+            started.elapsed()
+        );
+        submit.assert_calls_async(1).await;
+        assert!(status.calls_async().await >= 3);
+    }
+}
+
+#[tokio::test]
+async fn a_credit_spending_post_answered_429_or_hanging_is_never_sent_twice() {
+    for flow in flows() {
+        // 429 after the POST: it reached the server; not retried.
+        let server = MockServer::start_async().await;
+        let (path, _, _) = flow.submit.clone();
+        let post = server
+            .mock_async(|when, then| {
+                when.method(Method::POST).path(path);
+                then.status(429)
+                    .header("content-type", "application/json")
+                    .header("Retry-After", "0")
+                    .body("{}");
+            })
+            .await;
+        let error = synthesize(&flow, &server, Duration::from_secs(5))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::RateLimited { .. }
+                    | Error::InsufficientCredits { .. }
+                    | Error::UnexpectedResponse { .. }
+            ),
+            "{}: {error:?}",
+            flow.name
+        );
+        post.assert_calls_async(1).await;
+
+        // A server that accepts and never answers: the request timeout fires; not retried.
+        let server = MockServer::start_async().await;
+        let post = server
+            .mock_async(|when, then| {
+                when.method(Method::POST).path(path);
+                then.delay(Duration::from_secs(30)).status(200);
+            })
+            .await;
+        let started = tokio::time::Instant::now();
+        let quick = Options {
+            timeout: Duration::from_millis(300),
+            ..options()
+        };
+        let result = synthesize_with(&flow, &server, Duration::from_secs(5), quick).await;
+        assert!(
+            matches!(result, Err(Error::Transport { .. })),
+            "{}: {result:?}",
+            flow.name
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{}: {:?}",
+            flow.name,
+            started.elapsed()
+        );
+        post.assert_calls_async(1).await;
+    }
+}
