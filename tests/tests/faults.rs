@@ -103,17 +103,16 @@ async fn synthesize(
     server: &MockServer,
     deadline: Duration,
 ) -> Result<speech_facade::Speech, Error> {
-    synthesize_with(flow, server, deadline, options()).await
+    synthesize_at(flow, &server.url(flow.base_path), deadline, options()).await
 }
 
-/// [`synthesize`] with other options.
-async fn synthesize_with(
+/// [`synthesize`] against the API at `base`, with other options.
+async fn synthesize_at(
     flow: &Flow,
-    server: &MockServer,
+    base: &str,
     deadline: Duration,
     options: Options,
 ) -> Result<speech_facade::Speech, Error> {
-    let base = server.url(flow.base_path);
     let request = SpeechRequest {
         text: "A sentence long enough for every provider's minimum.".into(),
         voice: "v".into(),
@@ -422,7 +421,13 @@ async fn a_credit_spending_post_answered_429_or_hanging_is_never_sent_twice() {
             timeout: Duration::from_millis(300),
             ..options()
         };
-        let result = synthesize_with(&flow, &server, Duration::from_secs(5), quick).await;
+        let result = synthesize_at(
+            &flow,
+            &server.url(flow.base_path),
+            Duration::from_secs(5),
+            quick,
+        )
+        .await;
         assert!(
             matches!(result, Err(Error::Transport { .. })),
             "{}: {result:?}",
@@ -435,5 +440,154 @@ async fn a_credit_spending_post_answered_429_or_hanging_is_never_sent_twice() {
             started.elapsed()
         );
         post.assert_calls_async(1).await;
+    }
+}
+
+/// What a raw server does with the n-th request it reads.
+#[derive(Clone)]
+enum Act {
+    /// A complete response.
+    Answer(u16, String),
+    /// Headers promising `Content-Length` of the body, then only half of it, then the connection
+    /// is closed: a reset mid-response.
+    CutMidBody(String),
+    HangUp,
+}
+
+/// A server on loopback that follows a script, one act per request (the last act repeats), and
+/// counts the requests it read. It speaks just enough HTTP/1.1 for these scenarios.
+struct RawServer {
+    address: std::net::SocketAddr,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl RawServer {
+    async fn start(script: Vec<Act>) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = std::sync::Arc::clone(&requests);
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let counter = std::sync::Arc::clone(&counter);
+                let script = script.clone();
+                tokio::spawn(async move {
+                    loop {
+                        // Read one request: headers, then a Content-Length body.
+                        let mut buffer = Vec::new();
+                        let mut chunk = [0u8; 8192];
+                        let header_end = loop {
+                            if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break end + 4;
+                            }
+                            match socket.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head =
+                            String::from_utf8_lossy(&buffer[..header_end]).to_ascii_lowercase();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|line| line.strip_prefix("content-length:"))
+                            .and_then(|value| value.trim().parse().ok())
+                            .unwrap_or(0);
+                        while buffer.len() < header_end + length {
+                            match socket.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                            }
+                        }
+                        let index = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        match script[index.min(script.len() - 1)].clone() {
+                            Act::Answer(status, body) => {
+                                let response = format!(
+                                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                                    body.len()
+                                );
+                                if socket.write_all(response.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                            }
+                            Act::CutMidBody(body) => {
+                                let head = format!(
+                                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                                    body.len()
+                                );
+                                let _ = socket.write_all(head.as_bytes()).await;
+                                let _ = socket.write_all(&body.as_bytes()[..body.len() / 2]).await;
+                                return;
+                            }
+                            Act::HangUp => return,
+                        }
+                    }
+                });
+            }
+        });
+        Self { address, requests }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.address)
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+#[tokio::test]
+async fn a_connection_reset_mid_response_on_a_poll_is_retried() {
+    for flow in flows() {
+        let (_, code, submitted) = flow.submit.clone();
+        let server = RawServer::start(vec![
+            Act::Answer(code, submitted.to_string()),
+            Act::CutMidBody(flow.completed.to_string()),
+            Act::Answer(200, flow.completed.to_string()),
+        ])
+        .await;
+        let result = synthesize_at(
+            &flow,
+            &server.url(flow.base_path),
+            Duration::from_secs(10),
+            options(),
+        )
+        .await;
+        result.unwrap_or_else(|e| panic!("{}: {e:?}", flow.name));
+        assert_eq!(
+            server.requests(),
+            3,
+            "{}: submit, the cut poll, the retried poll",
+            flow.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_credit_spending_post_whose_connection_drops_is_not_sent_again() {
+    for flow in flows() {
+        let server = RawServer::start(vec![Act::HangUp]).await;
+        let result = synthesize_at(
+            &flow,
+            &server.url(flow.base_path),
+            Duration::from_secs(10),
+            options(),
+        )
+        .await;
+        assert!(
+            matches!(result, Err(Error::Transport { .. })),
+            "{}: {result:?}",
+            flow.name
+        );
+        assert_eq!(
+            server.requests(),
+            1,
+            "{}: the POST reached the server once",
+            flow.name
+        );
     }
 }
