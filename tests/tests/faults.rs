@@ -122,22 +122,22 @@ async fn synthesize_at(
     let key = ApiKey::new(KEY);
     match flow.name {
         "miragic" => {
-            Miragic::new(&base, key, options)?
+            Miragic::new(base, key, options)?
                 .synthesize(&request, &wait)
                 .await
         }
         "audixa" => {
-            Audixa::new(&base, key, options)?
+            Audixa::new(base, key, options)?
                 .synthesize(&request, &wait)
                 .await
         }
         "voiceclone" => {
-            VoiceClone::new(&base, key, options)?
+            VoiceClone::new(base, key, options)?
                 .synthesize(&request, &wait)
                 .await
         }
         _ => {
-            NanoGpt::new(&base, key, options)?
+            NanoGpt::new(base, key, options)?
                 .synthesize(&request, &wait)
                 .await
         }
