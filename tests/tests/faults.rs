@@ -11,7 +11,7 @@ use speech_facade::wait::WaitPolicy;
 use speech_facade::{
     ApiKey, Audixa, Error, Miragic, NanoGpt, Options, SpeechRequest, Synthesize, VoiceClone, Wait,
 };
-use speech_mock_support::{json_response, sequence};
+use speech_mock_support::{Recorder, json_response, sequence};
 
 const KEY: &str = "fault-scenario-key";
 
@@ -451,7 +451,10 @@ enum Act {
     /// Headers promising `Content-Length` of the body, then only half of it, then the connection
     /// is closed: a reset mid-response.
     CutMidBody(String),
+    /// Close the connection without answering (after reading the request).
     HangUp,
+    /// `length` bytes of generated audio, written in chunks (never held whole in memory).
+    Audio(u64),
 }
 
 /// A server on loopback that follows a script, one act per request (the last act repeats), and
@@ -523,6 +526,24 @@ impl RawServer {
                                 return;
                             }
                             Act::HangUp => return,
+                            Act::Audio(length) => {
+                                let head = format!(
+                                    "HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {length}\r\n\r\n"
+                                );
+                                if socket.write_all(head.as_bytes()).await.is_err() {
+                                    return;
+                                }
+                                let chunk: Vec<u8> =
+                                    (0..64 * 1024).map(|i| (i % 251) as u8).collect();
+                                let mut left = length;
+                                while left > 0 {
+                                    let n = left.min(chunk.len() as u64) as usize;
+                                    if socket.write_all(&chunk[..n]).await.is_err() {
+                                        return;
+                                    }
+                                    left -= n as u64;
+                                }
+                            }
                         }
                     }
                 });
@@ -590,4 +611,126 @@ async fn a_credit_spending_post_whose_connection_drops_is_not_sent_again() {
             flow.name
         );
     }
+}
+
+/// A job whose result URL is `audio_url`, completed on the first poll.
+async fn completed_at<'a>(
+    server: &'a MockServer,
+    flow: &Flow,
+    audio_url: &str,
+) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
+    let mut completed = flow.completed.clone();
+    let pointer = match flow.name {
+        "miragic" => "/data/audioUrl",
+        "voiceclone" => "/speech/audioUrl",
+        "audixa" => "/url",
+        _ => "/audioUrl",
+    };
+    *completed.pointer_mut(pointer).unwrap() = json!(audio_url);
+    serve(server, flow, vec![json_response(200, &completed)]).await
+}
+
+/// Saves a finished speech to `path`.
+async fn save(speech: &speech_facade::Speech, path: &std::path::Path) -> Result<(), Error> {
+    let downloader = speech_facade::Downloader::new(Duration::from_secs(30))?;
+    speech
+        .save(&downloader, path, &speech_facade::DownloadLimits::default())
+        .await
+        .map(drop)
+}
+
+#[tokio::test]
+async fn a_result_on_a_storage_host_redirecting_to_a_third_host_never_sees_the_key() {
+    for flow in flows() {
+        let api = MockServer::start_async().await;
+        let storage = MockServer::start_async().await;
+        let third = MockServer::start_async().await;
+        let final_url = third.url("/audio/result.mp3");
+        let at_storage = Recorder::default();
+        let at_third = Recorder::default();
+        storage
+            .mock_async(|when, then| {
+                when.method(Method::GET).path("/signed/result.mp3");
+                then.respond_with(
+                    at_storage.answer(
+                        HttpMockResponse::builder()
+                            .status(302)
+                            .header("location", final_url.as_str())
+                            .build(),
+                    ),
+                );
+            })
+            .await;
+        third
+            .mock_async(|when, then| {
+                when.method(Method::GET).path("/audio/result.mp3");
+                then.respond_with(
+                    at_third.answer(
+                        HttpMockResponse::builder()
+                            .status(200)
+                            .header("content-type", "audio/mpeg")
+                            .body("ID3 audio")
+                            .build(),
+                    ),
+                );
+            })
+            .await;
+        completed_at(
+            &api,
+            &flow,
+            &storage.url("/signed/result.mp3?X-Signature=abc"),
+        )
+        .await;
+        let speech = synthesize(&flow, &api, Duration::from_secs(10))
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("result.mp3");
+        save(&speech, &path).await.unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"ID3 audio");
+        // One request each, and no header of either carries the key.
+        for (recorder, host) in [(&at_storage, "storage"), (&at_third, "third host")] {
+            let request = recorder.single();
+            for (name, value) in request.headers_vec() {
+                assert!(
+                    !value.contains(KEY),
+                    "{}: the {host} saw the key in `{name}`",
+                    flow.name
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_200_mb_result_streams_to_a_file_and_an_interrupted_one_leaves_no_file() {
+    const SIZE: u64 = 200 * 1024 * 1024;
+    let flow = &flows()[3];
+    let storage = RawServer::start(vec![Act::Audio(SIZE), Act::CutMidBody("x".repeat(4096))]).await;
+    let api = MockServer::start_async().await;
+    completed_at(&api, flow, &storage.url("/big.mp3")).await;
+    let speech = synthesize(flow, &api, Duration::from_secs(10))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+
+    let path = dir.path().join("big.mp3");
+    save(&speech, &path).await.unwrap();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), SIZE);
+
+    // The second download is cut mid-body: an error, and nothing that looks like the result.
+    let cut = dir.path().join("cut.mp3");
+    let error = save(&speech, &cut).await.unwrap_err();
+    assert!(matches!(error, Error::Download(_)), "{error:?}");
+    assert!(!cut.exists(), "a partial file was left at the target path");
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        left,
+        vec![std::ffi::OsString::from("big.mp3")],
+        "temporary files left behind"
+    );
+    assert_eq!(storage.requests(), 2);
 }
