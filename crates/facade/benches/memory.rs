@@ -1,0 +1,250 @@
+//! Peak memory of an upload and a download, against the file sizes: each scenario runs in a fresh
+//! child process (so peaks do not mix), which reports its resident memory before the operation
+//! (`VmRSS`) and its peak afterwards (`VmHWM`, Linux `/proc/self/status`). The local servers read
+//! and discard request bodies and generate response bodies in small chunks, so they add little.
+//!
+//! `cargo bench -p speech-facade --bench memory`
+
+use std::path::Path;
+use std::time::Duration;
+
+use speech_facade::{
+    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Miragic, Options, Speech,
+    Transcribe, VoiceClone, Wait,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const UPLOAD: u64 = 20 * 1000 * 1000;
+const DOWNLOAD: u64 = 200 * 1024 * 1024;
+const SCENARIOS: [&str; 3] = [
+    "upload 20 MB to Miragic STT",
+    "upload 20 MB to voice clone",
+    "download 200 MB to a file",
+];
+
+fn main() {
+    let arguments: Vec<String> = std::env::args().collect();
+    if let Some(index) = arguments.iter().position(|a| a == "--scenario") {
+        let scenario: usize = arguments[index + 1].parse().expect("a scenario number");
+        run_scenario(scenario);
+        return;
+    }
+    println!("| scenario | size | resident before | peak | added |");
+    println!("|---|---|---|---|---|");
+    for (index, label) in SCENARIOS.iter().enumerate() {
+        let output = std::process::Command::new(&arguments[0])
+            .args(["--scenario", &index.to_string()])
+            .output()
+            .expect("the scenario process runs");
+        let text = String::from_utf8_lossy(&output.stdout);
+        let numbers: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        let [before, peak] = numbers[..] else {
+            panic!(
+                "scenario {label} failed: {text} {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        };
+        let size = if index == 2 { DOWNLOAD } else { UPLOAD };
+        println!(
+            "| {label} | {:.0} MB | {:.1} MB | {:.1} MB | {:.1} MB |",
+            size as f64 / 1e6,
+            before as f64 / 1024.0,
+            peak as f64 / 1024.0,
+            peak.saturating_sub(before) as f64 / 1024.0
+        );
+    }
+}
+
+/// `VmRSS` or `VmHWM` in KiB.
+fn memory(field: &str) -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("Linux /proc");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .expect("the field is present")
+}
+
+fn run_scenario(scenario: usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let upload = dir.path().join("upload.mp3");
+        write_file(&upload, UPLOAD);
+        let server = Server::start().await;
+        let options = Options {
+            timeout: Duration::from_secs(600),
+            ..Options::default()
+        };
+        let wait = Wait::up_to(Duration::from_secs(600));
+        // The baseline: runtime, servers and the file ready; no client built yet.
+        let before = memory("VmRSS:");
+        match scenario {
+            0 => {
+                let miragic =
+                    Miragic::new(&server.url(), ApiKey::new("k"), options).expect("client");
+                miragic
+                    .transcribe(&upload, &wait)
+                    .await
+                    .expect("transcription");
+            }
+            1 => {
+                let voiceclone =
+                    VoiceClone::new(&server.url(), ApiKey::new("k"), options).expect("client");
+                voiceclone
+                    .clone_voice(&upload, None, &wait)
+                    .await
+                    .expect("clone");
+            }
+            _ => {
+                let speech = Speech {
+                    job_id: None,
+                    audio: AudioResult::Url(format!("{}/big.mp3", server.url())),
+                };
+                let downloader = Downloader::new(Duration::from_secs(600)).expect("downloader");
+                let limits = DownloadLimits {
+                    max_bytes: DOWNLOAD,
+                };
+                speech
+                    .save(&downloader, &dir.path().join("big.mp3"), &limits)
+                    .await
+                    .expect("download");
+            }
+        }
+        println!("{before} {}", memory("VmHWM:"));
+    });
+}
+
+fn write_file(path: &Path, size: u64) {
+    use std::io::Write;
+    let mut file = std::io::BufWriter::new(std::fs::File::create(path).expect("a file"));
+    let chunk: Vec<u8> = (0..65_536).map(|i| (i % 251) as u8).collect();
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        file.write_all(&chunk[..n]).expect("write");
+        left -= n as u64;
+    }
+}
+
+/// A loopback server that discards request bodies and answers by path: the Miragic STT and
+/// voice-clone endpoints with their documented shapes (jobs complete at once), and `/big.mp3`
+/// with generated audio.
+struct Server {
+    address: std::net::SocketAddr,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let address = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            while let Ok((socket, _)) = listener.accept().await {
+                tokio::spawn(serve(socket));
+            }
+        });
+        Self { address }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+}
+
+async fn serve(mut socket: tokio::net::TcpStream) {
+    let mut buffer = [0u8; 65_536];
+    loop {
+        // Headers.
+        let mut head = Vec::new();
+        let header_end = loop {
+            if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
+                break end + 4;
+            }
+            match socket.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buffer[..n]),
+            }
+        };
+        let text = String::from_utf8_lossy(&head[..header_end]).to_ascii_lowercase();
+        let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+        let mut already = head.len() - header_end;
+        let mut tail: Vec<u8> = head[header_end..].to_vec();
+        // Body, discarded: by length, or chunked up to the last chunk.
+        if let Some(length) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            while already < length {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => already += n,
+                }
+            }
+        } else if text.contains("transfer-encoding: chunked") {
+            while !tail.ends_with(b"0\r\n\r\n") {
+                match socket.read(&mut buffer).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => {
+                        tail.extend_from_slice(&buffer[..n]);
+                        let keep = tail.len().saturating_sub(8);
+                        tail.drain(..keep);
+                    }
+                }
+            }
+        }
+        let json = |body: &str| {
+            format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        let response = if path.starts_with("/api/v1/speech-to-text/generate") {
+            json(r#"{"success":true,"data":{"jobId":"j1","status":"PENDING"},"message":"ok"}"#)
+        } else if path.starts_with("/api/v1/speech-to-text/jobs/") {
+            json(
+                r#"{"success":true,"data":{"id":"j1","status":"COMPLETED","transcription":"text"}}"#,
+            )
+        } else if path.starts_with("/voice-clone") {
+            json(
+                r#"{"success":true,"voiceId":"v1","voice":{"id":"v1","title":"t","audioUrl":"https://storage.example/v1.mp3","createdAt":"2024-01-01T00:00:00.000Z"}}"#,
+            )
+        } else if path.starts_with("/voices") {
+            json(
+                r#"{"success":true,"voices":[{"id":"v1","title":"t","status":"COMPLETED","type":"USER","usageCount":0,"createdAt":"2024-01-01T00:00:00.000Z"}],"pagination":{"page":1,"limit":100,"total":1,"totalPages":1,"hasNext":false,"hasPrev":false}}"#,
+            )
+        } else if path.starts_with("/big.mp3") {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {DOWNLOAD}\r\n\r\n"
+            );
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return;
+            }
+            let chunk: Vec<u8> = (0..65_536).map(|i| (i % 251) as u8).collect();
+            let mut left = DOWNLOAD;
+            while left > 0 {
+                let n = left.min(chunk.len() as u64) as usize;
+                if socket.write_all(&chunk[..n]).await.is_err() {
+                    return;
+                }
+                left -= n as u64;
+            }
+            continue;
+        } else {
+            "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_owned()
+        };
+        if socket.write_all(response.as_bytes()).await.is_err() {
+            return;
+        }
+    }
+}
