@@ -41,6 +41,9 @@ enum Task {
     /// Run the conformance suite (every documented example against the generated clients), then
     /// print its coverage and errata reports.
     Conformance,
+    /// Print the benchmark tables: the maintainer loop (`generate --check`, timed here), then the
+    /// facade's waiting, per-request overhead and memory benchmarks.
+    Bench,
 }
 
 fn main() -> ExitCode {
@@ -66,6 +69,10 @@ fn run(cli: Cli) -> Result<()> {
             println!("{} specs follow the rules", specs.len());
             Ok(())
         }
+        Task::Bench => {
+            maintainer_loop(&root)?;
+            cargo(&root, &["bench", "--quiet", "--package", "speech-facade"])
+        }
         Task::Conformance => {
             cargo(&root, &["test", "--package", "speech-conformance"])?;
             cargo(
@@ -81,6 +88,30 @@ fn run(cli: Cli) -> Result<()> {
             )
         }
     }
+}
+
+/// Times `generate --check` for every spec (load, lint, generate, compare), as a maintainer runs it
+/// after the xtask is built, and prints the table.
+fn maintainer_loop(root: &Path) -> Result<()> {
+    const RUNS: u32 = 5;
+    let mut times = Vec::new();
+    for _ in 0..RUNS {
+        let started = std::time::Instant::now();
+        let specs = spec::load_all(root)?;
+        lint_all(&specs)?;
+        generate(root, &specs, true)?;
+        times.push(started.elapsed());
+    }
+    times.sort();
+    let mean = times.iter().sum::<std::time::Duration>() / RUNS;
+    println!("\n| maintainer loop | runs | mean | min | max |\n|---|---|---|---|---|");
+    println!(
+        "| `cargo xtask generate --check` (all specs, in process) | {RUNS} | {:.0} ms | {:.0} ms | {:.0} ms |\n",
+        mean.as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[times.len() - 1].as_secs_f64() * 1e3
+    );
+    Ok(())
 }
 
 /// Runs the cargo that runs the xtask, in the workspace root; fails if it fails.
