@@ -5,29 +5,15 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{KEY, flows, serve, status_only, synthesize};
 use httpmock::{HttpMockResponse, Method, MockServer};
 use speech_mock_support::json_response;
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn no_log_line_carries_the_key_through_retries_and_failures() {
-    let captured = Captured::default();
+    let captured = speech_mock_support::CapturedLog::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -73,7 +59,7 @@ fn no_log_line_carries_the_key_through_retries_and_failures() {
             );
         }
     });
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert!(
         log.lines().count() > 20,
         "the subscriber captured the run:\n{log}"

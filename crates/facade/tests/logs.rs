@@ -9,22 +9,10 @@ use httpmock::MockServer;
 use speech_facade::{ApiKey, VoiceClone};
 
 /// Collects everything the facade logs at any level.
-#[derive(Clone, Default)]
-struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[test]
 fn spans_and_events_cover_submit_polls_and_download_and_never_carry_the_key() {
-    let captured = Captured::default();
+    let captured = speech_mock_support::CapturedLog::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -47,7 +35,7 @@ fn spans_and_events_cover_submit_polls_and_download_and_never_carry_the_key() {
         let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
         speak_and_save(&provider, "voice1").await.unwrap();
     });
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     for expected in ["request", "create_speech", "wait", "get_speech", "download"] {
         assert!(log.contains(expected), "no `{expected}` in the log:\n{log}");
     }

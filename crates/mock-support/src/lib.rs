@@ -6,10 +6,13 @@
 //! - [`exact_query`]: a matcher for a query string, in any order.
 //! - [`multipart_parts`]: a recorded `multipart/form-data` body, decoded part by part.
 //! - [`invalid_request`]: the message of a request the client refused to send.
+//! - [`CapturedLog`]: a log sink a test reads back.
 
+mod log;
 mod multipart;
 mod recorder;
 
+pub use log::CapturedLog;
 pub use multipart::{Part, multipart_parts};
 pub use recorder::{Recorder, exact_query, json_response, sequence};
 
