@@ -177,12 +177,7 @@ async fn truncated_json_and_an_html_page_with_200_are_retried_then_reported_with
 async fn an_unknown_status_value_keeps_polling_and_a_job_that_never_finishes_hits_the_deadline() {
     for flow in flows() {
         let mut unknown = flow.pending.clone();
-        let pointer = match flow.name {
-            "miragic" => "/data/status",
-            "voiceclone" => "/speech/status",
-            _ => "/status",
-        };
-        *unknown.pointer_mut(pointer).unwrap() = json!("QUEUED_SOMEWHERE_NEW");
+        *unknown.pointer_mut(flow.contract.state).unwrap() = json!("QUEUED_SOMEWHERE_NEW");
         let server = MockServer::start_async().await;
         let (submit, status) = serve(&server, &flow, vec![json_response(200, &unknown)]).await;
         let deadline = Duration::from_millis(300);
@@ -463,13 +458,7 @@ async fn completed_at<'a>(
     audio_url: &str,
 ) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
     let mut completed = flow.completed.clone();
-    let pointer = match flow.name {
-        "miragic" => "/data/audioUrl",
-        "voiceclone" => "/speech/audioUrl",
-        "audixa" => "/url",
-        _ => "/audioUrl",
-    };
-    *completed.pointer_mut(pointer).unwrap() = json!(audio_url);
+    *completed.pointer_mut(flow.contract.result[0]).unwrap() = json!(audio_url);
     serve(server, flow, vec![json_response(200, &completed)]).await
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use httpmock::{HttpMockResponse, Method, MockServer};
 use serde_json::{Value, json};
+use speech_client_runtime::jobs::JobStatus;
 use speech_facade::retry::RetryPolicy;
 use speech_facade::wait::WaitPolicy;
 use speech_facade::{
@@ -35,6 +36,8 @@ pub fn options() -> Options {
 /// A provider's local API: where a job is submitted and polled, and the bodies of each state.
 pub struct Flow {
     pub name: &'static str,
+    /// The spec's status contract: where the state and the result are.
+    pub contract: &'static JobStatus,
     pub base_path: &'static str,
     pub submit: (&'static str, u16, Value),
     pub status_path: &'static str,
@@ -51,6 +54,7 @@ pub fn flows() -> Vec<Flow> {
     vec![
         Flow {
             name: "miragic",
+            contract: &miragic_client::jobs::GET_TEXT_TO_SPEECH_JOB,
             base_path: "",
             submit: (
                 "/api/v1/text-to-speech/generate",
@@ -63,6 +67,7 @@ pub fn flows() -> Vec<Flow> {
         },
         Flow {
             name: "audixa",
+            contract: &audixa_client::jobs::GET_GENERATION_STATUS,
             base_path: "/v2",
             submit: ("/v2/tts", 201, json!({"generation_id": "g1"})),
             status_path: "/v2/status",
@@ -71,6 +76,7 @@ pub fn flows() -> Vec<Flow> {
         },
         Flow {
             name: "voiceclone",
+            contract: &voiceclone_client::jobs::GET_SPEECH,
             base_path: "/api/v1",
             submit: (
                 "/api/v1/tts",
@@ -84,6 +90,7 @@ pub fn flows() -> Vec<Flow> {
         },
         Flow {
             name: "nanogpt",
+            contract: &nanogpt_client::jobs::GET_TTS_STATUS,
             base_path: "/api",
             submit: (
                 "/api/tts",
