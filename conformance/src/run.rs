@@ -348,37 +348,13 @@ pub fn materialise(documented: &DocumentedCall, dir: &std::path::Path) -> Result
 
 /// The credential header the operation's first security scheme names, with the test key.
 fn credential(spec: &Spec, operation: &Operation<'_>) -> Result<(String, String)> {
-    let requirements = operation
-        .value
-        .get("security")
-        .or_else(|| spec.doc.get("security"))
-        .and_then(Value::as_array);
-    let Some(scheme) = requirements
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object)
-        .flat_map(|requirement| requirement.keys())
-        .next()
-    else {
-        return Ok(("x-unauthenticated".into(), "none".into()));
-    };
-    let definition = spec
-        .doc
-        .pointer(&format!("/components/securitySchemes/{scheme}"))
-        .with_context(|| format!("security scheme `{scheme}` is not defined"))?;
-    let field = |key: &str| {
-        definition
-            .get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    };
-    match (field("type"), field("in"), field("scheme")) {
-        ("apiKey", "header", _) => Ok((field("name").to_ascii_lowercase(), API_KEY.into())),
-        ("http", _, scheme) if scheme.eq_ignore_ascii_case("bearer") => {
-            Ok(("authorization".into(), format!("Bearer {API_KEY}")))
-        }
-        other => bail!("security scheme `{scheme}` ({other:?}) is not supported"),
-    }
+    Ok(match speech_spec::credential(&spec.doc, Some(operation))? {
+        Some(credential) => (
+            credential.header.to_ascii_lowercase(),
+            format!("{}{API_KEY}", credential.prefix),
+        ),
+        None => ("x-unauthenticated".into(), "none".into()),
+    })
 }
 
 /// The path of `servers[0]` (`/api/v1` of `https://your-domain.com/api/v1`).

@@ -69,6 +69,51 @@ pub fn load_all(root: &Path) -> Result<Vec<Spec>> {
     paths.iter().map(|path| Spec::load(root, path)).collect()
 }
 
+/// How an API key is sent: in `header`, after `prefix` (`"Bearer "` for HTTP bearer auth).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential {
+    pub header: String,
+    pub prefix: String,
+}
+
+/// The credential of the first security scheme that applies to `operation` (its own `security`,
+/// else the document's); `None` when nothing is required.
+pub fn credential(doc: &Value, operation: Option<&Operation>) -> Result<Option<Credential>> {
+    let requirements = operation
+        .and_then(|operation| operation.value.get("security"))
+        .or_else(|| doc.get("security"))
+        .and_then(Value::as_array);
+    let Some(scheme) = requirements
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|requirement| requirement.keys())
+        .next()
+    else {
+        return Ok(None);
+    };
+    let definition = doc
+        .pointer(&format!("/components/securitySchemes/{scheme}"))
+        .with_context(|| format!("security scheme `{scheme}` is not defined"))?;
+    let field = |key: &str| {
+        definition
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let (header, prefix) = match (field("type"), field("in"), field("scheme")) {
+        ("apiKey", "header", _) => (field("name"), ""),
+        ("http", _, bearer) if bearer.eq_ignore_ascii_case("bearer") => {
+            ("Authorization", "Bearer ")
+        }
+        other => bail!("security scheme `{scheme}` {other:?} is not supported"),
+    };
+    Ok(Some(Credential {
+        header: header.to_owned(),
+        prefix: prefix.to_owned(),
+    }))
+}
+
 /// All operations of a document, in path then method order.
 pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
