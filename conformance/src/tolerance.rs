@@ -223,7 +223,7 @@ enum Field {
 
 /// The enum and nullable fields of `value`, found by walking it alongside its schema.
 fn fields_of(spec: &Spec, schema: &Value, value: &Value, pointer: &str) -> Result<Vec<Field>> {
-    let schema = resolved(spec, schema)?;
+    let schema = spec.resolve_schema(schema)?;
     let mut found = Vec::new();
     if let (Some(values), Value::String(_)) = (schema.get("enum").and_then(Value::as_array), value)
     {
@@ -265,23 +265,6 @@ fn fields_of(spec: &Spec, schema: &Value, value: &Value, pointer: &str) -> Resul
     Ok(found)
 }
 
-/// A schema with `$ref` and a single-member `allOf` (how a nullable reference is written) resolved.
-fn resolved(spec: &Spec, schema: &Value) -> Result<Value> {
-    let mut schema = spec.resolve(schema)?.clone();
-    if let Some([member]) = schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        let nullable = schema.get("nullable").cloned();
-        schema = spec.resolve(member)?.clone();
-        if let (Some(nullable), Value::Object(object)) = (nullable, &mut schema) {
-            object.insert("nullable".into(), nullable);
-        }
-    }
-    Ok(schema)
-}
-
 /// A schema's properties, each resolved (with `nullable` kept from a reference's wrapper).
 fn properties(spec: &Spec, schema: &Value) -> Result<Vec<(String, Value)>> {
     schema
@@ -289,7 +272,7 @@ fn properties(spec: &Spec, schema: &Value) -> Result<Vec<(String, Value)>> {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(name, property)| Ok((name.clone(), resolved(spec, property)?)))
+        .map(|(name, property)| Ok((name.clone(), spec.resolve_schema(property)?)))
         .collect()
 }
 

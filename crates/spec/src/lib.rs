@@ -55,6 +55,24 @@ impl Spec {
     pub fn resolve<'a>(&'a self, value: &'a Value) -> Result<&'a Value> {
         resolve(&self.doc, value)
     }
+
+    /// A schema with its `$ref`s followed and a single-member `allOf` (how a nullable reference
+    /// is written: `{allOf: [$ref], nullable: true}`) replaced by its member, `nullable` kept.
+    pub fn resolve_schema(&self, schema: &Value) -> Result<Value> {
+        let mut schema = self.resolve(schema)?.clone();
+        if let Some([member]) = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            let nullable = schema.get("nullable").cloned();
+            schema = self.resolve(member)?.clone();
+            if let (Some(nullable), Value::Object(object)) = (nullable, &mut schema) {
+                object.insert("nullable".into(), nullable);
+            }
+        }
+        Ok(schema)
+    }
 }
 
 /// Every `specs/*.yaml` below the workspace `root`, in name order.

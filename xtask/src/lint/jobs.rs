@@ -98,7 +98,7 @@ fn check_status(
             if status.get("id").and_then(Value::as_str).is_none() {
                 findings.add(&place, "`items` without `id`".into());
             }
-            resolved(spec, &item)?
+            spec.resolve_schema(&item)?
         }
     };
     let Some(state) = schema_at(spec, &schema, pointer)? else {
@@ -143,7 +143,7 @@ fn success_schema(spec: &Spec, operation: &Operation) -> Result<Option<Value>> {
             .resolve(response)?
             .pointer("/content/application~1json/schema")
         {
-            return Ok(Some(resolved(spec, schema)?));
+            return Ok(Some(spec.resolve_schema(schema)?));
         }
     }
     Ok(None)
@@ -151,7 +151,7 @@ fn success_schema(spec: &Spec, operation: &Operation) -> Result<Option<Value>> {
 
 /// The schema of the value at `pointer` inside a value of `schema`.
 fn schema_at(spec: &Spec, schema: &Value, pointer: &str) -> Result<Option<Value>> {
-    let mut current = resolved(spec, schema)?;
+    let mut current = spec.resolve_schema(schema)?;
     for segment in pointer.split('/').skip(1) {
         let next = current
             .pointer(&format!("/properties/{segment}"))
@@ -163,20 +163,7 @@ fn schema_at(spec: &Spec, schema: &Value, pointer: &str) -> Result<Option<Value>
         let Some(next) = next else {
             return Ok(None);
         };
-        current = resolved(spec, next)?;
+        current = spec.resolve_schema(next)?;
     }
     Ok(Some(current))
-}
-
-/// A schema with `$ref`s and a single-member `allOf` resolved.
-fn resolved(spec: &Spec, schema: &Value) -> Result<Value> {
-    let schema = spec.resolve(schema)?;
-    match schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-    {
-        Some([member]) => Ok(spec.resolve(member)?.clone()),
-        _ => Ok(schema.clone()),
-    }
 }
