@@ -1848,12 +1848,20 @@ pub mod jobs {
 }
 /// Where the API is and how it authenticates, from the spec.
 pub mod service {
-    pub use speech_client_runtime::service::CredentialScheme;
+    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
     /// The documented base URL (`servers[0]`).
     pub const BASE_URL: &str = "https://api.audixa.ai/v2";
     /// How the API key is sent (the first top-level security scheme).
     pub const CREDENTIAL: CredentialScheme = CredentialScheme {
         header: "x-api-key",
         prefix: "",
+    };
+    /// What an error body carries where (`x-error-body`).
+    pub const ERROR_BODY: ErrorBody = ErrorBody {
+        code: &[],
+        message: &["/detail", "/detail/error", "/error", "/message"],
+        credits: None,
+        need_credits: None,
+        insufficient_credits_codes: &[],
     };
 }

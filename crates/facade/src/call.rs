@@ -6,11 +6,20 @@ use std::time::{Duration, SystemTime};
 
 use progenitor_client::{Error as ClientError, ResponseValue};
 use serde::Serialize;
+use speech_client_runtime::service::ErrorBody;
 use tracing::Instrument;
 
 use crate::error::Error;
 use crate::hints::{Hint, HintLimits, retry_after};
 use crate::retry::{Attempt, RetryPolicy, attempt_of, retry};
+
+/// What every request of one provider is sent with: the retry policy, and where its error bodies
+/// keep code and message (from the spec).
+#[derive(Clone, Copy)]
+pub(crate) struct Calls<'a> {
+    pub retry: &'a RetryPolicy,
+    pub errors: &'static ErrorBody,
+}
 
 /// Whether a request spends credits: if so, it is only retried when it cannot have been sent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -22,7 +31,7 @@ pub enum Cost {
 /// Sends the request `build` makes (once per attempt, so an upload is rebuilt from its source),
 /// retrying as `policy` and `cost` allow, and turns a final failure into an [`Error`].
 pub(crate) async fn send<T, E, F, Fut>(
-    policy: &RetryPolicy,
+    calls: Calls<'_>,
     cost: Cost,
     operation: &'static str,
     build: F,
@@ -33,6 +42,7 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
     let span = tracing::info_span!("request", operation, ?cost);
+    let policy = calls.retry;
     let result = retry(policy, cost == Cost::SpendsCredits, build, inspect)
         .instrument(span)
         .await;
@@ -40,7 +50,7 @@ where
         Ok(response) => Ok(response),
         Err(error) => {
             let limits = policy.hint_limits;
-            Err(Error::from_client(error, |headers| hint(headers, &limits)).await)
+            Err(Error::from_client(error, calls.errors, |headers| hint(headers, &limits)).await)
         }
     }
 }
@@ -48,7 +58,7 @@ where
 /// One status poll: the request `build` makes, sent as a free read (retried), answered as JSON for
 /// the waiting contract, with the server's delay hint.
 pub(crate) async fn poll_json<T, E, F, Fut>(
-    policy: &RetryPolicy,
+    calls: Calls<'_>,
     operation: &'static str,
     build: F,
 ) -> Result<(serde_json::Value, Option<Duration>), Error>
@@ -58,8 +68,8 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
-    let response = send(policy, Cost::Free, operation, build).await?;
-    let retry_after = hint(response.headers(), &policy.hint_limits);
+    let response = send(calls, Cost::Free, operation, build).await?;
+    let retry_after = hint(response.headers(), &calls.retry.hint_limits);
     Ok((json(&response.into_inner()), retry_after))
 }
 

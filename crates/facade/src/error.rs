@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use serde_json::Value;
+use speech_client_runtime::service::ErrorBody;
 
 /// What the provider said when it refused a request.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -114,6 +115,7 @@ impl Error {
     /// Classifies a generated client's error. `retry_after` reads a server hint from the headers.
     pub(crate) async fn from_client<E: serde::Serialize + std::fmt::Debug>(
         error: progenitor_client::Error<E>,
+        shape: &ErrorBody,
         retry_after: impl Fn(&reqwest::header::HeaderMap) -> Option<Duration>,
     ) -> Self {
         use progenitor_client::Error as E;
@@ -123,7 +125,7 @@ impl Error {
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
                 let body = serde_json::to_value(response.into_inner()).ok();
-                Self::from_status(status, &headers, body, retry_after(&headers))
+                Self::from_status(status, &headers, body, shape, retry_after(&headers))
             }
             E::UnexpectedResponse(response) => {
                 let status = Some(response.status().as_u16());
@@ -146,11 +148,12 @@ impl Error {
         }
     }
 
-    /// Classifies an error status with its (JSON) body.
+    /// Classifies an error status with its (JSON) body, read where the spec says (`shape`).
     pub(crate) fn from_status(
         status: u16,
         headers: &reqwest::header::HeaderMap,
         body: Option<Value>,
+        shape: &ErrorBody,
         retry_after: Option<Duration>,
     ) -> Self {
         let field = |pointers: &[&str]| {
@@ -164,38 +167,28 @@ impl Error {
                     })
             })
         };
-        let number = |pointer: &str| {
+        let number = |pointer: Option<&str>| {
             body.as_ref()
-                .and_then(|b| b.pointer(pointer))
+                .and_then(|b| b.pointer(pointer?))
                 .and_then(Value::as_i64)
         };
         let failure = Box::new(ApiFailure {
             status,
-            code: field(&["/code", "/error/code"]),
-            message: field(&[
-                "/message",
-                "/error/message",
-                "/error",
-                "/detail",
-                "/detail/error",
-            ]),
+            code: field(shape.code),
+            message: field(shape.message),
             request_id: REQUEST_ID_HEADERS
                 .iter()
                 .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned)),
             body: body.clone(),
         });
-        let need_credits = number("/needCredits");
+        let no_credits = failure
+            .code
+            .as_deref()
+            .is_some_and(|code| shape.insufficient_credits_codes.contains(&code));
         match status {
-            402 => Self::InsufficientCredits {
-                credits: number("/credits"),
-                need_credits,
-                failure,
-            },
-            // A 429 that reports the credits needed is about credits, not about the rate: waiting
-            // does not fix it.
-            429 if need_credits.is_some() => Self::InsufficientCredits {
-                credits: number("/credits"),
-                need_credits,
+            _ if status == 402 || no_credits => Self::InsufficientCredits {
+                credits: number(shape.credits),
+                need_credits: number(shape.need_credits),
                 failure,
             },
             429 => Self::RateLimited {
@@ -224,10 +217,19 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// The voice-clone API's error body, as its spec declares it.
+    const SHAPE: ErrorBody = voiceclone_client::service::ERROR_BODY;
+
     fn classify(status: u16, body: Value) -> Error {
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert("x-request-id", "req-1".parse().unwrap());
-        Error::from_status(status, &headers, Some(body), Some(Duration::from_secs(3)))
+        Error::from_status(
+            status,
+            &headers,
+            Some(body),
+            &SHAPE,
+            Some(Duration::from_secs(3)),
+        )
     }
 
     #[test]
@@ -267,6 +269,14 @@ mod tests {
                 need_credits: Some(1000),
                 ..
             }
+        ));
+        // The same status with the rate-limit code is a rate limit.
+        assert!(matches!(
+            classify(
+                429,
+                json!({"code": "RATE_LIMITED", "error": "Rate limit exceeded"})
+            ),
+            Error::RateLimited { .. }
         ));
         assert!(matches!(
             classify(402, json!({"detail": "Insufficient Balance"})),

@@ -3268,13 +3268,21 @@ pub mod jobs {
 }
 /// Where the API is and how it authenticates, from the spec.
 pub mod service {
-    pub use speech_client_runtime::service::CredentialScheme;
+    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
     /// The documented base URL (`servers[0]`).
     pub const BASE_URL: &str = "https://your-domain.com/api/v1";
     /// How the API key is sent (the first top-level security scheme).
     pub const CREDENTIAL: CredentialScheme = CredentialScheme {
         header: "Authorization",
         prefix: "Bearer ",
+    };
+    /// What an error body carries where (`x-error-body`).
+    pub const ERROR_BODY: ErrorBody = ErrorBody {
+        code: &["/code"],
+        message: &["/error"],
+        credits: Some("/credits"),
+        need_credits: Some("/needCredits"),
+        insufficient_credits_codes: &["USAGE_LIMIT_EXCEEDED"],
     };
 }
 impl Client {

@@ -1,5 +1,6 @@
-//! The `service` module of a provider crate: the documented base URL (`servers[0]`) and how the API
-//! key is sent (the first top-level security scheme), so a facade needs no provider constant in Rust.
+//! The `service` module of a provider crate: the documented base URL (`servers[0]`), how the API
+//! key is sent (the first top-level security scheme) and what error bodies carry where
+//! (`x-error-body`), so a facade needs no provider constant in Rust.
 
 use anyhow::{Context, Result};
 use quote::quote;
@@ -15,14 +16,39 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
         .with_context(|| format!("{}: no servers[0].url", spec.path.display()))?;
     let crate::spec::Credential { header, prefix } = crate::spec::credential(&spec.doc, None)?
         .with_context(|| format!("{}: no top-level security requirement", spec.path.display()))?;
+    let error_body = spec.doc.get("x-error-body").cloned().unwrap_or_default();
+    let list = |key: &str| -> Vec<String> {
+        error_body
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    let optional = |key: &str| match error_body.get(key).and_then(Value::as_str) {
+        Some(pointer) => quote!(Some(#pointer)),
+        None => quote!(None),
+    };
+    let [code, message, insufficient] = ["code", "message", "insufficient-credits-codes"].map(list);
+    let [credits, need_credits] = ["credits", "need-credits"].map(optional);
     Ok(syn::parse2(quote! {
         /// Where the API is and how it authenticates, from the spec.
         pub mod service {
-            pub use speech_client_runtime::service::CredentialScheme;
+            pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
             /// The documented base URL (`servers[0]`).
             pub const BASE_URL: &str = #base_url;
             /// How the API key is sent (the first top-level security scheme).
             pub const CREDENTIAL: CredentialScheme = CredentialScheme { header: #header, prefix: #prefix };
+            /// What an error body carries where (`x-error-body`).
+            pub const ERROR_BODY: ErrorBody = ErrorBody {
+                code: &[#(#code),*],
+                message: &[#(#message),*],
+                credits: #credits,
+                need_credits: #need_credits,
+                insufficient_credits_codes: &[#(#insufficient),*],
+            };
         }
     })?)
 }

@@ -21,6 +21,7 @@ const KNOWN: &[&str] = &[
     "x-not-sent",
     "x-job-start",
     "x-job-status",
+    "x-error-body",
     "x-max-bytes",
     "x-content-types",
     "x-max-length-by-model",

@@ -20,7 +20,7 @@ impl Audixa {
     /// Starts a generation with every option of the API (model, speed, emotion, ...), and waits.
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
         let created = send(
-            &self.options.retry,
+            self.calls(),
             Cost::SpendsCredits,
             "create_tts_generation",
             |_| {
@@ -53,7 +53,7 @@ impl Audixa {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, "get_generation_status", |_| {
+                poll_json(self.calls(), "get_generation_status", |_| {
                     self.client
                         .get_generation_status()
                         .generation_id(generation_id)

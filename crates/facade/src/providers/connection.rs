@@ -1,9 +1,10 @@
 //! What every provider type holds: its generated client, built with the credential its spec
 //! declares, and the options.
 
-use speech_client_runtime::service::CredentialScheme;
+use speech_client_runtime::service::{CredentialScheme, ErrorBody};
 
 use super::env;
+use crate::call::Calls;
 use crate::credentials::{ApiKey, api_client};
 use crate::error::Error;
 use crate::options::Options;
@@ -14,6 +15,8 @@ pub trait GeneratedClient: Sized {
     const CREDENTIAL: CredentialScheme;
     /// `service::BASE_URL` of the generated crate.
     const BASE_URL: &'static str;
+    /// `service::ERROR_BODY` of the generated crate.
+    const ERROR_BODY: ErrorBody;
     /// The environment variable that holds the API key.
     const KEY_VARIABLE: &'static str;
     /// The environment variable that holds the base URL, for an API without a fixed host.
@@ -57,6 +60,14 @@ impl<C: GeneratedClient> Connection<C> {
     pub fn client(&self) -> &C {
         &self.client
     }
+
+    /// What this provider's requests are sent with.
+    pub(crate) fn calls(&self) -> Calls<'_> {
+        Calls {
+            retry: &self.options.retry,
+            errors: &C::ERROR_BODY,
+        }
+    }
 }
 
 /// Implements [`GeneratedClient`] for a generated crate's `Client`.
@@ -66,6 +77,8 @@ macro_rules! generated_client {
             const CREDENTIAL: speech_client_runtime::service::CredentialScheme =
                 $krate::service::CREDENTIAL;
             const BASE_URL: &'static str = $krate::service::BASE_URL;
+            const ERROR_BODY: speech_client_runtime::service::ErrorBody =
+                $krate::service::ERROR_BODY;
             const KEY_VARIABLE: &'static str = $key;
             const BASE_URL_VARIABLE: Option<&'static str> = $base_url;
             fn with_http(base_url: &str, http: reqwest::Client) -> Self {

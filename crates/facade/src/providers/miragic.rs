@@ -23,7 +23,7 @@ impl Miragic {
     /// Starts a text-to-speech job with every option of the API, and waits for it.
     pub async fn speak(&self, form: types::TextToSpeechForm, wait: &Wait) -> Result<Speech, Error> {
         let created = send(
-            &self.options.retry,
+            self.calls(),
             Cost::SpendsCredits,
             "create_text_to_speech_job",
             |_| {
@@ -52,7 +52,7 @@ impl Miragic {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, "get_text_to_speech_job", |_| {
+                poll_json(self.calls(), "get_text_to_speech_job", |_| {
                     self.client.get_text_to_speech_job().job_id(job_id).send()
                 })
             },
@@ -70,7 +70,7 @@ impl Miragic {
     ) -> Result<Transcript, Error> {
         // The upload is rebuilt from the file for every attempt.
         let created = send(
-            &self.options.retry,
+            self.calls(),
             Cost::SpendsCredits,
             "create_speech_to_text_job",
             |_| {
@@ -104,7 +104,7 @@ impl Miragic {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, "get_speech_to_text_job", |_| {
+                poll_json(self.calls(), "get_speech_to_text_job", |_| {
                     self.client.get_speech_to_text_job().job_id(job_id).send()
                 })
             },

@@ -21,12 +21,9 @@ pub type NanoGpt = Connection<nanogpt_client::Client>;
 impl NanoGpt {
     /// Submits with every option of the API; waits when the model answers with a ticket.
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
-        let submitted = send(
-            &self.options.retry,
-            Cost::SpendsCredits,
-            "submit_tts",
-            |_| self.client.submit_tts().body(request.clone()).send(),
-        )
+        let submitted = send(self.calls(), Cost::SpendsCredits, "submit_tts", |_| {
+            self.client.submit_tts().body(request.clone()).send()
+        })
         .await?
         .into_inner();
         match submitted {
@@ -79,7 +76,7 @@ impl NanoGpt {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, "get_tts_status", |_| {
+                poll_json(self.calls(), "get_tts_status", |_| {
                     let mut poll = self
                         .client
                         .get_tts_status()

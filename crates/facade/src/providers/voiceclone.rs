@@ -23,12 +23,9 @@ pub type VoiceClone = Connection<voiceclone_client::Client>;
 impl VoiceClone {
     /// Starts a speech with every option of the API, and waits for it.
     pub async fn speak(&self, request: types::SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
-        let created = send(
-            &self.options.retry,
-            Cost::SpendsCredits,
-            "create_speech",
-            |_| self.client.create_speech().body(request.clone()).send(),
-        )
+        let created = send(self.calls(), Cost::SpendsCredits, "create_speech", |_| {
+            self.client.create_speech().body(request.clone()).send()
+        })
         .await?
         .into_inner();
         let start = &jobs::CREATE_SPEECH;
@@ -48,7 +45,7 @@ impl VoiceClone {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, "get_speech", |_| {
+                poll_json(self.calls(), "get_speech", |_| {
                     self.client.get_speech().speech_id(speech_id).send()
                 })
             },
@@ -81,18 +78,13 @@ impl CloneVoice for VoiceClone {
         }
         let form: types::VoiceCloneForm = typed("voice clone form", form)?;
         // The upload is rebuilt from the file for every attempt (a sent stream cannot be reused).
-        let cloned = send(
-            &self.options.retry,
-            Cost::SpendsCredits,
-            "clone_voice",
-            |_| {
-                self.client
-                    .clone_voice()
-                    .body(form.clone())
-                    .voice(FilePart::from_path(path))
-                    .send()
-            },
-        )
+        let cloned = send(self.calls(), Cost::SpendsCredits, "clone_voice", |_| {
+            self.client
+                .clone_voice()
+                .body(form.clone())
+                .voice(FilePart::from_path(path))
+                .send()
+        })
         .await?
         .into_inner();
         let start = &jobs::CLONE_VOICE;
@@ -118,7 +110,7 @@ impl VoiceClone {
             &self.options.wait,
             wait,
             || {
-                poll_json(&self.options.retry, "list_voices", |_| {
+                poll_json(self.calls(), "list_voices", |_| {
                     self.client
                         .list_voices()
                         .sort_by(types::ListVoicesSortBy::CreatedAt)
