@@ -11,7 +11,7 @@ use httpmock::{HttpMockResponse, Method, MockServer};
 use serde_json::json;
 use speech_facade::retry::RetryPolicy;
 use speech_facade::{Error, Options};
-use speech_mock_support::{Recorder, json_response};
+use speech_mock_support::{RawAct, RawServer, Recorder, json_response};
 
 #[tokio::test]
 async fn a_5xx_on_a_status_poll_is_retried_then_the_job_completes() {
@@ -281,132 +281,14 @@ async fn a_credit_spending_post_answered_429_or_hanging_is_never_sent_twice() {
     }
 }
 
-/// What a raw server does with the n-th request it reads.
-#[derive(Clone)]
-enum Act {
-    /// A complete response.
-    Answer(u16, String),
-    /// Headers promising `Content-Length` of the body, then only half of it, then the connection
-    /// is closed: a reset mid-response.
-    CutMidBody(String),
-    /// Close the connection without answering (after reading the request).
-    HangUp,
-    /// `length` bytes of generated audio, written in chunks (never held whole in memory).
-    Audio(u64),
-}
-
-/// A server on loopback that follows a script, one act per request (the last act repeats), and
-/// counts the requests it read. It speaks just enough HTTP/1.1 for these scenarios.
-struct RawServer {
-    address: std::net::SocketAddr,
-    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-}
-
-impl RawServer {
-    async fn start(script: Vec<Act>) -> Self {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let counter = std::sync::Arc::clone(&requests);
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let counter = std::sync::Arc::clone(&counter);
-                let script = script.clone();
-                tokio::spawn(async move {
-                    loop {
-                        // Read one request: headers, then a Content-Length body.
-                        let mut buffer = Vec::new();
-                        let mut chunk = [0u8; 8192];
-                        let header_end = loop {
-                            if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
-                                break end + 4;
-                            }
-                            match socket.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        let head =
-                            String::from_utf8_lossy(&buffer[..header_end]).to_ascii_lowercase();
-                        let length: usize = head
-                            .lines()
-                            .find_map(|line| line.strip_prefix("content-length:"))
-                            .and_then(|value| value.trim().parse().ok())
-                            .unwrap_or(0);
-                        while buffer.len() < header_end + length {
-                            match socket.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-                            }
-                        }
-                        let index = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                        match script[index.min(script.len() - 1)].clone() {
-                            Act::Answer(status, body) => {
-                                let response = format!(
-                                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                                    body.len()
-                                );
-                                if socket.write_all(response.as_bytes()).await.is_err() {
-                                    return;
-                                }
-                            }
-                            Act::CutMidBody(body) => {
-                                let head = format!(
-                                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
-                                    body.len()
-                                );
-                                let _ = socket.write_all(head.as_bytes()).await;
-                                let _ = socket.write_all(&body.as_bytes()[..body.len() / 2]).await;
-                                return;
-                            }
-                            Act::HangUp => return,
-                            Act::Audio(length) => {
-                                let head = format!(
-                                    "HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {length}\r\n\r\n"
-                                );
-                                if socket.write_all(head.as_bytes()).await.is_err() {
-                                    return;
-                                }
-                                let chunk: Vec<u8> =
-                                    (0..64 * 1024).map(|i| (i % 251) as u8).collect();
-                                let mut left = length;
-                                while left > 0 {
-                                    let n = left.min(chunk.len() as u64) as usize;
-                                    if socket.write_all(&chunk[..n]).await.is_err() {
-                                        return;
-                                    }
-                                    left -= n as u64;
-                                }
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        Self { address, requests }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.address)
-    }
-
-    fn requests(&self) -> usize {
-        self.requests.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
 #[tokio::test]
 async fn a_connection_reset_mid_response_on_a_poll_is_retried() {
     for flow in flows() {
         let (_, code, submitted) = flow.submit.clone();
-        let server = RawServer::start(vec![
-            Act::Answer(code, submitted.to_string()),
-            Act::CutMidBody(flow.completed.to_string()),
-            Act::Answer(200, flow.completed.to_string()),
+        let server = RawServer::scripted(vec![
+            RawAct::json(code, &submitted),
+            RawAct::CutMidBody(flow.completed.to_string().into_bytes()),
+            RawAct::json(200, &flow.completed),
         ])
         .await;
         let result = synthesize_at(
@@ -429,7 +311,7 @@ async fn a_connection_reset_mid_response_on_a_poll_is_retried() {
 #[tokio::test]
 async fn a_credit_spending_post_whose_connection_drops_is_not_sent_again() {
     for flow in flows() {
-        let server = RawServer::start(vec![Act::HangUp]).await;
+        let server = RawServer::scripted(vec![RawAct::HangUp]).await;
         let result = synthesize_at(
             &flow,
             &server.url(flow.base_path),
@@ -538,7 +420,14 @@ async fn a_result_on_a_storage_host_redirecting_to_a_third_host_never_sees_the_k
 async fn a_200_mb_result_streams_to_a_file_and_an_interrupted_one_leaves_no_file() {
     const SIZE: u64 = 200 * 1024 * 1024;
     let flow = &flows()[3];
-    let storage = RawServer::start(vec![Act::Audio(SIZE), Act::CutMidBody("x".repeat(4096))]).await;
+    let storage = RawServer::scripted(vec![
+        RawAct::Generated {
+            content_type: "audio/mpeg",
+            length: SIZE,
+        },
+        RawAct::CutMidBody(vec![b'x'; 4096]),
+    ])
+    .await;
     let api = MockServer::start_async().await;
     completed_at(&api, flow, &storage.url("/big.mp3")).await;
     let speech = synthesize(flow, &api, Duration::from_secs(10))

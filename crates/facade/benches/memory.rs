@@ -8,11 +8,12 @@
 use std::path::Path;
 use std::time::Duration;
 
+use serde_json::{Value, json};
 use speech_facade::{
     ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Miragic, Options, Speech,
     Transcribe, VoiceClone, Wait,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use speech_mock_support::{RawAct, RawServer};
 
 const UPLOAD: u64 = 20 * 1000 * 1000;
 const DOWNLOAD: u64 = 200 * 1024 * 1024;
@@ -79,7 +80,7 @@ fn run_scenario(scenario: usize) {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let upload = dir.path().join("upload.mp3");
         write_file(&upload, UPLOAD);
-        let server = Server::start().await;
+        let server = server().await;
         let options = Options {
             timeout: Duration::from_secs(600),
             ..Options::default()
@@ -90,7 +91,7 @@ fn run_scenario(scenario: usize) {
         match scenario {
             0 => {
                 let miragic =
-                    Miragic::new(&server.url(), ApiKey::new("k"), options).expect("client");
+                    Miragic::new(&server.url(""), ApiKey::new("k"), options).expect("client");
                 miragic
                     .transcribe(&upload, &wait)
                     .await
@@ -98,7 +99,7 @@ fn run_scenario(scenario: usize) {
             }
             1 => {
                 let voiceclone =
-                    VoiceClone::new(&server.url(), ApiKey::new("k"), options).expect("client");
+                    VoiceClone::new(&server.url(""), ApiKey::new("k"), options).expect("client");
                 voiceclone
                     .clone_voice(&upload, None, &wait)
                     .await
@@ -107,7 +108,7 @@ fn run_scenario(scenario: usize) {
             _ => {
                 let speech = Speech {
                     job_id: None,
-                    audio: AudioResult::Url(format!("{}/big.mp3", server.url())),
+                    audio: AudioResult::Url(format!("{}/big.mp3", server.url(""))),
                 };
                 let downloader = Downloader::new(Duration::from_secs(600)).expect("downloader");
                 let limits = DownloadLimits {
@@ -135,116 +136,28 @@ fn write_file(path: &Path, size: u64) {
     }
 }
 
-/// A loopback server that discards request bodies and answers by path: the Miragic STT and
-/// voice-clone endpoints with their documented shapes (jobs complete at once), and `/big.mp3`
-/// with generated audio.
-struct Server {
-    address: std::net::SocketAddr,
-}
-
-impl Server {
-    async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let address = listener.local_addr().expect("address");
-        tokio::spawn(async move {
-            while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(serve(socket));
-            }
-        });
-        Self { address }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.address)
-    }
-}
-
-async fn serve(mut socket: tokio::net::TcpStream) {
-    let mut buffer = [0u8; 65_536];
-    loop {
-        // Headers.
-        let mut head = Vec::new();
-        let header_end = loop {
-            if let Some(end) = head.windows(4).position(|w| w == b"\r\n\r\n") {
-                break end + 4;
-            }
-            match socket.read(&mut buffer).await {
-                Ok(0) | Err(_) => return,
-                Ok(n) => head.extend_from_slice(&buffer[..n]),
-            }
-        };
-        let text = String::from_utf8_lossy(&head[..header_end]).to_ascii_lowercase();
-        let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
-        let mut already = head.len() - header_end;
-        let mut tail: Vec<u8> = head[header_end..].to_vec();
-        // Body, discarded: by length, or chunked up to the last chunk.
-        if let Some(length) = text
-            .lines()
-            .find_map(|l| l.strip_prefix("content-length:"))
-            .and_then(|v| v.trim().parse::<usize>().ok())
-        {
-            while already < length {
-                match socket.read(&mut buffer).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => already += n,
-                }
-            }
-        } else if text.contains("transfer-encoding: chunked") {
-            while !tail.ends_with(b"0\r\n\r\n") {
-                match socket.read(&mut buffer).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => {
-                        tail.extend_from_slice(&buffer[..n]);
-                        let keep = tail.len().saturating_sub(8);
-                        tail.drain(..keep);
-                    }
-                }
-            }
-        }
-        let json = |body: &str| {
-            format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-                body.len()
-            )
-        };
-        let response = if path.starts_with("/api/v1/speech-to-text/generate") {
-            json(r#"{"success":true,"data":{"jobId":"j1","status":"PENDING"},"message":"ok"}"#)
+/// The local API: the Miragic STT and voice-clone endpoints with their documented shapes (jobs
+/// complete at once), and `/big.mp3` with generated audio. Request bodies are discarded as they
+/// arrive, so the server adds no memory of its own.
+async fn server() -> RawServer {
+    RawServer::start(|_, path| {
+        let json = |body: Value| RawAct::json(200, &body);
+        if path.starts_with("/api/v1/speech-to-text/generate") {
+            json(json!({"success": true, "data": {"jobId": "j1", "status": "PENDING"}, "message": "ok"}))
         } else if path.starts_with("/api/v1/speech-to-text/jobs/") {
-            json(
-                r#"{"success":true,"data":{"id":"j1","status":"COMPLETED","transcription":"text"}}"#,
-            )
+            json(json!({"success": true, "data": {"id": "j1", "status": "COMPLETED", "transcription": "text"}}))
         } else if path.starts_with("/voice-clone") {
-            json(
-                r#"{"success":true,"voiceId":"v1","voice":{"id":"v1","title":"t","audioUrl":"https://storage.example/v1.mp3","createdAt":"2024-01-01T00:00:00.000Z"}}"#,
-            )
+            json(json!({"success": true, "voiceId": "v1", "voice": {"id": "v1", "title": "t",
+                "audioUrl": "https://storage.example/v1.mp3", "createdAt": "2024-01-01T00:00:00.000Z"}}))
         } else if path.starts_with("/voices") {
-            json(
-                r#"{"success":true,"voices":[{"id":"v1","title":"t","status":"COMPLETED","type":"USER","usageCount":0,"createdAt":"2024-01-01T00:00:00.000Z"}],"pagination":{"page":1,"limit":100,"total":1,"totalPages":1,"hasNext":false,"hasPrev":false}}"#,
-            )
+            json(json!({"success": true, "voices": [{"id": "v1", "title": "t", "status": "COMPLETED", "type": "USER",
+                "usageCount": 0, "createdAt": "2024-01-01T00:00:00.000Z"}],
+                "pagination": {"page": 1, "limit": 100, "total": 1, "totalPages": 1, "hasNext": false, "hasPrev": false}}))
         } else if path.starts_with("/big.mp3") {
-            let head = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: audio/mpeg\r\ncontent-length: {DOWNLOAD}\r\n\r\n"
-            );
-            if socket.write_all(head.as_bytes()).await.is_err() {
-                return;
-            }
-            let chunk: Vec<u8> = (0..65_536).map(|i| (i % 251) as u8).collect();
-            let mut left = DOWNLOAD;
-            while left > 0 {
-                let n = left.min(chunk.len() as u64) as usize;
-                if socket.write_all(&chunk[..n]).await.is_err() {
-                    return;
-                }
-                left -= n as u64;
-            }
-            continue;
+            RawAct::Generated { content_type: "audio/mpeg", length: DOWNLOAD }
         } else {
-            "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_owned()
-        };
-        if socket.write_all(response.as_bytes()).await.is_err() {
-            return;
+            RawAct::Answer { status: 404, content_type: "text/plain", body: Vec::new() }
         }
-    }
+    })
+    .await
 }
