@@ -99,7 +99,8 @@ fn text<'a>(value: &'a Value, key: &str) -> &'a str {
     value.get(key).and_then(Value::as_str).unwrap_or_default()
 }
 
-fn list(value: &Value, key: &str) -> Vec<String> {
+/// The strings of the list `key` of an extension object (empty when absent).
+pub(super) fn list(value: &Value, key: &str) -> Vec<String> {
     value
         .get(key)
         .and_then(Value::as_array)
@@ -110,7 +111,8 @@ fn list(value: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
-fn optional(value: &Value, key: &str) -> TokenStream {
+/// `Some("<string>")` or `None`, as Rust tokens, for the string `key` of an extension object.
+pub(super) fn optional(value: &Value, key: &str) -> TokenStream {
     match value.get(key).and_then(Value::as_str) {
         Some(pointer) => quote!(Some(#pointer)),
         None => quote!(None),

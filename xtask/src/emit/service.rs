@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use quote::quote;
 use serde_json::Value;
 
+use super::jobs::{list, optional};
 use crate::spec::Spec;
 
 pub fn module(spec: &Spec) -> Result<syn::Item> {
@@ -17,20 +18,6 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
     let crate::spec::Credential { header, prefix } = crate::spec::credential(&spec.doc, None)?
         .with_context(|| format!("{}: no top-level security requirement", spec.path.display()))?;
     let error_body = spec.doc.get("x-error-body").cloned().unwrap_or_default();
-    let list = |key: &str| -> Vec<String> {
-        error_body
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect()
-    };
-    let optional = |key: &str| match error_body.get(key).and_then(Value::as_str) {
-        Some(pointer) => quote!(Some(#pointer)),
-        None => quote!(None),
-    };
     let [code, message, insufficient] = ["code", "message", "insufficient-credits-codes"].map(list);
     let [credits, need_credits] = ["credits", "need-credits"].map(optional);
     Ok(syn::parse2(quote! {
