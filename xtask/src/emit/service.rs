@@ -18,8 +18,9 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
     let crate::spec::Credential { header, prefix } = crate::spec::credential(&spec.doc, None)?
         .with_context(|| format!("{}: no top-level security requirement", spec.path.display()))?;
     let error_body = spec.doc.get("x-error-body").cloned().unwrap_or_default();
-    let [code, message, insufficient] = ["code", "message", "insufficient-credits-codes"].map(list);
-    let [credits, need_credits] = ["credits", "need-credits"].map(optional);
+    let [code, message, insufficient] =
+        ["code", "message", "insufficient-credits-codes"].map(|key| list(&error_body, key));
+    let [credits, need_credits] = ["credits", "need-credits"].map(|key| optional(&error_body, key));
     Ok(syn::parse2(quote! {
         /// Where the API is and how it authenticates, from the spec.
         pub mod service {
