@@ -10,7 +10,7 @@ use common::{Flow, KEY, flows, options, serve, status_only, synthesize, synthesi
 use httpmock::{HttpMockResponse, Method, MockServer};
 use serde_json::json;
 use speech_facade::retry::RetryPolicy;
-use speech_facade::{Error, Options};
+use speech_facade::{Error, Options, Submission};
 use speech_mock_support::{RawAct, RawServer, Recorder, json_response};
 
 #[tokio::test]
@@ -173,6 +173,81 @@ async fn truncated_json_and_an_html_page_with_200_are_retried_then_reported_with
     }
 }
 
+/// A `429` answer that refuses a request: a rate limit, or (where the spec says which code means
+/// it) missing credits.
+fn refusal(code: &str) -> HttpMockResponse {
+    HttpMockResponse::builder()
+        .status(429)
+        .header("content-type", "application/json")
+        .header("Retry-After", "0.05")
+        .body(
+            json!({"success": false, "code": code, "error": "refused", "detail": "refused"})
+                .to_string(),
+        )
+        .build()
+}
+
+#[tokio::test]
+async fn a_rate_limited_submit_is_retried_after_its_hint_but_an_out_of_credits_one_is_not() {
+    for flow in flows() {
+        let server = MockServer::start_async().await;
+        let (path, code, body) = flow.submit.clone();
+        let answers = vec![
+            refusal("RATE_LIMITED"),
+            refusal("RATE_LIMITED"),
+            json_response(code, &body),
+        ];
+        let post = server
+            .mock_async(|when, then| {
+                when.method(Method::POST).path(path);
+                then.respond_with(speech_mock_support::sequence(answers));
+            })
+            .await;
+        let status = server
+            .mock_async(|when, then| {
+                when.method(Method::GET).path(flow.status_path);
+                then.respond_with(speech_mock_support::sequence(vec![json_response(
+                    200,
+                    &flow.completed,
+                )]));
+            })
+            .await;
+        let started = tokio::time::Instant::now();
+        synthesize(&flow, &server, Duration::from_secs(10))
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:?}", flow.name));
+        post.assert_calls_async(3).await;
+        status.assert_calls_async(1).await;
+        assert!(
+            started.elapsed() >= Duration::from_millis(100),
+            "the hints were honoured"
+        );
+    }
+    // The voice-clone API answers missing credits with a 429 too; its spec's code tells them
+    // apart, and that refusal is final.
+    let flow = flows()
+        .into_iter()
+        .find(|f| f.name == "voiceclone")
+        .unwrap();
+    let server = MockServer::start_async().await;
+    let post = server
+        .mock_async(|when, then| {
+            when.method(Method::POST).path(flow.submit.0);
+            then.respond_with(speech_mock_support::sequence(vec![refusal(
+                "USAGE_LIMIT_EXCEEDED",
+            )]));
+        })
+        .await;
+    let error = synthesize(&flow, &server, Duration::from_secs(10))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InsufficientCredits { .. }),
+        "{error:?}"
+    );
+    post.assert_calls_async(1).await;
+}
+
 #[tokio::test]
 async fn an_unknown_status_value_keeps_polling_and_a_job_that_never_finishes_hits_the_deadline() {
     for flow in flows() {
@@ -184,15 +259,16 @@ async fn an_unknown_status_value_keeps_polling_and_a_job_that_never_finishes_hit
         let started = tokio::time::Instant::now();
         let error = synthesize(&flow, &server, deadline).await.unwrap_err();
         let Error::DeadlineExceeded {
-            job_id,
+            submission: Submission::Started(job),
             last_state,
             polls,
             elapsed,
+            ..
         } = &error
         else {
             panic!("{}: expected DeadlineExceeded, got {error:?}", flow.name);
         };
-        assert!(!job_id.is_empty());
+        assert!(!job.id.is_empty());
         assert_eq!(
             last_state.as_deref(),
             Some("QUEUED_SOMEWHERE_NEW"),
@@ -217,15 +293,15 @@ async fn an_unknown_status_value_keeps_polling_and_a_job_that_never_finishes_hit
 }
 
 #[tokio::test]
-async fn a_credit_spending_post_answered_429_or_hanging_is_never_sent_twice() {
+async fn a_credit_spending_post_answered_5xx_or_hanging_is_never_sent_twice() {
     for flow in flows() {
-        // 429 after the POST: it reached the server; not retried.
+        // A 5xx after the POST: it may have been processed; not retried.
         let server = MockServer::start_async().await;
         let (path, _, _) = flow.submit.clone();
         let post = server
             .mock_async(|when, then| {
                 when.method(Method::POST).path(path);
-                then.status(429)
+                then.status(503)
                     .header("content-type", "application/json")
                     .header("Retry-After", "0")
                     .body("{}");
@@ -237,9 +313,7 @@ async fn a_credit_spending_post_answered_429_or_hanging_is_never_sent_twice() {
         assert!(
             matches!(
                 error,
-                Error::RateLimited { .. }
-                    | Error::InsufficientCredits { .. }
-                    | Error::UnexpectedResponse { .. }
+                Error::Provider { .. } | Error::UnexpectedResponse { .. }
             ),
             "{}: {error:?}",
             flow.name

@@ -1,17 +1,20 @@
-//! Sending a generated client's request with the retry policy, and reading its answer as JSON for
-//! the spec's waiting contracts.
+//! Sending a generated client's request with the retry policy, held to the caller's deadline, and
+//! reading its answer as JSON for the spec's waiting contracts.
 
 use std::fmt::Debug;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use progenitor_client::{Error as ClientError, ResponseValue};
 use serde::Serialize;
+use serde_json::Value;
 use speech_client_runtime::service::ErrorBody;
 use tracing::Instrument;
 
-use crate::error::Error;
+use crate::deadline::Deadline;
+use crate::error::{Error, Submission};
 use crate::hints::{Hint, HintLimits, retry_after};
-use crate::retry::{Attempt, RetryPolicy, attempt_of, retry};
+use crate::retry::{Attempt, AttemptFailure, RetryPolicy, attempt_of, retry};
 
 /// What every request of one provider is sent with: the retry policy, and where its error bodies
 /// keep code and message (from the spec).
@@ -21,7 +24,7 @@ pub(crate) struct Calls<'a> {
     pub errors: &'static ErrorBody,
 }
 
-/// Whether a request spends credits: if so, it is only retried when it cannot have been sent.
+/// Whether a request spends credits: if so, it is only retried when it was not processed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Cost {
     Free,
@@ -30,11 +33,16 @@ pub enum Cost {
 
 /// Sends the request `build` makes (once per attempt, so an upload is rebuilt from its source),
 /// retrying as `policy` and `cost` allow, and turns a final failure into an [`Error`].
+///
+/// Everything, retries and their sleeps included, ends by `deadline`. When the deadline cuts off
+/// a credit-spending request in flight, the error says that it may have been accepted
+/// ([`Submission::Unconfirmed`]); it is never sent again.
 pub(crate) async fn send<T, E, F, Fut>(
     calls: Calls<'_>,
     cost: Cost,
     operation: &'static str,
-    build: F,
+    deadline: &Deadline,
+    mut build: F,
 ) -> Result<ResponseValue<T>, Error>
 where
     E: Serialize + Debug,
@@ -42,16 +50,65 @@ where
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
     let span = tracing::info_span!("request", operation, ?cost);
-    let policy = calls.retry;
-    let result = retry(policy, cost == Cost::SpendsCredits, build, inspect)
-        .instrument(span)
-        .await;
-    match result {
-        Ok(response) => Ok(response),
-        Err(error) => {
-            let limits = policy.hint_limits;
-            Err(Error::from_client(error, calls.errors, |headers| hint(headers, &limits)).await)
+    let in_flight = AtomicBool::new(false);
+    let attempt = |number| {
+        in_flight.store(true, Ordering::Relaxed);
+        build(number)
+    };
+    let inspect = |error: &ClientError<E>| {
+        let failure = inspect(error, calls.errors);
+        // A failure that proves nothing was sent leaves nothing in flight.
+        let sent = failure.attempt == Attempt::MaybeSent && !failure.rate_limited;
+        in_flight.store(sent, Ordering::Relaxed);
+        failure
+    };
+    let spends_credits = cost == Cost::SpendsCredits;
+    let sending = async {
+        let sent = retry(calls.retry, spends_credits, deadline, attempt, inspect).await;
+        match sent {
+            Ok(response) => Ok(response),
+            Err(error) => {
+                let limits = calls.retry.hint_limits;
+                let hint = |headers: &_, status| hint(headers, status, &limits);
+                Err(Error::from_client(error, calls.errors, hint).await)
+            }
         }
+    };
+    match deadline.run(sending.instrument(span)).await {
+        Some(result) => result.map_err(|error| unconfirmed(error, cost, operation)),
+        None => {
+            let submission = if spends_credits && in_flight.load(Ordering::Relaxed) {
+                Submission::Unconfirmed { operation }
+            } else {
+                Submission::NotSent
+            };
+            Err(Error::DeadlineExceeded {
+                submission,
+                last_state: None,
+                last_error: None,
+                elapsed: deadline.elapsed(),
+                polls: 0,
+            })
+        }
+    }
+}
+
+/// A credit-spending request that got no answer may still have been accepted: its transport
+/// error says so, because the caller must not simply submit again.
+fn unconfirmed(error: Error, cost: Cost, operation: &str) -> Error {
+    match error {
+        Error::Transport { message, source }
+            if cost == Cost::SpendsCredits && source.as_ref().is_none_or(|s| !s.is_connect()) =>
+        {
+            Error::Transport {
+                message: format!(
+                    "{message}; `{operation}` may have been accepted (and charged) by the provider, \
+                     so it was not sent again"
+                ),
+                source,
+            }
+        }
+        other => other,
     }
 }
 
@@ -60,52 +117,83 @@ where
 pub(crate) async fn poll_json<T, E, F, Fut>(
     calls: Calls<'_>,
     operation: &'static str,
+    deadline: &Deadline,
     build: F,
-) -> Result<(serde_json::Value, Option<Duration>), Error>
+) -> Result<(Value, Option<Duration>), Error>
 where
     T: Serialize,
     E: Serialize + Debug,
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
-    let response = send(calls, Cost::Free, operation, build).await?;
-    let retry_after = hint(response.headers(), &calls.retry.hint_limits);
+    let response = send(calls, Cost::Free, operation, deadline, build).await?;
+    let status = response.status().as_u16();
+    let retry_after = hint(response.headers(), status, &calls.retry.hint_limits);
     Ok((json(&response.into_inner()), retry_after))
 }
 
-/// What the retry loop needs to know about a failure.
-fn inspect<E>(
-    error: &ClientError<E>,
-) -> (Option<u16>, Option<reqwest::header::HeaderMap>, Attempt) {
+/// What the retry loop needs to know about a failure. A `429` is a rate-limit refusal unless the
+/// error body carries one of the spec's insufficient-credits codes.
+fn inspect<E: Serialize>(error: &ClientError<E>, shape: &ErrorBody) -> AttemptFailure {
+    let answered = |status: u16, headers: &reqwest::header::HeaderMap, body: Option<Value>| {
+        let out_of_credits = body
+            .as_ref()
+            .and_then(|body| shape.code.iter().find_map(|pointer| body.pointer(pointer)))
+            .and_then(Value::as_str)
+            .is_some_and(|code| shape.insufficient_credits_codes.contains(&code));
+        AttemptFailure {
+            status: Some(status),
+            headers: Some(headers.clone()),
+            attempt: Attempt::MaybeSent,
+            rate_limited: status == 429 && !out_of_credits,
+        }
+    };
     match error {
-        ClientError::ErrorResponse(response) => (
-            Some(response.status().as_u16()),
-            Some(response.headers().clone()),
-            Attempt::MaybeSent,
+        ClientError::ErrorResponse(response) => answered(
+            response.status().as_u16(),
+            response.headers(),
+            serde_json::to_value(response.as_ref()).ok(),
         ),
-        ClientError::UnexpectedResponse(response) => (
-            Some(response.status().as_u16()),
-            Some(response.headers().clone()),
-            Attempt::MaybeSent,
-        ),
-        ClientError::CommunicationError(source) => (None, None, attempt_of(source)),
+        ClientError::UnexpectedResponse(response) => {
+            answered(response.status().as_u16(), response.headers(), None)
+        }
+        ClientError::CommunicationError(source) => AttemptFailure {
+            status: None,
+            headers: None,
+            attempt: attempt_of(source),
+            rate_limited: false,
+        },
         // Refused before sending: a client-side 4xx, never retried.
-        ClientError::InvalidRequest(_) => (Some(400), None, Attempt::NotSent),
+        ClientError::InvalidRequest(_) => AttemptFailure {
+            status: Some(400),
+            headers: None,
+            attempt: Attempt::NotSent,
+            rate_limited: false,
+        },
         // An answer arrived but could not be read (truncated, not the documented shape): the
         // request reached the server.
-        _ => (None, None, Attempt::MaybeSent),
+        _ => AttemptFailure {
+            status: None,
+            headers: None,
+            attempt: Attempt::MaybeSent,
+            rate_limited: false,
+        },
     }
 }
 
-/// The server's delay hint, within the ceiling.
-pub(crate) fn hint(headers: &reqwest::header::HeaderMap, limits: &HintLimits) -> Option<Duration> {
-    match retry_after(headers, SystemTime::now(), limits)? {
+/// The server's delay hint in a response with `status`, within the ceiling.
+pub(crate) fn hint(
+    headers: &reqwest::header::HeaderMap,
+    status: u16,
+    limits: &HintLimits,
+) -> Option<Duration> {
+    match retry_after(headers, status, SystemTime::now(), limits)? {
         Hint::After(delay) => Some(delay),
         Hint::TooLong(_) => Some(limits.ceiling),
     }
 }
 
 /// A typed value as JSON, for the waiting contracts' pointers.
-pub(crate) fn json<T: Serialize>(value: &T) -> serde_json::Value {
-    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+pub(crate) fn json<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }

@@ -7,6 +7,8 @@ use std::time::Duration;
 use serde_json::Value;
 use speech_client_runtime::service::ErrorBody;
 
+use crate::job::JobHandle;
+
 /// What the provider said when it refused a request.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiFailure {
@@ -34,11 +36,19 @@ impl std::fmt::Display for ApiFailure {
     }
 }
 
+/// Everything a facade call can fail with.
+///
+/// `#[non_exhaustive]`: new kinds of failure may be added without a major version; match with a
+/// wildcard arm.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     /// A configuration value is missing: the variable to set is named.
     #[error("`{variable}` is not set")]
     MissingConfiguration { variable: &'static str },
+    /// The base URL cannot be used: refused when the client is built, before any request.
+    #[error("the base URL `{url}` cannot be used: {reason}")]
+    InvalidBaseUrl { url: String, reason: String },
     /// The key cannot be sent as an HTTP header value.
     #[error("the API key is not a valid header value")]
     InvalidCredential,
@@ -50,13 +60,13 @@ pub enum Error {
     Rejected(Box<ApiFailure>),
     #[error("unauthorised: {0}")]
     Unauthorized(Box<ApiFailure>),
-    #[error("insufficient credits: {failure} (have {credits:?}, need {need_credits:?})")]
+    #[error("insufficient credits: {failure}{}", credit_counts(*.credits, *.need_credits))]
     InsufficientCredits {
         failure: Box<ApiFailure>,
         credits: Option<i64>,
         need_credits: Option<i64>,
     },
-    #[error("rate limited: {failure} (retry after {retry_after:?})")]
+    #[error("rate limited: {failure}{}", after(*.retry_after))]
     RateLimited {
         failure: Box<ApiFailure>,
         retry_after: Option<Duration>,
@@ -66,40 +76,149 @@ pub enum Error {
     /// A server-side failure (5xx) or an undocumented refusal.
     #[error("provider failure: {0}")]
     Provider(Box<ApiFailure>),
-    /// The answer could not be understood (not the documented shape); the raw body is kept.
-    #[error("unexpected response (status {status:?}): {excerpt}")]
+    /// The answer could not be understood (not the documented shape). `body` keeps the start of
+    /// the raw body (at most [`BODY_EXCERPT_BYTES`]), `excerpt` the start of it as text.
+    #[error("unexpected response{}: {excerpt}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     UnexpectedResponse {
         status: Option<u16>,
         excerpt: String,
-        body: Vec<u8>,
+        body: bytes::Bytes,
     },
     /// The job reached a failure state.
-    #[error("job {job_id} failed in state {state}: {}", message.as_deref().unwrap_or("no message"))]
+    #[error("job {job_id} failed in state `{state}`: {}", message.as_deref().unwrap_or("no message"))]
     JobFailed {
         job_id: String,
         state: String,
         message: Option<String>,
         code: Option<String>,
     },
-    /// The deadline passed before the job finished; wait again on `job_id` to resume.
-    #[error(
-        "job {job_id} not finished after {elapsed:?} and {polls} polls (last state {last_state:?})"
-    )]
+    /// The caller's deadline passed before the call finished. What happened to the request that
+    /// starts the job is in `submission`: when the job was started, its handle resumes the wait.
+    #[error("{}", deadline_message(submission, last_state.as_deref(), last_error.as_deref(), *elapsed, *polls))]
     DeadlineExceeded {
-        job_id: String,
+        submission: Submission,
+        /// The state the last successful poll reported.
         last_state: Option<String>,
+        /// Why the last poll failed, when it did (a rate limit, a server error, ...).
+        last_error: Option<Box<Error>>,
         elapsed: Duration,
         polls: u32,
     },
     /// Fetching a result URL failed (the URL in the error has no query string).
     #[error("download: {0}")]
     Download(Box<crate::download::DownloadError>),
+    /// No answer: connecting, sending or reading failed. `message` gives every cause in the
+    /// chain (connection refused, name not resolved, timed out, ...).
     #[error("transport: {message}")]
     Transport {
         message: String,
         #[source]
         source: Option<reqwest::Error>,
     },
+}
+
+/// What became of the request that starts a job, when a call ends early.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Submission {
+    /// Nothing that could start a job was sent (or every attempt was refused unprocessed).
+    NotSent,
+    /// The start request was sent but no answer came: the provider may have accepted it, and
+    /// charged for it. It was not sent again; check with the provider before submitting anew.
+    Unconfirmed { operation: &'static str },
+    /// The job was started: resume waiting with this handle.
+    Started(Box<JobHandle>),
+}
+
+/// Largest raw error body an [`Error`] keeps: enough for any documented error message, small
+/// enough that an error page of a hundred megabytes costs nothing.
+pub const BODY_EXCERPT_BYTES: usize = 64 << 10;
+
+/// Characters of an unexpected body shown in the error's message.
+const EXCERPT_CHARS: usize = 200;
+
+fn credit_counts(credits: Option<i64>, need: Option<i64>) -> String {
+    match (credits, need) {
+        (Some(have), Some(need)) => format!(" (balance {have}, needed {need})"),
+        (Some(have), None) => format!(" (balance {have})"),
+        (None, Some(need)) => format!(" (needed {need})"),
+        (None, None) => String::new(),
+    }
+}
+
+fn after(retry_after: Option<Duration>) -> String {
+    retry_after.map_or_else(String::new, |wait| {
+        format!("; retry after {:.1} s", wait.as_secs_f64())
+    })
+}
+
+fn deadline_message(
+    submission: &Submission,
+    last_state: Option<&str>,
+    last_error: Option<&Error>,
+    elapsed: Duration,
+    polls: u32,
+) -> String {
+    let elapsed = format!("{:.1} s", elapsed.as_secs_f64());
+    let mut message = match submission {
+        Submission::NotSent => format!("the deadline passed after {elapsed}; nothing was started"),
+        Submission::Unconfirmed { operation } => format!(
+            "the deadline passed after {elapsed} with no answer to `{operation}`: the provider may \
+             have accepted (and charged) it; it was not sent again"
+        ),
+        Submission::Started(job) => format!(
+            "job {} not finished after {elapsed} and {polls} poll{}; resume the wait with its handle",
+            job.id,
+            if polls == 1 { "" } else { "s" }
+        ),
+    };
+    if let Some(state) = last_state.filter(|state| !state.is_empty()) {
+        message.push_str(&format!(" (last state `{state}`)"));
+    }
+    if let Some(error) = last_error {
+        message.push_str(&format!(" (last poll: {error})"));
+    }
+    message
+}
+
+impl Error {
+    /// The job this error is about, when one was started: store it to resume the wait.
+    pub fn job(&self) -> Option<&JobHandle> {
+        match self {
+            Self::DeadlineExceeded {
+                submission: Submission::Started(job),
+                ..
+            } => Some(job),
+            _ => None,
+        }
+    }
+
+    /// A result that is not the documented shape (e.g. a completed job without a result URL).
+    pub(crate) fn missing_result(job_id: &str, what: &str) -> Self {
+        Self::UnexpectedResponse {
+            status: None,
+            excerpt: format!("job {job_id} completed without {what}"),
+            body: bytes::Bytes::new(),
+        }
+    }
+
+    /// A transport failure, with every cause of the chain in its message.
+    pub(crate) fn transport(source: reqwest::Error) -> Self {
+        let source = source.without_url();
+        let mut message = source.to_string();
+        let mut cause = std::error::Error::source(&source);
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !message.contains(&text) {
+                message.push_str(": ");
+                message.push_str(&text);
+            }
+            cause = error.source();
+        }
+        Self::Transport {
+            message,
+            source: Some(source),
+        }
+    }
 }
 
 impl From<crate::download::DownloadError> for Error {
@@ -116,7 +235,7 @@ impl Error {
     pub(crate) async fn from_client<E: serde::Serialize + std::fmt::Debug>(
         error: progenitor_client::Error<E>,
         shape: &ErrorBody,
-        retry_after: impl Fn(&reqwest::header::HeaderMap) -> Option<Duration>,
+        retry_after: impl Fn(&reqwest::header::HeaderMap, u16) -> Option<Duration>,
     ) -> Self {
         use progenitor_client::Error as E;
         match error {
@@ -125,22 +244,14 @@ impl Error {
                 let status = response.status().as_u16();
                 let headers = response.headers().clone();
                 let body = serde_json::to_value(response.into_inner()).ok();
-                Self::from_status(status, &headers, body, shape, retry_after(&headers))
+                Self::from_status(status, &headers, body, shape, retry_after(&headers, status))
             }
             E::UnexpectedResponse(response) => {
                 let status = Some(response.status().as_u16());
-                let body = response
-                    .bytes()
-                    .await
-                    .map(|b| b.to_vec())
-                    .unwrap_or_default();
-                Self::unexpected(status, body)
+                Self::unexpected(status, excerpt_of(response).await)
             }
-            E::InvalidResponsePayload(bytes, _) => Self::unexpected(None, bytes.to_vec()),
-            E::CommunicationError(source) | E::ResponseBodyError(source) => Self::Transport {
-                message: source.to_string(),
-                source: Some(source),
-            },
+            E::InvalidResponsePayload(bytes, _) => Self::unexpected(None, bytes),
+            E::CommunicationError(source) | E::ResponseBodyError(source) => Self::transport(source),
             other => Self::Transport {
                 message: other.to_string(),
                 source: None,
@@ -202,14 +313,35 @@ impl Error {
         }
     }
 
-    fn unexpected(status: Option<u16>, body: Vec<u8>) -> Self {
-        let excerpt: String = String::from_utf8_lossy(&body).chars().take(200).collect();
+    /// An answer that is not the documented shape; only the start of `body` is kept.
+    pub(crate) fn unexpected(status: Option<u16>, body: bytes::Bytes) -> Self {
+        let body = body.slice(..body.len().min(BODY_EXCERPT_BYTES));
+        let excerpt: String = String::from_utf8_lossy(&body)
+            .chars()
+            .take(EXCERPT_CHARS)
+            .collect();
         Self::UnexpectedResponse {
             status,
             excerpt,
             body,
         }
     }
+}
+
+/// The start of a response body, at most [`BODY_EXCERPT_BYTES`]: the rest is never read, so an
+/// endless or enormous error page costs neither time nor memory.
+async fn excerpt_of(mut response: reqwest::Response) -> bytes::Bytes {
+    let mut kept = bytes::BytesMut::new();
+    while kept.len() < BODY_EXCERPT_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                let room = BODY_EXCERPT_BYTES - kept.len();
+                kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    kept.freeze()
 }
 
 #[cfg(test)]

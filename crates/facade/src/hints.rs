@@ -7,7 +7,9 @@
 //! 2. `Retry-After` (RFC 9110 §10.2.3): delay-seconds (fractions accepted, as several APIs send
 //!    them) or an HTTP date.
 //! 3. `X-RateLimit-Reset`: the Unix time at which the rate-limit window resets, in seconds, or in
-//!    milliseconds when the number is too large to be seconds.
+//!    milliseconds when the number is too large to be seconds. Some APIs send it on every response,
+//!    so it is a hint only for a refused request (`429`) or when `X-RateLimit-Remaining` says the
+//!    window is spent (`0`): a served poll must not wait for the window to reset.
 //!
 //! A header that is present but unreadable does not hide the next one: the first header that
 //! yields a usable value wins. The value comes from a server, so nothing here panics or overflows
@@ -23,6 +25,10 @@ const RETRY_AFTER_MS: &str = "retry-after-ms";
 const RETRY_AFTER: &str = "retry-after";
 /// De-facto rate-limit header carrying the reset time as a Unix timestamp.
 const RATE_LIMIT_RESET: &str = "x-ratelimit-reset";
+/// De-facto rate-limit header carrying the requests left in the current window.
+const RATE_LIMIT_REMAINING: &str = "x-ratelimit-remaining";
+/// The status of a request refused by a rate limit.
+const TOO_MANY_REQUESTS: u16 = 429;
 
 /// A reset timestamp above this cannot be seconds (it would be after the year 33000), so it is
 /// read as milliseconds.
@@ -55,17 +61,27 @@ pub enum Hint {
     TooLong(Duration),
 }
 
-/// Reads the server's delay hint from `headers`, measured from `now`.
+/// Reads the server's delay hint from the `headers` of a response with `status`, measured from
+/// `now`.
 ///
 /// `now` is a parameter so that dates and timestamps can be tested without a real clock.
 /// Returns `None` when no header carries a usable value (absent, negative, non-numeric, NaN,
-/// malformed date).
-pub fn retry_after(headers: &HeaderMap, now: SystemTime, limits: &HintLimits) -> Option<Hint> {
+/// malformed date), and ignores `X-RateLimit-Reset` unless the response is a `429` or
+/// `X-RateLimit-Remaining` is `0`.
+pub fn retry_after(
+    headers: &HeaderMap,
+    status: u16,
+    now: SystemTime,
+    limits: &HintLimits,
+) -> Option<Hint> {
+    let window_spent = status == TOO_MANY_REQUESTS
+        || header_text(headers, RATE_LIMIT_REMAINING).is_some_and(|text| text == "0");
     let wait = header_text(headers, RETRY_AFTER_MS)
         .and_then(parse_milliseconds)
         .or_else(|| header_text(headers, RETRY_AFTER).and_then(|text| parse_retry_after(text, now)))
         .or_else(|| {
-            header_text(headers, RATE_LIMIT_RESET).and_then(|text| parse_reset(text, now))
+            let reset = header_text(headers, RATE_LIMIT_RESET).filter(|_| window_spent)?;
+            parse_reset(reset, now)
         })?;
     Some(bound(wait, limits))
 }
@@ -157,8 +173,9 @@ mod tests {
         map
     }
 
+    /// The hint of a `429` carrying `pairs`.
     fn hint(pairs: &[(&'static str, &str)]) -> Option<Hint> {
-        retry_after(&headers(pairs), now(), &HintLimits::default())
+        retry_after(&headers(pairs), 429, now(), &HintLimits::default())
     }
 
     fn after_secs(seconds: u64) -> Option<Hint> {
@@ -362,11 +379,32 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_limit_reset_delays_only_a_refused_request_or_a_spent_window() {
+        let reset = (NOW_UNIX + 30).to_string();
+        let served = headers(&[
+            ("x-ratelimit-reset", &reset),
+            ("x-ratelimit-remaining", "57"),
+        ]);
+        let limits = HintLimits::default();
+        assert_eq!(retry_after(&served, 200, now(), &limits), None);
+        assert_eq!(retry_after(&served, 503, now(), &limits), None);
+        assert_eq!(retry_after(&served, 429, now(), &limits), after_secs(30));
+        let spent = headers(&[
+            ("x-ratelimit-reset", &reset),
+            ("x-ratelimit-remaining", "0"),
+        ]);
+        assert_eq!(retry_after(&spent, 200, now(), &limits), after_secs(30));
+        // Retry-After is an explicit request, whatever the status.
+        let asked = headers(&[("retry-after", "2"), ("x-ratelimit-reset", &reset)]);
+        assert_eq!(retry_after(&asked, 200, now(), &limits), after_secs(2));
+    }
+
+    #[test]
     fn non_ascii_header_value_is_ignored() {
         let mut map = HeaderMap::new();
         let value = HeaderValue::from_bytes(b"\xff5").expect("opaque bytes are a valid value");
         map.insert(RETRY_AFTER, value);
-        assert_eq!(retry_after(&map, now(), &HintLimits::default()), None);
+        assert_eq!(retry_after(&map, 429, now(), &HintLimits::default()), None);
     }
 
     #[test]
@@ -376,9 +414,9 @@ mod tests {
         };
         let map = headers(&[("retry-after", "6")]);
         let expected = Some(Hint::TooLong(Duration::from_secs(6)));
-        assert_eq!(retry_after(&map, now(), &limits), expected);
+        assert_eq!(retry_after(&map, 429, now(), &limits), expected);
         let map = headers(&[("retry-after", "5")]);
-        assert_eq!(retry_after(&map, now(), &limits), after_secs(5));
+        assert_eq!(retry_after(&map, 429, now(), &limits), after_secs(5));
     }
 
     #[test]

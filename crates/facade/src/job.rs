@@ -1,15 +1,117 @@
 //! Waiting for a job through the spec's contract (`jobs::*` constants of the generated crates):
-//! the one engine of [`crate::wait`], fed with states and results read by JSON Pointer.
+//! the one engine of [`crate::wait`], fed with states and results read by JSON Pointer, held to
+//! the caller's deadline, and resumable from a [`JobHandle`].
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use speech_client_runtime::jobs::{JobState, JobStatus};
+use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
 use tracing::Instrument;
 
-use crate::error::Error;
+use crate::deadline::Deadline;
+use crate::error::{Error, Submission};
 use crate::options::{JobProgress, Wait};
-use crate::wait::{Polled, Status, WaitError, WaitPolicy, wait_for};
+use crate::wait::{Polled, Status, WaitError, WaitPolicy};
+
+/// Everything needed to poll a job again: the status operation, the job id, and every parameter
+/// that operation takes, as the start response gave them (NanoGPT's status call needs the model
+/// and the cost fields as well as the run id).
+///
+/// It serialises (JSON with `serde_json`), so an application can store it when a deadline passes
+/// and resume the wait later, in another process, with the provider's resume call.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct JobHandle {
+    /// The status operation that reports on the job (e.g. `get_tts_status`).
+    pub operation: String,
+    /// The job's id.
+    pub id: String,
+    /// Each parameter of `operation`, by its wire name.
+    pub parameters: BTreeMap<String, Value>,
+}
+
+impl JobHandle {
+    /// The handle of a job that `start` started, read from the start response (as JSON). The id is
+    /// the parameter named `id_parameter`, or the start's `job-id` when the job is found in a list.
+    pub(crate) fn started(
+        start: &JobStart,
+        response: &Value,
+        id_parameter: Option<&str>,
+    ) -> Result<Self, Error> {
+        let parameters: BTreeMap<String, Value> = start
+            .poll_parameters(response)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        let id = match id_parameter {
+            Some(name) => parameters.get(name).map(text),
+            None => start.job_id(response),
+        };
+        let id = id.ok_or_else(|| Error::UnexpectedResponse {
+            status: None,
+            excerpt: format!("{} answered without a job id", start.operation),
+            body: bytes::Bytes::new(),
+        })?;
+        Ok(Self {
+            operation: start.poll.to_owned(),
+            id,
+            parameters,
+        })
+    }
+
+    /// The handle of a job polled with its id alone, passed as `id_parameter` (`None` when the
+    /// job is found in a list by id).
+    pub(crate) fn with_id(operation: &str, id_parameter: Option<&str>, id: &str) -> Self {
+        let parameters = id_parameter
+            .map(|name| (name.to_owned(), Value::String(id.to_owned())))
+            .into_iter()
+            .collect();
+        Self {
+            operation: operation.to_owned(),
+            id: id.to_owned(),
+            parameters,
+        }
+    }
+
+    /// Checks that this handle is for `operation` before polling with it.
+    pub(crate) fn expect(&self, operation: &str) -> Result<(), Error> {
+        if self.operation == operation {
+            return Ok(());
+        }
+        Err(Error::InvalidInput {
+            message: format!(
+                "the job handle is for `{}`, not `{operation}`: resume it with the call that \
+                 waits for that kind of job",
+                self.operation
+            ),
+        })
+    }
+
+    /// A required parameter, as text.
+    pub(crate) fn required(&self, name: &str) -> Result<String, Error> {
+        self.optional(name)
+            .map(text)
+            .ok_or_else(|| Error::InvalidInput {
+                message: format!(
+                    "the job handle has no `{name}`, which `{}` needs",
+                    self.operation
+                ),
+            })
+    }
+
+    /// An optional parameter.
+    pub(crate) fn optional(&self, name: &str) -> Option<&Value> {
+        self.parameters.get(name).filter(|value| !value.is_null())
+    }
+}
+
+fn text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
 
 /// A finished job: its result value (where the contract points), polls and elapsed time.
 #[derive(Clone, Debug, PartialEq)]
@@ -28,23 +130,38 @@ impl Finished {
             .as_ref()
             .and_then(Value::as_str)
             .map(str::to_owned)
-            .ok_or_else(|| crate::speech::missing_result(&self.job_id, what))
+            .ok_or_else(|| Error::missing_result(&self.job_id, what))
     }
+}
+
+/// Whether the job was just started by this call (a `404` is then first read as "not visible
+/// yet") or is being resumed (a `404` is final).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    JustStarted,
+    Resumed,
 }
 
 /// Polls `poll` (one status request, returning its JSON and the server's delay hint) until the
 /// contract reads a completed or failed state, or the deadline passes.
+///
+/// A poll that fails with something worth waiting out (a rate limit, a server error, no answer,
+/// and a `404` within the policy's grace after the job was started) does not end the wait while
+/// the deadline allows: the engine polls again, after the server's hint when there is one.
 pub(crate) async fn wait_job<F, Fut>(
-    job_id: &str,
+    job: &JobHandle,
+    freshness: Freshness,
     contract: &JobStatus,
     policy: &WaitPolicy,
     wait: &Wait,
+    deadline: &Deadline,
     mut poll: F,
 ) -> Result<Finished, Error>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<(Value, Option<Duration>), Error>>,
 {
+    let job_id = job.id.as_str();
     let span = tracing::info_span!("wait", job_id, operation = contract.operation);
     let progress = |p: &crate::wait::Progress<'_>| {
         tracing::debug!(state = p.state, polls = p.polls, "job pending");
@@ -58,29 +175,55 @@ where
             });
         }
     };
-    let outcome = wait_for(job_id, wait.deadline, policy, progress, || {
-        let polled = poll();
-        async move {
-            let (body, retry_after) = polled.await?;
-            let status = match contract.read(&body, job_id) {
-                JobState::Pending { state, percent } => Status::Pending { state, percent },
-                JobState::Completed { state, result } => Status::Completed { state, result },
-                JobState::Failed {
-                    state,
-                    message,
-                    code,
-                } => Status::Failed {
-                    state,
-                    message,
-                    code,
-                },
-            };
-            Ok::<_, Error>(Polled {
-                status,
-                retry_after,
-            })
+    let waiting_started = tokio::time::Instant::now();
+    let worth_waiting_out = |error: &Error| match error {
+        Error::RateLimited { retry_after, .. } => Some(*retry_after),
+        Error::Provider(failure) if failure.status >= 500 => Some(None),
+        Error::UnexpectedResponse {
+            status: Some(500..),
+            ..
         }
-    })
+        | Error::Transport { .. } => Some(None),
+        Error::NotFound(_)
+            if freshness == Freshness::JustStarted
+                && waiting_started.elapsed() < policy.not_found_grace =>
+        {
+            Some(None)
+        }
+        _ => None,
+    };
+    let rng = fastrand::Rng::new();
+    let outcome = crate::wait::run(
+        job_id,
+        deadline,
+        policy,
+        rng,
+        progress,
+        worth_waiting_out,
+        || {
+            let polled = poll();
+            async move {
+                let (body, retry_after) = polled.await?;
+                let status = match contract.read(&body, job_id) {
+                    JobState::Pending { state, percent } => Status::Pending { state, percent },
+                    JobState::Completed { state, result } => Status::Completed { state, result },
+                    JobState::Failed {
+                        state,
+                        message,
+                        code,
+                    } => Status::Failed {
+                        state,
+                        message,
+                        code,
+                    },
+                };
+                Ok::<_, Error>(Polled {
+                    status,
+                    retry_after,
+                })
+            }
+        },
+    )
     .instrument(span)
     .await;
     match outcome {
@@ -103,16 +246,66 @@ where
             code,
         }),
         Err(WaitError::DeadlineExceeded {
-            job_id,
             last_state,
-            elapsed,
+            last_error,
             polls,
+            ..
         }) => Err(Error::DeadlineExceeded {
-            job_id,
+            submission: Submission::Started(Box::new(job.clone())),
             last_state,
-            elapsed,
+            last_error: last_error.map(Box::new),
+            elapsed: deadline.elapsed(),
             polls,
         }),
         Err(WaitError::Poll { source, .. }) => Err(source),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const START: JobStart = JobStart {
+        operation: "submit",
+        poll: "get_status",
+        status: Some(202),
+        parameters: &[("runId", "/runId"), ("model", "/model"), ("cost", "/cost")],
+        job_id: None,
+    };
+
+    #[test]
+    fn a_handle_keeps_every_poll_parameter_and_survives_a_round_trip_through_json() {
+        let response = json!({"runId": "r-1", "model": "Elevenlabs-Turbo-V2.5", "cost": 0.25});
+        let handle = JobHandle::started(&START, &response, Some("runId")).unwrap();
+        assert_eq!(handle.id, "r-1");
+        assert_eq!(handle.operation, "get_status");
+        assert_eq!(handle.required("model").unwrap(), "Elevenlabs-Turbo-V2.5");
+        assert_eq!(handle.optional("cost"), Some(&json!(0.25)));
+        let stored = serde_json::to_string(&handle).unwrap();
+        let restored: JobHandle = serde_json::from_str(&stored).unwrap();
+        assert_eq!(restored, handle);
+    }
+
+    #[test]
+    fn a_handle_without_a_needed_parameter_or_for_another_operation_is_refused_by_name() {
+        let handle = JobHandle::with_id("get_status", Some("runId"), "r-1");
+        let error = handle.required("model").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid input: the job handle has no `model`, which `get_status` needs"
+        );
+        assert!(handle.expect("get_status").is_ok());
+        let error = handle.expect("get_speech").unwrap_err();
+        assert!(error.to_string().contains("is for `get_status`"), "{error}");
+    }
+
+    #[test]
+    fn a_start_response_without_the_id_is_an_unexpected_response() {
+        let error = JobHandle::started(&START, &json!({"model": "m"}), Some("runId")).unwrap_err();
+        assert!(
+            matches!(&error, Error::UnexpectedResponse { excerpt, .. } if excerpt == "submit answered without a job id"),
+            "{error:?}"
+        );
     }
 }

@@ -14,6 +14,7 @@
 
 mod call;
 pub mod credentials;
+mod deadline;
 pub mod download;
 pub mod error;
 pub mod hints;
@@ -27,8 +28,8 @@ pub mod wait;
 pub use call::Cost;
 pub use credentials::ApiKey;
 pub use download::{DownloadError, DownloadLimits, Downloaded, Downloader};
-pub use error::{ApiFailure, Error};
-pub use job::Finished;
+pub use error::{ApiFailure, Error, Submission};
+pub use job::{Finished, JobHandle};
 pub use options::{JobProgress, Options, Wait};
 pub use providers::{Audixa, Miragic, NanoGpt, VoiceClone};
 pub use speech::{

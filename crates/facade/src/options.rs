@@ -3,13 +3,16 @@
 
 use std::time::Duration;
 
+use crate::download::DownloadLimits;
 use crate::retry::RetryPolicy;
 use crate::wait::WaitPolicy;
 
+/// How a provider handle sends requests, waits and reads answers.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// Total time for one HTTP request, body included. Default 300 s: a 20 MB upload at 1 Mbit/s
-    /// takes about 160 s (progenitor's own default of 15 s would cut it off).
+    /// Longest time for one HTTP request, body included. Default 300 s: a 20 MB upload at
+    /// 1 Mbit/s takes about 160 s (progenitor's own default of 15 s would cut it off). Within a
+    /// call, a request also ends at the call's deadline ([`Wait::deadline`]) if that comes first.
     pub timeout: Duration,
     /// Time to establish a connection. Default 10 s.
     pub connect_timeout: Duration,
@@ -18,8 +21,10 @@ pub struct Options {
     pub retry: RetryPolicy,
     /// How often a job is polled.
     pub wait: WaitPolicy,
-    /// The largest result a download accepts. Default 1 GiB.
-    pub max_download_bytes: u64,
+    /// The limits of audio received: a provider's direct audio answer is read within them (held
+    /// in memory, so keep `max_bytes` to what memory allows), and pass them to
+    /// [`crate::Speech::save`] for result URLs.
+    pub download: DownloadLimits,
 }
 
 impl Default for Options {
@@ -29,7 +34,7 @@ impl Default for Options {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             wait: WaitPolicy::default(),
-            max_download_bytes: 1 << 30,
+            download: DownloadLimits::default(),
         }
     }
 }
@@ -37,15 +42,24 @@ impl Default for Options {
 /// Called after every poll that finds a job unfinished.
 pub type ProgressCallback = std::sync::Arc<dyn Fn(&JobProgress) + Send + Sync>;
 
-/// How long to wait for a job, and who hears about its progress.
+/// How long a call may take, and who hears about its job's progress.
+///
+/// The deadline bounds the whole call, measured from when it is made: the request that starts
+/// the job, every poll with its retries, and every sleep between them. A call returns by the
+/// deadline whatever the server does (an answer that drips, a `Retry-After` longer than the time
+/// left); it ends with [`crate::Error::DeadlineExceeded`], which says whether the job was started
+/// (with a [`crate::JobHandle`] to resume the wait) or whether the start request may have been
+/// accepted without an answer (then it is never sent again).
 #[derive(Clone)]
 pub struct Wait {
-    /// Required: the wait ends with [`crate::Error::DeadlineExceeded`] when it passes.
+    /// Required: the longest the call may take.
     pub deadline: Duration,
+    /// Called after every poll that finds the job unfinished.
     pub on_progress: Option<ProgressCallback>,
 }
 
 impl Wait {
+    /// A call that may take up to `deadline`, without progress reports.
     pub fn up_to(deadline: Duration) -> Self {
         Self {
             deadline,

@@ -5,11 +5,16 @@
 //! - **Reads** (`spends_credits = false`) are safe to repeat, so transient failures are retried:
 //!   no response at all (connection error, timeout, reset), `408`, `429` and any `5xx`.
 //! - **Credit-spending requests** (`spends_credits = true`: synthesis, transcription, cloning)
-//!   are billed when the server receives them. They are retried only when the request provably
-//!   never left the client ([`Attempt::NotSent`]), so nothing is ever charged twice.
+//!   are billed when the server processes them. They are retried only when the request provably
+//!   was not processed: it never left the client ([`Attempt::NotSent`]), or the server refused it
+//!   with a rate limit (`429` that is not an insufficient-credits answer; the spec's
+//!   `x-error-body` tells them apart). Nothing that may have been processed is sent twice.
 //!
 //! Delays come from a capped exponential schedule with jitter ([`backon`]), raised to the
-//! server's hint ([`crate::hints`]) when it asks for longer, and the number of retries is bounded.
+//! server's hint ([`crate::hints`]) when it asks for longer. The number of retries is bounded,
+//! except for rate-limit refusals, which cost nothing and are repeated for as long as the
+//! caller's deadline allows. No sleep runs past the deadline: a retry that could not start
+//! before it is not waited for, and the last error is returned at once.
 
 use std::future::Future;
 use std::time::{Duration, SystemTime};
@@ -17,20 +22,35 @@ use std::time::{Duration, SystemTime};
 use backon::{ExponentialBuilder, Retryable, TokioSleeper};
 use reqwest::header::HeaderMap;
 
+use crate::deadline::Deadline;
 use crate::hints::{Hint, HintLimits, retry_after};
 
 /// Whether a failed attempt may have reached the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Attempt {
+pub(crate) enum Attempt {
     /// The request cannot have reached the server (connect error, DNS, refused before sending).
     NotSent,
     /// It may have reached the server (timeout after sending, reset mid-response, any response).
     MaybeSent,
 }
 
+/// What the retry loop needs to know about a failed attempt.
+#[derive(Debug, Clone)]
+pub(crate) struct AttemptFailure {
+    /// The response status; `None` without a response.
+    pub status: Option<u16>,
+    /// The response headers, read for a delay hint.
+    pub headers: Option<HeaderMap>,
+    /// Whether the request may have reached the server.
+    pub attempt: Attempt,
+    /// The server refused the request with a rate limit, which proves it was not processed
+    /// (an insufficient-credits answer is not a refusal of this kind: it is final).
+    pub rate_limited: bool,
+}
+
 /// What to do after a failed attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
+pub(crate) enum Verdict {
     /// Try again; `after` is the server's hint, if it gave a usable one.
     Retry {
         /// The wait the server asked for (already within the hint ceiling).
@@ -47,7 +67,8 @@ pub enum Verdict {
 /// longer than that replaces it, up to `hint_limits.ceiling`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Retries after the first attempt (so at most `max_retries + 1` attempts).
+    /// Retries after the first attempt (so at most `max_retries + 1` attempts). Rate-limit
+    /// refusals are repeated beyond it while the caller's deadline allows.
     pub max_retries: u32,
     /// Lower bound of the first delay.
     pub min_delay: Duration,
@@ -95,52 +116,62 @@ impl RetryPolicy {
 
     /// The sleep before the next attempt, or `None` to stop.
     ///
-    /// `backoff` is the schedule's next delay, `None` once the retry budget is spent. The
-    /// larger of backoff and hint is used: the hint says when the server can take the request
-    /// again, the backoff keeps a floor when the hint is zero.
-    fn next_delay(&self, verdict: Verdict, backoff: Option<Duration>) -> Option<Duration> {
+    /// `backoff` is the schedule's next delay, `None` once the retry budget is spent; a
+    /// rate-limit refusal goes on past the budget, after the server's hint or else `max_delay`.
+    /// The larger of backoff and hint is used: the hint says when the server can take the
+    /// request again, the backoff keeps a floor when the hint is zero.
+    fn next_delay(
+        &self,
+        verdict: Verdict,
+        backoff: Option<Duration>,
+        rate_limited: bool,
+    ) -> Option<Duration> {
         let Verdict::Retry { after } = verdict else {
             return None;
         };
-        let backoff = backoff?.min(self.max_delay);
-        let wait = after.map_or(backoff, |hint| hint.max(backoff));
+        let wait = match backoff {
+            Some(backoff) => {
+                let backoff = backoff.min(self.max_delay);
+                after.map_or(backoff, |hint| hint.max(backoff))
+            }
+            None if rate_limited => after.unwrap_or(self.max_delay).max(self.min_delay),
+            None => return None,
+        };
         Some(wait.min(self.hint_limits.ceiling))
     }
 }
 
-/// What to do after a failed attempt: `status` is `None` when there was no response.
-///
-/// `headers` are the response headers, read for a delay hint. `now` is a parameter so that
-/// date hints can be tested. See the module documentation for the rules; in short, reads retry
-/// transient failures unless the server asks for a wait above the ceiling (it is then better
-/// to report the error than to hold the caller), and credit-spending requests retry only
-/// requests that were never sent.
-pub fn classify(
-    status: Option<u16>,
-    headers: Option<&HeaderMap>,
-    attempt: Attempt,
+/// What to do after `failure`. `now` is a parameter so that date hints can be tested. See the
+/// module documentation for the rules; in short, reads retry transient failures unless the server
+/// asks for a wait above the ceiling (it is then better to report the error than to hold the
+/// caller), and credit-spending requests retry only requests that were not processed.
+pub(crate) fn classify(
+    failure: &AttemptFailure,
     spends_credits: bool,
     now: SystemTime,
     limits: &HintLimits,
 ) -> Verdict {
-    if spends_credits {
-        return classify_spending(status, attempt);
-    }
-    if !is_transient(status) {
-        return Verdict::Stop;
-    }
-    match headers.and_then(|headers| retry_after(headers, now, limits)) {
+    let hint = || {
+        let status = failure.status?;
+        retry_after(failure.headers.as_ref()?, status, now, limits)
+    };
+    let retry = || match hint() {
         Some(Hint::TooLong(_)) => Verdict::Stop,
         Some(Hint::After(wait)) => Verdict::Retry { after: Some(wait) },
         None => Verdict::Retry { after: None },
+    };
+    if spends_credits {
+        return match (failure.status, failure.attempt) {
+            (None, Attempt::NotSent) => Verdict::Retry { after: None },
+            (Some(429), _) if failure.rate_limited => retry(),
+            // A response proves the request arrived, whatever `attempt` says.
+            _ => Verdict::Stop,
+        };
     }
-}
-
-/// Credit-spending requests: a response proves the request arrived, whatever `attempt` says.
-fn classify_spending(status: Option<u16>, attempt: Attempt) -> Verdict {
-    match (status, attempt) {
-        (None, Attempt::NotSent) => Verdict::Retry { after: None },
-        _ => Verdict::Stop,
+    if is_transient(failure.status) {
+        retry()
+    } else {
+        Verdict::Stop
     }
 }
 
@@ -150,19 +181,20 @@ fn is_transient(status: Option<u16>) -> bool {
     status.is_none_or(|code| matches!(code, 408 | 429 | 500..=599))
 }
 
-/// Runs `attempt` until it succeeds, the verdict is [`Verdict::Stop`] or `policy.max_retries`
-/// retries are spent, and returns the last result.
+/// Runs `attempt` until it succeeds, the verdict is [`Verdict::Stop`], the retry budget is spent
+/// or the next retry could not start before `deadline`, and returns the last result.
 ///
 /// `attempt` receives the attempt number (from 0) and must build the request afresh each time
 /// (an upload body is consumed by sending, so it is rebuilt from its source). `inspect` tells
-/// the loop what a failure was: status (`None` without a response), response headers (for
-/// hints) and whether the request may have been sent. Sleeps use tokio's timer, so tests can
-/// run them on a paused clock.
-pub async fn retry<T, E, F, Fut>(
+/// the loop what a failure was. Sleeps use tokio's timer, so tests can run them on a paused
+/// clock. The attempts themselves are not cut off here: the caller runs the whole loop under the
+/// deadline.
+pub(crate) async fn retry<T, E, F, Fut>(
     policy: &RetryPolicy,
     spends_credits: bool,
+    deadline: &Deadline,
     mut attempt: F,
-    mut inspect: impl FnMut(&E) -> (Option<u16>, Option<HeaderMap>, Attempt),
+    mut inspect: impl FnMut(&E) -> AttemptFailure,
 ) -> Result<T, E>
 where
     F: FnMut(u32) -> Fut,
@@ -178,11 +210,11 @@ where
         .retry(policy.schedule())
         .sleep(TokioSleeper)
         .adjust(|error, backoff| {
-            let (status, headers, sent) = inspect(error);
+            let failure = inspect(error);
             let limits = &policy.hint_limits;
-            let now = SystemTime::now();
-            let verdict = classify(status, headers.as_ref(), sent, spends_credits, now, limits);
-            policy.next_delay(verdict, backoff)
+            let verdict = classify(&failure, spends_credits, SystemTime::now(), limits);
+            let delay = policy.next_delay(verdict, backoff, failure.rate_limited)?;
+            deadline.allows(delay).then_some(delay)
         })
         .await
 }
@@ -194,7 +226,7 @@ where
 /// [`Attempt::MaybeSent`]: in particular reqwest reports a timeout the same way whether it
 /// struck while the request was being written or while waiting for the answer, so a timed-out
 /// request may have been received, and billed, by the server.
-pub fn attempt_of(error: &reqwest::Error) -> Attempt {
+pub(crate) fn attempt_of(error: &reqwest::Error) -> Attempt {
     if error.is_connect() {
         Attempt::NotSent
     } else {
@@ -223,12 +255,32 @@ mod tests {
         headers
     }
 
+    fn failure(status: Option<u16>, headers: Option<&HeaderMap>, sent: Attempt) -> AttemptFailure {
+        AttemptFailure {
+            status,
+            headers: headers.cloned(),
+            attempt: sent,
+            rate_limited: false,
+        }
+    }
+
     fn classify_read(status: Option<u16>, headers: Option<&HeaderMap>, sent: Attempt) -> Verdict {
-        classify(status, headers, sent, false, now(), &HintLimits::default())
+        let failure = failure(status, headers, sent);
+        classify(&failure, false, now(), &HintLimits::default())
     }
 
     fn classify_spend(status: Option<u16>, headers: Option<&HeaderMap>, sent: Attempt) -> Verdict {
-        classify(status, headers, sent, true, now(), &HintLimits::default())
+        let failure = failure(status, headers, sent);
+        classify(&failure, true, now(), &HintLimits::default())
+    }
+
+    /// A `429` that refused the request (a rate limit, not missing credits).
+    fn classify_refused_spend(headers: Option<&HeaderMap>) -> Verdict {
+        let failure = AttemptFailure {
+            rate_limited: true,
+            ..failure(Some(429), headers, Attempt::MaybeSent)
+        };
+        classify(&failure, true, now(), &HintLimits::default())
     }
 
     const RETRY: Verdict = Verdict::Retry { after: None };
@@ -307,6 +359,12 @@ mod tests {
                 "status {status:?}, hint {headers:?}, {sent:?}"
             );
         }
+        // A rate-limit refusal proves the request was not processed: it is retried, after the
+        // server's hint, unless that hint is beyond the ceiling.
+        assert_eq!(classify_refused_spend(None), RETRY);
+        assert_eq!(classify_refused_spend(Some(&hint_2s)), retry_after_secs(2));
+        let hint_long = retry_after_header("120");
+        assert_eq!(classify_refused_spend(Some(&hint_long)), Verdict::Stop);
     }
 
     #[test]
@@ -343,7 +401,11 @@ mod tests {
             let delays: Vec<Duration> = policy
                 .schedule()
                 .build()
-                .map(|backoff| policy.next_delay(RETRY, Some(backoff)).expect("retry"))
+                .map(|backoff| {
+                    policy
+                        .next_delay(RETRY, Some(backoff), false)
+                        .expect("retry")
+                })
                 .collect();
             assert_eq!(delays.len(), 7, "one delay per retry");
             for (n, delay) in (0u32..).zip(&delays) {
@@ -373,12 +435,31 @@ mod tests {
         let hinted = |s| Verdict::Retry {
             after: Some(secs(s)),
         };
-        assert_eq!(policy.next_delay(hinted(5), Some(secs(1))), Some(secs(5)));
-        assert_eq!(policy.next_delay(hinted(0), Some(secs(1))), Some(secs(1)));
-        assert_eq!(policy.next_delay(RETRY, Some(secs(20))), Some(secs(10)));
-        assert_eq!(policy.next_delay(RETRY, Some(secs(60))), Some(secs(10)));
-        assert_eq!(policy.next_delay(hinted(5), None), None, "budget spent");
-        assert_eq!(policy.next_delay(Verdict::Stop, Some(secs(1))), None);
+        assert_eq!(
+            policy.next_delay(hinted(5), Some(secs(1)), false),
+            Some(secs(5))
+        );
+        assert_eq!(
+            policy.next_delay(hinted(0), Some(secs(1)), false),
+            Some(secs(1))
+        );
+        assert_eq!(
+            policy.next_delay(RETRY, Some(secs(20)), false),
+            Some(secs(10))
+        );
+        assert_eq!(
+            policy.next_delay(RETRY, Some(secs(60)), false),
+            Some(secs(10))
+        );
+        assert_eq!(
+            policy.next_delay(hinted(5), None, false),
+            None,
+            "budget spent"
+        );
+        assert_eq!(policy.next_delay(Verdict::Stop, Some(secs(1)), false), None);
+        // A rate-limit refusal goes on past the budget: after the hint, else the longest backoff.
+        assert_eq!(policy.next_delay(hinted(5), None, true), Some(secs(5)));
+        assert_eq!(policy.next_delay(RETRY, None, true), Some(secs(10)));
     }
 
     /// A failure as a fake transport would report it.
@@ -387,6 +468,7 @@ mod tests {
         status: Option<u16>,
         headers: Option<HeaderMap>,
         sent: Attempt,
+        rate_limited: bool,
         number: u32,
     }
 
@@ -396,6 +478,7 @@ mod tests {
                 status: None,
                 headers: None,
                 sent,
+                rate_limited: false,
                 number,
             }
         }
@@ -405,18 +488,44 @@ mod tests {
                 status: Some(status),
                 headers: headers.clone(),
                 sent: Attempt::MaybeSent,
+                rate_limited: false,
                 number,
+            }
+        }
+
+        /// A rate-limit refusal (`429`, not an insufficient-credits answer).
+        fn refused(headers: Option<HeaderMap>) -> impl Fn(u32) -> Self {
+            move |number| Self {
+                rate_limited: true,
+                ..Self::status(429, headers.clone())(number)
             }
         }
     }
 
-    fn inspect(failure: &Failure) -> (Option<u16>, Option<HeaderMap>, Attempt) {
-        (failure.status, failure.headers.clone(), failure.sent)
+    fn inspect(failure: &Failure) -> AttemptFailure {
+        AttemptFailure {
+            status: failure.status,
+            headers: failure.headers.clone(),
+            attempt: failure.sent,
+            rate_limited: failure.rate_limited,
+        }
     }
 
     /// Runs the loop with an attempt that fails with `fail(n)` until attempt `succeed_at`,
     /// recording the attempt numbers and the paused-clock instants they started at.
     async fn run(
+        policy: &RetryPolicy,
+        spends_credits: bool,
+        succeed_at: u32,
+        fail: impl Fn(u32) -> Failure,
+    ) -> (Result<u32, Failure>, Vec<u32>, Vec<Duration>) {
+        let hour = Deadline::after(Duration::from_secs(3600));
+        run_until(&hour, policy, spends_credits, succeed_at, fail).await
+    }
+
+    /// [`run`] held to `deadline`.
+    async fn run_until(
+        deadline: &Deadline,
         policy: &RetryPolicy,
         spends_credits: bool,
         succeed_at: u32,
@@ -428,6 +537,7 @@ mod tests {
         let result = retry(
             policy,
             spends_credits,
+            deadline,
             |n| {
                 numbers.push(n);
                 starts.push(start.elapsed());
@@ -562,12 +672,53 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_refused_spending_request_is_retried_after_the_hint_within_the_deadline() {
+        let policy = RetryPolicy::default();
+        let fail = Failure::refused(Some(retry_after_header("1")));
+        let (result, numbers, starts) = run(&policy, true, 2, fail).await;
+        assert_eq!(result.expect("accepted on the third attempt"), 2);
+        assert_eq!(numbers, [0, 1, 2]);
+        assert!(
+            gaps(&starts)
+                .iter()
+                .all(|gap| *gap >= Duration::from_secs(1))
+        );
+
+        // Refusals go on past the retry budget while the deadline allows, and stop before it.
+        let deadline = Deadline::after(Duration::from_secs(20));
+        let fail = Failure::refused(Some(retry_after_header("1")));
+        let (result, numbers, starts) = run_until(&deadline, &policy, true, 10, fail).await;
+        assert_eq!(result.expect("accepted on the eleventh attempt"), 10);
+        assert_eq!(numbers.len(), 11, "beyond max_retries = 3");
+        assert!(*starts.last().unwrap() < Duration::from_secs(20));
+
+        let deadline = Deadline::after(Duration::from_secs(5));
+        let fail = Failure::refused(Some(retry_after_header("1")));
+        let (result, _, starts) = run_until(&deadline, &policy, true, u32::MAX, fail).await;
+        assert!(result.unwrap_err().rate_limited);
+        assert!(deadline.elapsed() <= Duration::from_secs(5), "{starts:?}");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_retry_sleep_runs_past_the_deadline() {
+        // A hint of 10 s with 3 s left: the error comes back at once instead of a sleep.
+        let deadline = Deadline::after(Duration::from_secs(3));
+        let fail = Failure::status(429, Some(retry_after_header("10")));
+        let (result, numbers, _) =
+            run_until(&deadline, &RetryPolicy::default(), false, u32::MAX, fail).await;
+        assert_eq!(result.unwrap_err().status, Some(429));
+        assert_eq!(numbers, [0]);
+        assert_eq!(deadline.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn upload_is_rebuilt_for_every_attempt() {
         let source = b"RIFF....WAVEfmt audio bytes".to_vec();
         let mut built: Vec<(u32, Vec<u8>)> = Vec::new();
         let result: Result<(), Failure> = retry(
             &RetryPolicy::default(),
             false,
+            &Deadline::after(Duration::from_secs(60)),
             |n| {
                 // A body is consumed by sending; each attempt builds its own from the source.
                 let body = source.clone();
@@ -596,9 +747,11 @@ mod tests {
             value
         }
         let policy = RetryPolicy::default();
+        let deadline = Deadline::after(Duration::from_secs(60));
         let future = retry(
             &policy,
             false,
+            &deadline,
             |n| async move { Ok::<u32, Failure>(n) },
             inspect,
         );

@@ -8,6 +8,7 @@ use bytes::Bytes;
 
 use crate::download::{DownloadError, DownloadLimits, Downloaded, Downloader};
 use crate::error::Error;
+use crate::job::JobHandle;
 use crate::options::Wait;
 
 /// Text to speak, and with which voice.
@@ -105,14 +106,31 @@ pub trait Synthesize {
         request: &SpeechRequest,
         wait: &Wait,
     ) -> impl Future<Output = Result<Speech, Error>> + Send;
+
+    /// Waits again for a synthesis job whose wait ended at a deadline: `job` is the handle that
+    /// [`Error::DeadlineExceeded`] carried (see [`Error::job`]), possibly stored and read back in
+    /// another process.
+    fn resume_synthesis(
+        &self,
+        job: &JobHandle,
+        wait: &Wait,
+    ) -> impl Future<Output = Result<Speech, Error>> + Send;
 }
 
-/// Speech to text (Miragic STT).
+/// Speech to text.
 pub trait Transcribe {
     /// Uploads the audio file at `path` and waits for its transcription.
     fn transcribe(
         &self,
         path: &std::path::Path,
+        wait: &Wait,
+    ) -> impl Future<Output = Result<Transcript, Error>> + Send;
+
+    /// Waits again for a transcription job whose wait ended at a deadline (see
+    /// [`Synthesize::resume_synthesis`]).
+    fn resume_transcription(
+        &self,
+        job: &JobHandle,
         wait: &Wait,
     ) -> impl Future<Output = Result<Transcript, Error>> + Send;
 }
@@ -123,7 +141,7 @@ pub struct Transcript {
     pub text: String,
 }
 
-/// Voice cloning (voice-clone API).
+/// Voice cloning.
 pub trait CloneVoice {
     /// Uploads the voice sample at `path`, waits until the new voice is ready, and returns its id.
     fn clone_voice(
@@ -132,13 +150,12 @@ pub trait CloneVoice {
         title: Option<&str>,
         wait: &Wait,
     ) -> impl Future<Output = Result<String, Error>> + Send;
-}
 
-/// A result that is not the documented shape (e.g. a completed job without a result URL).
-pub(crate) fn missing_result(job_id: &str, what: &str) -> Error {
-    Error::UnexpectedResponse {
-        status: None,
-        excerpt: format!("job {job_id} completed without {what}"),
-        body: Vec::new(),
-    }
+    /// Waits again for a cloned voice whose wait ended at a deadline; returns its id (see
+    /// [`Synthesize::resume_synthesis`]).
+    fn resume_clone(
+        &self,
+        job: &JobHandle,
+        wait: &Wait,
+    ) -> impl Future<Output = Result<String, Error>> + Send;
 }

@@ -11,8 +11,11 @@
 //! * the delay is randomised downwards ("jitter") so that many waiters started together do not
 //!   hit the server in lock-step;
 //! * a `Retry-After`-style hint from the server replaces the computed delay, within a ceiling;
-//! * the deadline is mandatory, and the last sleep is shortened so that one final poll happens
-//!   exactly at the deadline instead of sleeping past it;
+//! * the deadline is mandatory and is a bound: every poll runs under it (a poll still running
+//!   when it passes is cancelled), and the last poll is moved earlier so that, if it takes as long
+//!   as the one before, it ends at the deadline instead of after it;
+//! * errors worth waiting out (a rate limit, a server error, no answer) do not end the wait while
+//!   the deadline allows; the engine polls again after the server's hint;
 //! * every outcome is typed, and a timeout carries the job id and last state so the caller can
 //!   resume waiting later with the same id.
 //!
@@ -26,11 +29,13 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+use crate::deadline::Deadline;
+
 /// The shortest sleep between two polls.
 ///
 /// A server hint of zero (or a policy with zero delays) must not turn the waiter into a busy
 /// loop that hammers the status endpoint, so every sleep lasts at least this long. The only
-/// shorter sleep is the one trimmed to end exactly at the deadline.
+/// shorter sleep is the one trimmed to end at the deadline.
 pub const MIN_DELAY: Duration = Duration::from_millis(100);
 
 /// How often to poll a job and how long to believe the server about it.
@@ -50,6 +55,10 @@ pub struct WaitPolicy {
     pub jitter: f64,
     /// A server hint above this is clamped to it, so a misbehaving server cannot stall the caller.
     pub hint_ceiling: Duration,
+    /// How long after a job was started a `404` from its status call still means "not visible
+    /// yet" rather than "no such job": some APIs answer a poll that follows the submit closely
+    /// before the job is readable (eventual consistency). A resumed wait has no grace.
+    pub not_found_grace: Duration,
 }
 
 impl Default for WaitPolicy {
@@ -66,6 +75,8 @@ impl Default for WaitPolicy {
     ///   above predictable.
     /// * The 30 s hint ceiling lets a server slow the waiter down when it is busy, but not
     ///   indefinitely.
+    /// * A 5 s grace for a `404` covers a status store that lags the submit by a few polls,
+    ///   while a job that really does not exist is reported within seconds.
     fn default() -> Self {
         Self {
             first_delay: Duration::from_millis(500),
@@ -73,6 +84,7 @@ impl Default for WaitPolicy {
             multiplier: 1.5,
             jitter: 0.1,
             hint_ceiling: Duration::from_secs(30),
+            not_found_grace: Duration::from_secs(5),
         }
     }
 }
@@ -184,8 +196,10 @@ pub enum WaitError<E> {
     DeadlineExceeded {
         /// The job that is still running.
         job_id: String,
-        /// The state seen by the last poll.
+        /// The state seen by the last successful poll.
         last_state: Option<String>,
+        /// The error of the last poll, when it failed with an error worth waiting out.
+        last_error: Option<E>,
         /// Time since [`wait_for`] was called.
         elapsed: Duration,
         /// Number of polls sent.
@@ -222,7 +236,7 @@ fn failure_detail(message: Option<&str>, code: Option<&str>) -> String {
 /// must not hang the caller. The first poll happens immediately. After each pending answer
 /// `on_progress` is called, then the waiter sleeps for the server's hint if there is one
 /// (clamped to [`WaitPolicy::hint_ceiling`]) or else for the next backoff delay (see
-/// [`WaitPolicy`]); the sleep is cut short so that a last poll happens exactly at the deadline.
+/// [`WaitPolicy`]); the sleep is cut short so that a last poll ends by the deadline.
 /// Time spent inside `poll` counts towards the deadline; if the deadline passes during a poll
 /// that still reports pending, the wait ends without another poll.
 ///
@@ -266,49 +280,136 @@ pub async fn wait_for_with_rng<T, E, F, Fut>(
     job_id: &str,
     deadline: Duration,
     policy: &WaitPolicy,
+    rng: fastrand::Rng,
+    on_progress: impl FnMut(&Progress<'_>),
+    poll: F,
+) -> Result<Completed<T>, WaitError<E>>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Polled<T>, E>>,
+{
+    let deadline = Deadline::after(deadline);
+    let every_error_ends_the_wait = |_: &E| None;
+    run(
+        job_id,
+        &deadline,
+        policy,
+        rng,
+        on_progress,
+        every_error_ends_the_wait,
+        poll,
+    )
+    .await
+}
+
+/// The engine behind [`wait_for`], held to `deadline`.
+///
+/// Each poll runs under the deadline: a poll still running when it passes is dropped (its request
+/// cancelled) and the wait ends. `worth_waiting_out` decides which poll errors do not end the wait
+/// (`Some(hint)`: poll again after the hint, or the backoff delay); every other error ends it.
+/// After a pending answer or an error worth waiting out, the next poll happens after the delay,
+/// unless it would not end before the deadline: the last poll is then moved earlier so that a poll
+/// as long as the previous one still ends at the deadline (a pending answer), or the wait ends at
+/// once (an error whose hint does not fit in the time left).
+pub(crate) async fn run<T, E, F, Fut>(
+    job_id: &str,
+    deadline: &Deadline,
+    policy: &WaitPolicy,
     mut rng: fastrand::Rng,
     mut on_progress: impl FnMut(&Progress<'_>),
+    worth_waiting_out: impl Fn(&E) -> Option<Option<Duration>>,
     mut poll: F,
 ) -> Result<Completed<T>, WaitError<E>>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Polled<T>, E>>,
 {
-    let clock = Clock::start(deadline);
     let mut polls: u32 = 0;
+    let mut last_state = None;
+    let mut last_error = None;
     loop {
-        let answer = poll().await;
+        let began = Instant::now();
+        let answer = deadline.run(poll()).await;
         polls = polls.saturating_add(1);
-        let Polled {
-            status,
-            retry_after,
-        } = answer.map_err(|source| WaitError::Poll {
-            job_id: job_id.to_owned(),
-            source,
-            polls,
-            elapsed: clock.elapsed(),
-        })?;
-        let (state, percent) = match settle(status, job_id, polls, clock.elapsed()) {
-            ControlFlow::Continue(pending) => pending,
-            ControlFlow::Break(outcome) => return outcome,
+        let round_trip = began.elapsed();
+        let (hint, patient) = match answer {
+            None => break,
+            Some(Ok(Polled {
+                status,
+                retry_after,
+            })) => {
+                let (state, percent) = match settle(status, job_id, polls, deadline.elapsed()) {
+                    ControlFlow::Continue(pending) => pending,
+                    ControlFlow::Break(outcome) => return outcome,
+                };
+                on_progress(&Progress {
+                    job_id,
+                    state: &state,
+                    percent,
+                    polls,
+                    elapsed: deadline.elapsed(),
+                });
+                last_state = Some(state);
+                last_error = None;
+                (retry_after, true)
+            }
+            // A poll cut short by the deadline inside the poll function ends the wait too.
+            Some(Err(_)) if deadline.passed() => break,
+            Some(Err(error)) => match worth_waiting_out(&error) {
+                Some(hint) => {
+                    last_error = Some(error);
+                    (hint, false)
+                }
+                None => {
+                    return Err(WaitError::Poll {
+                        job_id: job_id.to_owned(),
+                        source: error,
+                        polls,
+                        elapsed: deadline.elapsed(),
+                    });
+                }
+            },
         };
-        on_progress(&Progress {
-            job_id,
-            state: &state,
-            percent,
-            polls,
-            elapsed: clock.elapsed(),
-        });
-        let delay = next_delay(policy, polls, retry_after, &mut rng);
-        if !clock.sleep_before_deadline(delay).await {
-            return Err(WaitError::DeadlineExceeded {
-                job_id: job_id.to_owned(),
-                last_state: Some(state),
-                elapsed: clock.elapsed(),
-                polls,
-            });
+        let delay = next_delay(policy, polls, hint, &mut rng);
+        match next_poll(deadline, delay, round_trip, patient) {
+            Some(at) => deadline.sleep_until(at).await,
+            None => break,
         }
     }
+    Err(WaitError::DeadlineExceeded {
+        job_id: job_id.to_owned(),
+        last_state,
+        last_error,
+        elapsed: deadline.elapsed(),
+        polls,
+    })
+}
+
+/// When to poll next, `delay` from now, or `None` to end the wait.
+///
+/// A poll that would not end before the deadline (judged by the last poll's `round_trip`) is
+/// moved earlier, to end at the deadline, when `last_chance` allows one (after a pending answer,
+/// where the job may finish meanwhile); otherwise, or when even an immediate poll could not end
+/// in time, the wait ends now rather than sleeping into the deadline.
+fn next_poll(
+    deadline: &Deadline,
+    delay: Duration,
+    round_trip: Duration,
+    last_chance: bool,
+) -> Option<Instant> {
+    let now = Instant::now();
+    let natural = now.checked_add(delay)?;
+    let Some(end) = deadline.instant() else {
+        return Some(natural);
+    };
+    if natural
+        .checked_add(round_trip)
+        .is_some_and(|done| done <= end)
+    {
+        return Some(natural);
+    }
+    let last = end.checked_sub(round_trip)?;
+    (last_chance && now < end && last >= now).then_some(last)
 }
 
 /// The final result of a wait.
@@ -341,46 +442,6 @@ fn settle<T, E>(
             polls,
             elapsed,
         })),
-    }
-}
-
-/// Start time and deadline of one wait, on tokio's clock so paused-clock tests work.
-struct Clock {
-    started: Instant,
-    /// `None` when the deadline is too far away to represent, i.e. effectively unbounded.
-    deadline_at: Option<Instant>,
-}
-
-impl Clock {
-    fn start(deadline: Duration) -> Self {
-        let started = Instant::now();
-        Self {
-            started,
-            deadline_at: started.checked_add(deadline),
-        }
-    }
-
-    fn elapsed(&self) -> Duration {
-        self.started.elapsed()
-    }
-
-    /// Sleeps for `delay`, but wakes at the deadline if that comes first, so the next poll
-    /// happens at the deadline rather than after it. Returns `false` without sleeping when
-    /// the deadline has already passed.
-    async fn sleep_before_deadline(&self, delay: Duration) -> bool {
-        let Some(deadline_at) = self.deadline_at else {
-            tokio::time::sleep(delay).await;
-            return true;
-        };
-        let now = Instant::now();
-        if now >= deadline_at {
-            return false;
-        }
-        let wake = now
-            .checked_add(delay)
-            .map_or(deadline_at, |at| at.min(deadline_at));
-        tokio::time::sleep_until(wake).await;
-        true
     }
 }
 
@@ -535,6 +596,7 @@ mod tests {
             multiplier: 2.0,
             jitter: 0.0,
             hint_ceiling: Duration::from_secs(30),
+            not_found_grace: Duration::ZERO,
         }
     }
 
@@ -731,6 +793,7 @@ mod tests {
         let Err(WaitError::DeadlineExceeded {
             job_id,
             last_state,
+            last_error: None,
             elapsed,
             polls,
         }) = outcome
@@ -783,12 +846,13 @@ mod tests {
             slow_poll,
         )
         .await;
-        // Polls run 0–3, 4–7, 9–12: the deadline passes during the third, so no fourth.
-        assert_eq!(log.instants(), secs(&[0.0, 4.0, 9.0]));
+        // Polls run 0–3 and 4–7; the next would start at 9 and end at 12, past the deadline, so
+        // it starts at once (7–10) to end at the deadline. The wait ends at the deadline exactly.
+        assert_eq!(log.instants(), secs(&[0.0, 4.0, 7.0]));
         assert!(matches!(
             outcome,
             Err(WaitError::DeadlineExceeded { polls: 3, elapsed, .. })
-                if elapsed == Duration::from_secs(12)
+                if elapsed == Duration::from_secs(10)
         ));
     }
 
@@ -1045,6 +1109,7 @@ mod tests {
     #[test]
     fn deadline_message_names_job_and_last_state() {
         let error: WaitError<Infallible> = WaitError::DeadlineExceeded {
+            last_error: None,
             job_id: JOB.to_owned(),
             last_state: Some("processing".to_owned()),
             elapsed: Duration::from_secs(30),

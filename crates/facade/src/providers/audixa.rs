@@ -4,10 +4,11 @@ use audixa_client::{jobs, types};
 use serde_json::json;
 
 use super::connection::{Connection, generated_client};
-use super::{job_id, typed};
+use super::typed;
 use crate::call::{Cost, json, poll_json, send};
+use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::wait_job;
+use crate::job::{Freshness, JobHandle, wait_job};
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize};
 
@@ -16,13 +17,19 @@ generated_client!(audixa_client, key: "AUDIXA_API_KEY", base_url: None);
 /// Audixa (API v2). `from_env` reads `AUDIXA_API_KEY`.
 pub type Audixa = Connection<audixa_client::Client>;
 
+/// The status call's parameter that carries the generation id.
+const ID: &str = "generation_id";
+
 impl Audixa {
     /// Starts a generation with every option of the API (model, speed, emotion, ...), and waits.
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        let start = &jobs::CREATE_TTS_GENERATION;
         let created = send(
             self.calls(),
             Cost::SpendsCredits,
-            "create_tts_generation",
+            start.operation,
+            &deadline,
             |_| {
                 self.client
                     .create_tts_generation()
@@ -32,13 +39,9 @@ impl Audixa {
         )
         .await?
         .into_inner();
-        let start = &jobs::CREATE_TTS_GENERATION;
-        let id = job_id(
-            &start.poll_parameters(&json(&created)),
-            "generation_id",
-            start.operation,
-        )?;
-        self.wait_for_generation(&id, wait).await
+        let job = JobHandle::started(start, &json(&created), Some(ID))?;
+        self.wait_generation(&job, Freshness::JustStarted, wait, &deadline)
+            .await
     }
 
     /// Waits for a generation started earlier.
@@ -47,21 +50,34 @@ impl Audixa {
         generation_id: &str,
         wait: &Wait,
     ) -> Result<Speech, Error> {
-        let finished = wait_job(
+        let job = JobHandle::with_id(
+            jobs::GET_GENERATION_STATUS.operation,
+            Some(ID),
             generation_id,
-            &jobs::GET_GENERATION_STATUS,
-            &self.options.wait,
-            wait,
-            || {
-                poll_json(self.calls(), "get_generation_status", |_| {
-                    self.client
-                        .get_generation_status()
-                        .generation_id(generation_id)
-                        .send()
-                })
-            },
-        )
-        .await?;
+        );
+        self.resume_synthesis(&job, wait).await
+    }
+
+    async fn wait_generation(
+        &self,
+        job: &JobHandle,
+        freshness: Freshness,
+        wait: &Wait,
+        deadline: &Deadline,
+    ) -> Result<Speech, Error> {
+        let status = &jobs::GET_GENERATION_STATUS;
+        job.expect(status.operation)?;
+        let generation_id = job.required(ID)?;
+        let poll = || {
+            poll_json(self.calls(), status.operation, deadline, |_| {
+                self.client
+                    .get_generation_status()
+                    .generation_id(generation_id.as_str())
+                    .send()
+            })
+        };
+        let options = &self.options.wait;
+        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
         Speech::from_job(&finished)
     }
 }
@@ -74,5 +90,11 @@ impl Synthesize for Audixa {
             json!({"text": request.text, "voice": request.voice}),
         )?;
         self.speak(body, wait).await
+    }
+
+    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        self.wait_generation(job, Freshness::Resumed, wait, &deadline)
+            .await
     }
 }

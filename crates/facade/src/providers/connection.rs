@@ -32,7 +32,12 @@ pub struct Connection<C> {
 
 impl<C: GeneratedClient> Connection<C> {
     /// A client for the API at `base_url`, sending `key` as the spec's credential header.
+    ///
+    /// The base URL is checked here, not at the first request: it must be an absolute `http` or
+    /// `https` URL without query or fragment; a trailing slash is accepted (and dropped, since
+    /// operation paths start with one).
     pub fn new(base_url: &str, key: ApiKey, options: Options) -> Result<Self, Error> {
+        let base_url = checked_base_url(base_url)?;
         let http = api_client(
             C::CREDENTIAL,
             &key,
@@ -40,7 +45,7 @@ impl<C: GeneratedClient> Connection<C> {
             options.connect_timeout,
         )?;
         Ok(Self {
-            client: C::with_http(base_url, http),
+            client: C::with_http(&base_url, http),
             options,
         })
     }
@@ -70,6 +75,26 @@ impl<C: GeneratedClient> Connection<C> {
     }
 }
 
+/// `base_url` as the generated clients join paths to it, or why it cannot be used.
+fn checked_base_url(base_url: &str) -> Result<String, Error> {
+    let refuse = |reason: &str| Error::InvalidBaseUrl {
+        url: base_url.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = reqwest::Url::parse(base_url.trim())
+        .map_err(|error| refuse(&format!("it is not an absolute URL ({error})")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(refuse("only http and https URLs are accepted"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("a base URL has no query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse("credentials belong in the API key, not in the URL"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 /// Implements [`GeneratedClient`] for a generated crate's `Client`.
 macro_rules! generated_client {
     ($krate:ident, key: $key:literal, base_url: $base_url:expr) => {
@@ -88,3 +113,36 @@ macro_rules! generated_client {
     };
 }
 pub(crate) use generated_client;
+
+#[cfg(test)]
+mod tests {
+    use super::checked_base_url;
+
+    #[test]
+    fn a_base_url_is_checked_when_the_client_is_built() {
+        assert_eq!(
+            checked_base_url("https://api.example.com/v2/").unwrap(),
+            "https://api.example.com/v2"
+        );
+        assert_eq!(
+            checked_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        for bad in [
+            "not a url",
+            "",
+            "/api/v1",
+            "ftp://example.com",
+            "https://example.com/?a=1",
+            "https://user:pw@example.com",
+        ] {
+            let error = checked_base_url(bad).unwrap_err();
+            assert!(
+                error
+                    .to_string()
+                    .starts_with(&format!("the base URL `{bad}` cannot be used: ")),
+                "{error}"
+            );
+        }
+    }
+}

@@ -7,10 +7,11 @@ use serde_json::json;
 use speech_client_runtime::FilePart;
 
 use super::connection::{Connection, generated_client};
-use super::{job_id, typed};
+use super::typed;
 use crate::call::{Cost, json, poll_json, send};
+use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::wait_job;
+use crate::job::{Freshness, JobHandle, wait_job};
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize, Transcribe, Transcript};
 
@@ -19,13 +20,19 @@ generated_client!(miragic_client, key: "MIRAGIC_API_KEY", base_url: None);
 /// Miragic text-to-speech and speech-to-text. `from_env` reads `MIRAGIC_API_KEY`.
 pub type Miragic = Connection<miragic_client::Client>;
 
+/// The status calls' parameter that carries the job id.
+const ID: &str = "jobId";
+
 impl Miragic {
     /// Starts a text-to-speech job with every option of the API, and waits for it.
     pub async fn speak(&self, form: types::TextToSpeechForm, wait: &Wait) -> Result<Speech, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        let start = &jobs::CREATE_TEXT_TO_SPEECH_JOB;
         let created = send(
             self.calls(),
             Cost::SpendsCredits,
-            "create_text_to_speech_job",
+            start.operation,
+            &deadline,
             |_| {
                 self.client
                     .create_text_to_speech_job()
@@ -35,29 +42,37 @@ impl Miragic {
         )
         .await?
         .into_inner();
-        let start = &jobs::CREATE_TEXT_TO_SPEECH_JOB;
-        let id = job_id(
-            &start.poll_parameters(&json(&created)),
-            "jobId",
-            start.operation,
-        )?;
-        self.wait_for_speech(&id, wait).await
+        let job = JobHandle::started(start, &json(&created), Some(ID))?;
+        self.wait_speech(&job, Freshness::JustStarted, wait, &deadline)
+            .await
     }
 
     /// Waits for a text-to-speech job started earlier.
     pub async fn wait_for_speech(&self, job_id: &str, wait: &Wait) -> Result<Speech, Error> {
-        let finished = wait_job(
-            job_id,
-            &jobs::GET_TEXT_TO_SPEECH_JOB,
-            &self.options.wait,
-            wait,
-            || {
-                poll_json(self.calls(), "get_text_to_speech_job", |_| {
-                    self.client.get_text_to_speech_job().job_id(job_id).send()
-                })
-            },
-        )
-        .await?;
+        let job = JobHandle::with_id(jobs::GET_TEXT_TO_SPEECH_JOB.operation, Some(ID), job_id);
+        self.resume_synthesis(&job, wait).await
+    }
+
+    async fn wait_speech(
+        &self,
+        job: &JobHandle,
+        freshness: Freshness,
+        wait: &Wait,
+        deadline: &Deadline,
+    ) -> Result<Speech, Error> {
+        let status = &jobs::GET_TEXT_TO_SPEECH_JOB;
+        job.expect(status.operation)?;
+        let job_id = job.required(ID)?;
+        let poll = || {
+            poll_json(self.calls(), status.operation, deadline, |_| {
+                self.client
+                    .get_text_to_speech_job()
+                    .job_id(job_id.as_str())
+                    .send()
+            })
+        };
+        let options = &self.options.wait;
+        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
         Speech::from_job(&finished)
     }
 
@@ -68,11 +83,14 @@ impl Miragic {
         path: &Path,
         wait: &Wait,
     ) -> Result<Transcript, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        let start = &jobs::CREATE_SPEECH_TO_TEXT_JOB;
         // The upload is rebuilt from the file for every attempt.
         let created = send(
             self.calls(),
             Cost::SpendsCredits,
-            "create_speech_to_text_job",
+            start.operation,
+            &deadline,
             |_| {
                 self.client
                     .create_speech_to_text_job()
@@ -83,13 +101,9 @@ impl Miragic {
         )
         .await?
         .into_inner();
-        let start = &jobs::CREATE_SPEECH_TO_TEXT_JOB;
-        let id = job_id(
-            &start.poll_parameters(&json(&created)),
-            "jobId",
-            start.operation,
-        )?;
-        self.wait_for_transcript(&id, wait).await
+        let job = JobHandle::started(start, &json(&created), Some(ID))?;
+        self.wait_transcript(&job, Freshness::JustStarted, wait, &deadline)
+            .await
     }
 
     /// Waits for a speech-to-text job started earlier.
@@ -98,18 +112,30 @@ impl Miragic {
         job_id: &str,
         wait: &Wait,
     ) -> Result<Transcript, Error> {
-        let finished = wait_job(
-            job_id,
-            &jobs::GET_SPEECH_TO_TEXT_JOB,
-            &self.options.wait,
-            wait,
-            || {
-                poll_json(self.calls(), "get_speech_to_text_job", |_| {
-                    self.client.get_speech_to_text_job().job_id(job_id).send()
-                })
-            },
-        )
-        .await?;
+        let job = JobHandle::with_id(jobs::GET_SPEECH_TO_TEXT_JOB.operation, Some(ID), job_id);
+        self.resume_transcription(&job, wait).await
+    }
+
+    async fn wait_transcript(
+        &self,
+        job: &JobHandle,
+        freshness: Freshness,
+        wait: &Wait,
+        deadline: &Deadline,
+    ) -> Result<Transcript, Error> {
+        let status = &jobs::GET_SPEECH_TO_TEXT_JOB;
+        job.expect(status.operation)?;
+        let job_id = job.required(ID)?;
+        let poll = || {
+            poll_json(self.calls(), status.operation, deadline, |_| {
+                self.client
+                    .get_speech_to_text_job()
+                    .job_id(job_id.as_str())
+                    .send()
+            })
+        };
+        let options = &self.options.wait;
+        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
         Ok(Transcript {
             text: finished.text("a transcription")?,
             job_id: finished.job_id,
@@ -125,6 +151,12 @@ impl Synthesize for Miragic {
             json!({"text": request.text, "voice": request.voice}),
         )?;
         self.speak(form, wait).await
+    }
+
+    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        self.wait_speech(job, Freshness::Resumed, wait, &deadline)
+            .await
     }
 }
 
@@ -142,5 +174,15 @@ impl Transcribe for Miragic {
             json!({"audio_format": extension}),
         )?;
         self.transcribe_with(form, path, wait).await
+    }
+
+    async fn resume_transcription(
+        &self,
+        job: &JobHandle,
+        wait: &Wait,
+    ) -> Result<Transcript, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        self.wait_transcript(job, Freshness::Resumed, wait, &deadline)
+            .await
     }
 }

@@ -30,30 +30,6 @@ fn typed<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Error> {
     })
 }
 
-/// A string parameter the start response carries for the poll (`x-job-start`).
-fn parameter(parameters: &[(&'static str, Value)], name: &str) -> Option<String> {
-    parameters
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, value)| match value {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        })
-}
-
-/// The job id the start response must carry.
-fn job_id(
-    parameters: &[(&'static str, Value)],
-    name: &str,
-    operation: &str,
-) -> Result<String, Error> {
-    parameter(parameters, name).ok_or_else(|| Error::UnexpectedResponse {
-        status: None,
-        excerpt: format!("{operation} answered without `{name}`"),
-        body: Vec::new(),
-    })
-}
-
 /// A non-empty environment variable, or the error naming it.
 fn env(variable: &'static str) -> Result<String, Error> {
     std::env::var(variable)

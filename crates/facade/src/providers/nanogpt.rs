@@ -1,15 +1,19 @@
 //! NanoGPT: `POST /tts` answers with JSON (an audio URL), with audio bytes, or with a 202 ticket
 //! to poll; all three end as one [`Speech`].
 
+use futures_util::TryStreamExt;
 use nanogpt_client::types::SubmitTtsResponse;
 use nanogpt_client::{jobs, types};
 use serde_json::{Value, json};
+use speech_client_runtime::Audio;
 
 use super::connection::{Connection, generated_client};
-use super::{job_id, parameter, typed};
+use super::typed;
 use crate::call::{Cost, json, poll_json, send};
-use crate::error::Error;
-use crate::job::wait_job;
+use crate::deadline::Deadline;
+use crate::download::{DownloadError, DownloadLimits};
+use crate::error::{Error, Submission};
+use crate::job::{Freshness, JobHandle, wait_job};
 use crate::options::Wait;
 use crate::speech::{AudioResult, Speech, SpeechRequest, Synthesize};
 
@@ -18,12 +22,22 @@ generated_client!(nanogpt_client, key: "NANOGPT_API_KEY", base_url: None);
 /// NanoGPT text-to-speech. `from_env` reads `NANOGPT_API_KEY`.
 pub type NanoGpt = Connection<nanogpt_client::Client>;
 
+/// The status call's parameter that carries the run id.
+const ID: &str = "runId";
+
 impl NanoGpt {
-    /// Submits with every option of the API; waits when the model answers with a ticket.
+    /// Submits with every option of the API; waits when the model answers with a ticket. A direct
+    /// audio answer is read within `Options::download` (held in memory).
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
-        let submitted = send(self.calls(), Cost::SpendsCredits, "submit_tts", |_| {
-            self.client.submit_tts().body(request.clone()).send()
-        })
+        let deadline = Deadline::after(wait.deadline);
+        let start = &jobs::SUBMIT_TTS;
+        let submitted = send(
+            self.calls(),
+            Cost::SpendsCredits,
+            start.operation,
+            &deadline,
+            |_| self.client.submit_tts().body(request.clone()).send(),
+        )
         .await?
         .into_inner();
         match submitted {
@@ -32,72 +46,97 @@ impl NanoGpt {
                 audio: AudioResult::Url(result.audio_url),
             }),
             SubmitTtsResponse::Audio(audio) => {
-                let content_type = audio.content_type().map(str::to_owned);
-                let bytes = audio.bytes().await.map_err(|source| Error::Transport {
-                    message: source.to_string(),
-                    source: Some(source),
-                })?;
+                let limits = &self.options.download;
+                let Some(audio) = deadline.run(read_audio(audio, limits)).await else {
+                    // Answered, so accepted and charged, but not received in full.
+                    return Err(Error::DeadlineExceeded {
+                        submission: Submission::Unconfirmed {
+                            operation: start.operation,
+                        },
+                        last_state: None,
+                        last_error: None,
+                        elapsed: deadline.elapsed(),
+                        polls: 0,
+                    });
+                };
                 Ok(Speech {
                     job_id: None,
-                    audio: AudioResult::Bytes {
-                        content_type,
-                        bytes,
-                    },
+                    audio: audio?,
                 })
             }
             SubmitTtsResponse::TtsPendingTicket(ticket) => {
-                let parameters = jobs::SUBMIT_TTS.poll_parameters(&json(&ticket));
-                self.wait_for_run(&parameters, wait).await
+                let job = JobHandle::started(start, &json(&ticket), Some(ID))?;
+                self.wait_run(&job, Freshness::JustStarted, wait, &deadline)
+                    .await
             }
         }
     }
 
-    /// Waits for a run started earlier, from its ticket's values (`runId`, `model`, and the cost
-    /// fields the ticket carried).
-    pub async fn wait_for_run(
+    /// Waits for a run started earlier, from its handle (the run id, the model, and the cost
+    /// fields its ticket carried).
+    pub async fn wait_for_run(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
+        self.resume_synthesis(job, wait).await
+    }
+
+    async fn wait_run(
         &self,
-        ticket: &[(&'static str, Value)],
+        job: &JobHandle,
+        freshness: Freshness,
         wait: &Wait,
+        deadline: &Deadline,
     ) -> Result<Speech, Error> {
-        let run_id = job_id(ticket, "runId", jobs::SUBMIT_TTS.operation)?;
-        let model = job_id(ticket, "model", jobs::SUBMIT_TTS.operation)?;
-        let cost = ticket
-            .iter()
-            .find(|(n, _)| *n == "cost")
-            .and_then(|(_, v)| v.as_f64());
-        let payment_source = parameter(ticket, "paymentSource");
-        let is_api_request = ticket
-            .iter()
-            .find(|(n, _)| *n == "isApiRequest")
-            .and_then(|(_, v)| v.as_bool());
-        let finished = wait_job(
-            &run_id,
-            &jobs::GET_TTS_STATUS,
-            &self.options.wait,
-            wait,
-            || {
-                poll_json(self.calls(), "get_tts_status", |_| {
-                    let mut poll = self
-                        .client
-                        .get_tts_status()
-                        .run_id(run_id.as_str())
-                        .model(model.as_str());
-                    if let Some(cost) = cost {
-                        poll = poll.cost(cost);
-                    }
-                    if let Some(source) = &payment_source {
-                        poll = poll.payment_source(source.as_str());
-                    }
-                    if let Some(flag) = is_api_request {
-                        poll = poll.is_api_request(flag);
-                    }
-                    poll.send()
-                })
-            },
-        )
-        .await?;
+        let status = &jobs::GET_TTS_STATUS;
+        job.expect(status.operation)?;
+        let run_id = job.required(ID)?;
+        let model = job.required("model")?;
+        let cost = job.optional("cost").and_then(Value::as_f64);
+        let payment_source = job.optional("paymentSource").and_then(Value::as_str);
+        let is_api_request = job.optional("isApiRequest").and_then(Value::as_bool);
+        let poll = || {
+            poll_json(self.calls(), status.operation, deadline, |_| {
+                let mut poll = self
+                    .client
+                    .get_tts_status()
+                    .run_id(run_id.as_str())
+                    .model(model.as_str());
+                if let Some(cost) = cost {
+                    poll = poll.cost(cost);
+                }
+                if let Some(source) = payment_source {
+                    poll = poll.payment_source(source);
+                }
+                if let Some(flag) = is_api_request {
+                    poll = poll.is_api_request(flag);
+                }
+                poll.send()
+            })
+        };
+        let options = &self.options.wait;
+        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
         Speech::from_job(&finished)
     }
+}
+
+/// Reads a direct audio answer, refusing it as soon as it passes `limits.max_bytes`.
+async fn read_audio(audio: Audio, limits: &DownloadLimits) -> Result<AudioResult, Error> {
+    let content_type = audio.content_type().map(str::to_owned);
+    let mut body = audio.into_stream();
+    let mut bytes = bytes::BytesMut::new();
+    while let Some(chunk) = body.try_next().await.map_err(Error::transport)? {
+        let seen = (bytes.len() + chunk.len()) as u64;
+        if seen > limits.max_bytes {
+            return Err(Error::from(DownloadError::TooLarge {
+                url: format!("the audio answer of `{}`", jobs::SUBMIT_TTS.operation),
+                limit: limits.max_bytes,
+                seen,
+            }));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(AudioResult::Bytes {
+        content_type,
+        bytes: bytes.freeze(),
+    })
 }
 
 impl Synthesize for NanoGpt {
@@ -107,6 +146,12 @@ impl Synthesize for NanoGpt {
             body["response_format"] = json!(format);
         }
         self.speak(typed("text-to-speech request", body)?, wait)
+            .await
+    }
+
+    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        self.wait_run(job, Freshness::Resumed, wait, &deadline)
             .await
     }
 }

@@ -7,12 +7,13 @@ use speech_client_runtime::FilePart;
 use voiceclone_client::{jobs, types};
 
 use super::connection::{Connection, generated_client};
-use super::{job_id, typed};
+use super::typed;
 use crate::call::{Cost, json, poll_json, send};
+use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::wait_job;
+use crate::job::{Freshness, JobHandle, wait_job};
 use crate::options::Wait;
-use crate::speech::{CloneVoice, Speech, SpeechRequest, Synthesize, missing_result};
+use crate::speech::{CloneVoice, Speech, SpeechRequest, Synthesize};
 
 generated_client!(voiceclone_client, key: "VOICECLONE_API_KEY", base_url: Some("VOICECLONE_BASE_URL"));
 
@@ -20,38 +21,90 @@ generated_client!(voiceclone_client, key: "VOICECLONE_API_KEY", base_url: Some("
 /// is deployed per customer; the documentation's host is a placeholder).
 pub type VoiceClone = Connection<voiceclone_client::Client>;
 
+/// The status call's parameter that carries the speech id.
+const ID: &str = "speechId";
+
 impl VoiceClone {
     /// Starts a speech with every option of the API, and waits for it.
     pub async fn speak(&self, request: types::SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
-        let created = send(self.calls(), Cost::SpendsCredits, "create_speech", |_| {
-            self.client.create_speech().body(request.clone()).send()
-        })
+        let deadline = Deadline::after(wait.deadline);
+        let start = &jobs::CREATE_SPEECH;
+        let created = send(
+            self.calls(),
+            Cost::SpendsCredits,
+            start.operation,
+            &deadline,
+            |_| self.client.create_speech().body(request.clone()).send(),
+        )
         .await?
         .into_inner();
-        let start = &jobs::CREATE_SPEECH;
-        let speech_id = job_id(
-            &start.poll_parameters(&json(&created)),
-            "speechId",
-            start.operation,
-        )?;
-        self.wait_for_speech(&speech_id, wait).await
+        let job = JobHandle::started(start, &json(&created), Some(ID))?;
+        self.wait_speech(&job, Freshness::JustStarted, wait, &deadline)
+            .await
     }
 
     /// Waits for a speech started earlier (to resume after a deadline).
     pub async fn wait_for_speech(&self, speech_id: &str, wait: &Wait) -> Result<Speech, Error> {
-        let finished = wait_job(
-            speech_id,
-            &jobs::GET_SPEECH,
-            &self.options.wait,
-            wait,
-            || {
-                poll_json(self.calls(), "get_speech", |_| {
-                    self.client.get_speech().speech_id(speech_id).send()
-                })
-            },
-        )
-        .await?;
+        let job = JobHandle::with_id(jobs::GET_SPEECH.operation, Some(ID), speech_id);
+        self.resume_synthesis(&job, wait).await
+    }
+
+    async fn wait_speech(
+        &self,
+        job: &JobHandle,
+        freshness: Freshness,
+        wait: &Wait,
+        deadline: &Deadline,
+    ) -> Result<Speech, Error> {
+        let status = &jobs::GET_SPEECH;
+        job.expect(status.operation)?;
+        let speech_id = job.required(ID)?;
+        let poll = || {
+            poll_json(self.calls(), status.operation, deadline, |_| {
+                self.client
+                    .get_speech()
+                    .speech_id(speech_id.as_str())
+                    .send()
+            })
+        };
+        let options = &self.options.wait;
+        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
         Speech::from_job(&finished)
+    }
+
+    /// Waits until a cloned voice is ready to speak with: the clone response has no status, so
+    /// the voice is looked up in the newest voices (`x-job-status` of `list_voices`).
+    pub async fn wait_for_voice(&self, voice_id: &str, wait: &Wait) -> Result<(), Error> {
+        let job = JobHandle::with_id(jobs::LIST_VOICES.operation, None, voice_id);
+        self.resume_clone(&job, wait).await.map(drop)
+    }
+
+    async fn wait_voice(
+        &self,
+        job: &JobHandle,
+        freshness: Freshness,
+        wait: &Wait,
+        deadline: &Deadline,
+    ) -> Result<String, Error> {
+        let status = &jobs::LIST_VOICES;
+        job.expect(status.operation)?;
+        let newest =
+            types::ListVoicesLimit::try_from(100).map_err(|error| Error::InvalidInput {
+                message: error.to_string(),
+            })?;
+        let poll = || {
+            poll_json(self.calls(), status.operation, deadline, |_| {
+                self.client
+                    .list_voices()
+                    .sort_by(types::ListVoicesSortBy::CreatedAt)
+                    .sort_order(types::ListVoicesSortOrder::Desc)
+                    .limit(newest)
+                    .send()
+            })
+        };
+        let options = &self.options.wait;
+        wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+        Ok(job.id.clone())
     }
 }
 
@@ -63,6 +116,12 @@ impl Synthesize for VoiceClone {
         }
         self.speak(typed("speech request", body)?, wait).await
     }
+
+    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        self.wait_speech(job, Freshness::Resumed, wait, &deadline)
+            .await
+    }
 }
 
 impl CloneVoice for VoiceClone {
@@ -72,55 +131,37 @@ impl CloneVoice for VoiceClone {
         title: Option<&str>,
         wait: &Wait,
     ) -> Result<String, Error> {
+        let deadline = Deadline::after(wait.deadline);
         let mut form = json!({});
         if let Some(title) = title {
             form["title"] = json!(title);
         }
         let form: types::VoiceCloneForm = typed("voice clone form", form)?;
-        // The upload is rebuilt from the file for every attempt (a sent stream cannot be reused).
-        let cloned = send(self.calls(), Cost::SpendsCredits, "clone_voice", |_| {
-            self.client
-                .clone_voice()
-                .body(form.clone())
-                .voice(FilePart::from_path(path))
-                .send()
-        })
-        .await?
-        .into_inner();
         let start = &jobs::CLONE_VOICE;
-        let voice_id = start
-            .job_id(&json(&cloned))
-            .ok_or_else(|| missing_result(start.operation, "a voice id"))?;
-        self.wait_for_voice(&voice_id, wait).await?;
-        Ok(voice_id)
-    }
-}
-
-impl VoiceClone {
-    /// Waits until a cloned voice is ready to speak with: the clone response has no status, so
-    /// the voice is looked up in the newest voices (`x-job-status` of `list_voices`).
-    pub async fn wait_for_voice(&self, voice_id: &str, wait: &Wait) -> Result<(), Error> {
-        let newest =
-            types::ListVoicesLimit::try_from(100).map_err(|error| Error::InvalidInput {
-                message: error.to_string(),
-            })?;
-        wait_job(
-            voice_id,
-            &jobs::LIST_VOICES,
-            &self.options.wait,
-            wait,
-            || {
-                poll_json(self.calls(), "list_voices", |_| {
-                    self.client
-                        .list_voices()
-                        .sort_by(types::ListVoicesSortBy::CreatedAt)
-                        .sort_order(types::ListVoicesSortOrder::Desc)
-                        .limit(newest)
-                        .send()
-                })
+        // The upload is rebuilt from the file for every attempt (a sent stream cannot be reused).
+        let cloned = send(
+            self.calls(),
+            Cost::SpendsCredits,
+            start.operation,
+            &deadline,
+            |_| {
+                self.client
+                    .clone_voice()
+                    .body(form.clone())
+                    .voice(FilePart::from_path(path))
+                    .send()
             },
         )
-        .await?;
-        Ok(())
+        .await?
+        .into_inner();
+        let job = JobHandle::started(start, &json(&cloned), None)?;
+        self.wait_voice(&job, Freshness::JustStarted, wait, &deadline)
+            .await
+    }
+
+    async fn resume_clone(&self, job: &JobHandle, wait: &Wait) -> Result<String, Error> {
+        let deadline = Deadline::after(wait.deadline);
+        self.wait_voice(job, Freshness::Resumed, wait, &deadline)
+            .await
     }
 }
