@@ -246,6 +246,14 @@ impl Error {
                 let body = serde_json::to_value(response.into_inner()).ok();
                 Self::from_status(status, &headers, body, shape, retry_after(&headers, status))
             }
+            // A status the spec does not declare is still a refusal the caller can act on: it is
+            // classified by status, reading what the body says where the spec says.
+            E::UnexpectedResponse(response) if response.status().as_u16() >= 400 => {
+                let status = response.status().as_u16();
+                let headers = response.headers().clone();
+                let body = serde_json::from_slice(&excerpt_of(response).await).ok();
+                Self::from_status(status, &headers, body, shape, retry_after(&headers, status))
+            }
             E::UnexpectedResponse(response) => {
                 let status = Some(response.status().as_u16());
                 Self::unexpected(status, excerpt_of(response).await)

@@ -29,6 +29,12 @@ pub enum RawAct {
         content_type: &'static str,
         length: u64,
     },
+    /// A `200` whose headers promise `body`, then one byte of it every `every`: an answer that
+    /// never stalls long enough for a read timeout, yet takes as long as the server likes.
+    Drip {
+        body: Vec<u8>,
+        every: std::time::Duration,
+    },
 }
 
 impl RawAct {
@@ -162,6 +168,22 @@ async fn write_act(socket: &mut TcpStream, act: RawAct) -> bool {
             false
         }
         RawAct::HangUp => false,
+        RawAct::Drip { body, every } => {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                body.len()
+            );
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return false;
+            }
+            for byte in body {
+                tokio::time::sleep(every).await;
+                if socket.write_all(&[byte]).await.is_err() {
+                    return false;
+                }
+            }
+            true
+        }
         RawAct::Generated {
             content_type,
             length,

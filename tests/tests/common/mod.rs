@@ -10,7 +10,8 @@ use speech_client_runtime::jobs::JobStatus;
 use speech_facade::retry::RetryPolicy;
 use speech_facade::wait::WaitPolicy;
 use speech_facade::{
-    ApiKey, Audixa, Error, Miragic, NanoGpt, Options, SpeechRequest, Synthesize, VoiceClone, Wait,
+    ApiKey, Audixa, Error, JobHandle, Miragic, NanoGpt, Options, SpeechRequest, Synthesize,
+    VoiceClone, Wait,
 };
 use speech_mock_support::{json_response, sequence};
 
@@ -34,6 +35,7 @@ pub fn options() -> Options {
 }
 
 /// A provider's local API: where a job is submitted and polled, and the bodies of each state.
+#[derive(Clone)]
 pub struct Flow {
     pub name: &'static str,
     /// The spec's status contract: where the state and the result are.
@@ -146,6 +148,41 @@ pub async fn synthesize_at(
         _ => {
             NanoGpt::new(base, key, options)?
                 .synthesize(&request, &wait)
+                .await
+        }
+    }
+}
+
+/// Resumes the wait for `job` with `flow`'s provider, as an application would after storing the
+/// handle of a [`Error::DeadlineExceeded`].
+pub async fn resume_at(
+    flow: &Flow,
+    base: &str,
+    job: &JobHandle,
+    deadline: Duration,
+) -> Result<speech_facade::Speech, Error> {
+    let wait = Wait::up_to(deadline);
+    let key = ApiKey::new(KEY);
+    let options = options();
+    match flow.name {
+        "miragic" => {
+            Miragic::new(base, key, options)?
+                .resume_synthesis(job, &wait)
+                .await
+        }
+        "audixa" => {
+            Audixa::new(base, key, options)?
+                .resume_synthesis(job, &wait)
+                .await
+        }
+        "voiceclone" => {
+            VoiceClone::new(base, key, options)?
+                .resume_synthesis(job, &wait)
+                .await
+        }
+        _ => {
+            NanoGpt::new(base, key, options)?
+                .resume_synthesis(job, &wait)
                 .await
         }
     }
