@@ -423,4 +423,71 @@ mod tests {
             Error::InsufficientCredits { .. }
         ));
     }
+
+    #[test]
+    fn messages_read_as_sentences_without_debug_noise() {
+        let failure = || Box::new(ApiFailure {
+            status: 429,
+            ..ApiFailure::default()
+        });
+        let limited = Error::RateLimited {
+            failure: failure(),
+            retry_after: Some(Duration::from_millis(1500)),
+        };
+        assert_eq!(limited.to_string(), "rate limited: HTTP 429; retry after 1.5 s");
+        let limited = Error::RateLimited {
+            failure: failure(),
+            retry_after: None,
+        };
+        assert_eq!(limited.to_string(), "rate limited: HTTP 429");
+        let credits = Error::InsufficientCredits {
+            failure: failure(),
+            credits: Some(500),
+            need_credits: Some(1000),
+        };
+        assert_eq!(
+            credits.to_string(),
+            "insufficient credits: HTTP 429 (balance 500, needed 1000)"
+        );
+        let deadline = Error::DeadlineExceeded {
+            submission: Submission::NotSent,
+            last_state: None,
+            last_error: None,
+            elapsed: Duration::from_millis(2049),
+            polls: 0,
+        };
+        assert_eq!(
+            deadline.to_string(),
+            "the deadline passed after 2.0 s; nothing was started"
+        );
+        for error in [limited, credits, deadline] {
+            let text = error.to_string();
+            assert!(!text.contains("Some(") && !text.contains("None"), "{text}");
+        }
+    }
+
+    #[test]
+    fn an_enormous_unexpected_body_is_kept_as_a_short_excerpt() {
+        let page = bytes::Bytes::from(vec![b'x'; 100 << 20]);
+        let error = Error::unexpected(Some(503), page);
+        let Error::UnexpectedResponse { body, excerpt, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert_eq!(body.len(), BODY_EXCERPT_BYTES);
+        assert_eq!(excerpt.chars().count(), EXCERPT_CHARS);
+        // Debug shows the bytes as text, not as a list of numbers.
+        let debug = format!("{error:?}");
+        assert!(debug.contains("xxxx") && debug.len() < 2 * BODY_EXCERPT_BYTES, "{}", debug.len());
+    }
+
+    #[tokio::test]
+    async fn a_transport_error_names_its_cause() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        drop(listener);
+        let source = reqwest::get(format!("http://{address}/")).await.unwrap_err();
+        let error = Error::transport(source);
+        let text = error.to_string().to_lowercase();
+        assert!(text.contains("connection refused"), "{text}");
+    }
 }
