@@ -1,6 +1,8 @@
 //! Request values with limits progenitor's types do not check: number ranges and UTF-8 byte lengths.
 
-/// A request value that breaks a documented limit. The message names the field and the limit.
+/// A request value that breaks a documented limit. The message is a sentence that names the field
+/// once and the limit, such as "`text` must be at least 1 character (got 0)"; the generated
+/// builders pass it on as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueError(pub String);
 
@@ -11,6 +13,16 @@ impl std::fmt::Display for ValueError {
 }
 
 impl std::error::Error for ValueError {}
+
+/// `1 character`, `2 characters`: a count with its unit in the right number.
+#[doc(hidden)]
+pub fn count(n: usize, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
 
 /// Declares a number that only holds values within the spec's `minimum`/`maximum`.
 ///
@@ -180,21 +192,24 @@ macro_rules! bounded_text {
                 if let ::std::option::Option::Some(min) = Self::MIN_CHARS {
                     if chars < min {
                         return Err($crate::ValueError(format!(
-                            "`{}` must be at least {} characters (got {})", $field, min, chars
+                            "`{}` must be at least {} (got {})",
+                            $field, $crate::__private::count(min, "character"), chars
                         )));
                     }
                 }
                 if let ::std::option::Option::Some(max) = Self::MAX_CHARS {
                     if chars > max {
                         return Err($crate::ValueError(format!(
-                            "`{}` must be at most {} characters (got {})", $field, max, chars
+                            "`{}` must be at most {} (got {})",
+                            $field, $crate::__private::count(max, "character"), chars
                         )));
                     }
                 }
                 if let ::std::option::Option::Some(max) = Self::MAX_BYTES {
                     if value.len() > max {
                         return Err($crate::ValueError(format!(
-                            "`{}` must be at most {} UTF-8 bytes (got {})", $field, max, value.len()
+                            "`{}` must be at most {} (got {})",
+                            $field, $crate::__private::count(max, "UTF-8 byte"), value.len()
                         )));
                     }
                 }
@@ -286,6 +301,14 @@ mod tests {
         /// Text.
         pub struct Text for "text", min_chars = None, max_chars = Some(4), max_bytes = Some(6);
     }
+    crate::bounded_text! {
+        /// Text that must not be empty, at most one character and one byte.
+        pub struct Letter for "letter", min_chars = Some(1), max_chars = Some(1), max_bytes = Some(1);
+    }
+    crate::bounded_text! {
+        /// Text limited in characters only.
+        pub struct Prompt for "input", min_chars = Some(2), max_chars = None, max_bytes = None;
+    }
 
     #[test]
     fn numbers_outside_the_range_are_refused_with_the_field_and_limit() {
@@ -323,6 +346,27 @@ mod tests {
             Text::try_from("語語語").unwrap_err().to_string(),
             "`text` must be at most 6 UTF-8 bytes (got 9)"
         );
+    }
+
+    #[test]
+    fn messages_are_sentences_with_the_unit_in_the_right_number_and_the_field_once() {
+        assert_eq!(
+            Letter::try_from("").unwrap_err().to_string(),
+            "`letter` must be at least 1 character (got 0)"
+        );
+        assert_eq!(
+            Letter::try_from("ab").unwrap_err().to_string(),
+            "`letter` must be at most 1 character (got 2)"
+        );
+        assert_eq!(
+            Letter::try_from("é").unwrap_err().to_string(),
+            "`letter` must be at most 1 UTF-8 byte (got 2)"
+        );
+        assert_eq!(
+            Prompt::try_from("a").unwrap_err().to_string(),
+            "`input` must be at least 2 characters (got 1)"
+        );
+        assert!(Prompt::try_from("a".repeat(100_000)).is_ok());
     }
 
     #[test]

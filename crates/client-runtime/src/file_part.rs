@@ -92,30 +92,37 @@ impl FilePart {
 
     /// Checks the part against `rules` and turns it into a request part, opening the file if the
     /// part comes from a path. Errors are messages that name the field and the rule broken.
+    ///
+    /// Where the spec lists accepted types, the leading bytes must be of one of them (a text file
+    /// named `.mp3` is refused before a credit-spending upload). The file name is sent encoded as
+    /// browsers encode it ([`wire_file_name`]).
     #[doc(hidden)]
     pub async fn into_part(self, rules: &PartRules) -> Result<Part, String> {
         let field = rules.field;
-        let file_name = self.effective_file_name().into_owned();
+        let file_name = wire_file_name(&self.effective_file_name());
         let content_type = self.effective_content_type().map(Cow::into_owned);
         check_content_type(rules, content_type.as_deref())?;
         let part = match self.source {
             Source::Bytes(bytes) => {
                 let len = bytes.len() as u64;
                 check_size(rules, len)?;
+                check_leading_bytes(rules, &bytes[..bytes.len().min(SNIFF_BYTES)])?;
                 Part::stream_with_length(bytes, len)
             }
             Source::Path(path) => {
-                let file = tokio::fs::File::open(&path).await.map_err(|e| {
-                    format!("file part `{field}`: cannot open {}: {e}", path.display())
-                })?;
-                let len = file
-                    .metadata()
+                let cannot = |doing: &str, e: std::io::Error| {
+                    format!(
+                        "file part `{field}`: cannot {doing} {}: {e}",
+                        path.display()
+                    )
+                };
+                let mut file = tokio::fs::File::open(&path)
                     .await
-                    .map_err(|e| {
-                        format!("file part `{field}`: cannot read {}: {e}", path.display())
-                    })?
-                    .len();
+                    .map_err(|e| cannot("open", e))?;
+                let len = file.metadata().await.map_err(|e| cannot("read", e))?.len();
                 check_size(rules, len)?;
+                let head = read_head(&mut file).await.map_err(|e| cannot("read", e))?;
+                check_leading_bytes(rules, &head)?;
                 Part::stream_with_length(file, len)
             }
         };
@@ -127,6 +134,87 @@ impl FilePart {
             None => Ok(part),
         }
     }
+}
+
+/// How many leading bytes are read to recognise a file's type: more than any signature `infer`
+/// checks (WebM's is found within the first 256 bytes).
+const SNIFF_BYTES: usize = 8192;
+
+/// A file name as browsers put it in `Content-Disposition` (WHATWG multipart/form-data encoding):
+/// `"` becomes `%22`, CR `%0D` and LF `%0A`. reqwest escapes them with a backslash instead, which
+/// leaves a raw line break in the part's header and makes standard parsers reject the request.
+pub fn wire_file_name(name: &str) -> String {
+    name.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Reads up to [`SNIFF_BYTES`] from the start of `file` and rewinds it for the upload.
+async fn read_head(file: &mut tokio::fs::File) -> std::io::Result<Vec<u8>> {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    (&mut *file)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .await?;
+    file.rewind().await?;
+    Ok(head)
+}
+
+/// The leading bytes must be recognised as one of the accepted types (when the spec lists any).
+fn check_leading_bytes(rules: &PartRules, head: &[u8]) -> Result<(), String> {
+    if rules.content_types.is_empty() {
+        return Ok(());
+    }
+    let field = rules.field;
+    let accepted = rules.content_types.join(", ");
+    match infer::get(head) {
+        Some(kind) if rules.content_types.iter().any(|a| same_format(a, &kind)) => Ok(()),
+        Some(kind) => Err(format!(
+            "file part `{field}` was not sent: its content is {} (.{}), not one of the accepted \
+             types: {accepted}",
+            kind.mime_type(),
+            kind.extension()
+        )),
+        None => Err(format!(
+            "file part `{field}` was not sent: its content is not recognised as audio; accepted \
+             types: {accepted}"
+        )),
+    }
+}
+
+/// Whether a detected file type is the format an accepted media type names, across the aliases in
+/// use: the same type; an audio or video type whose subtype (without `x-`) is the detected one's or
+/// its extension (`audio/webm` for a WebM file, which `infer` reports as `video/webm`; `audio/mp3`
+/// for an MP3; `audio/wav` for `audio/x-wav`); or a type whose registered extensions include the
+/// detected one (`audio/mpeg` for an MP3).
+fn same_format(accepted: &str, detected: &infer::Type) -> bool {
+    let accepted = accepted.split(';').next().unwrap_or("").trim();
+    let detected_mime = detected.mime_type();
+    if accepted.eq_ignore_ascii_case(detected_mime) {
+        return true;
+    }
+    let media_subtype = |mime: &str| {
+        mime.split_once('/')
+            .filter(|(top, _)| {
+                top.eq_ignore_ascii_case("audio") || top.eq_ignore_ascii_case("video")
+            })
+            .map(|(_, subtype)| {
+                let subtype = subtype.to_ascii_lowercase();
+                subtype
+                    .strip_prefix("x-")
+                    .map(str::to_owned)
+                    .unwrap_or(subtype)
+            })
+    };
+    if let Some(subtype) = media_subtype(accepted)
+        && (Some(&subtype) == media_subtype(detected_mime).as_ref()
+            || subtype == detected.extension())
+    {
+        return true;
+    }
+    mime_guess::get_mime_extensions_str(accepted)
+        .is_some_and(|extensions| extensions.contains(&detected.extension()))
 }
 
 fn check_size(rules: &PartRules, len: u64) -> Result<(), String> {
@@ -164,5 +252,49 @@ fn check_content_type(rules: &PartRules, content_type: Option<&str>) -> Result<(
                 ))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WAV_HEAD: &[u8] = b"RIFF\x24\0\0\0WAVEfmt \x10\0\0\0";
+    const MP3_HEAD: &[u8] = b"ID3\x04\0\0\0\0\0\0\xff\xfb\x90\x64";
+
+    fn webm_head() -> Vec<u8> {
+        let mut head = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm".to_vec();
+        head.resize(300, 0);
+        head
+    }
+
+    fn detected(bytes: &[u8]) -> infer::Type {
+        infer::get(bytes).expect("a recognised type")
+    }
+
+    #[test]
+    fn aliases_of_the_same_format_are_accepted() {
+        for accepted in ["audio/wav", "audio/x-wav", "AUDIO/WAV; codecs=1"] {
+            assert!(same_format(accepted, &detected(WAV_HEAD)), "{accepted}");
+        }
+        for accepted in ["audio/mpeg", "audio/mp3"] {
+            assert!(same_format(accepted, &detected(MP3_HEAD)), "{accepted}");
+        }
+        for accepted in ["audio/webm", "video/webm"] {
+            assert!(same_format(accepted, &detected(&webm_head())), "{accepted}");
+        }
+    }
+
+    #[test]
+    fn other_formats_are_not() {
+        assert!(!same_format("audio/mpeg", &detected(WAV_HEAD)));
+        assert!(!same_format("audio/wav", &detected(MP3_HEAD)));
+        assert!(!same_format("audio/ogg", &detected(&webm_head())));
+    }
+
+    #[test]
+    fn only_quotes_and_line_breaks_change_in_a_file_name() {
+        assert_eq!(wire_file_name("a\"b\r\nc.mp3"), "a%22b%0D%0Ac.mp3");
+        assert_eq!(wire_file_name("été 100%.mp3"), "été 100%.mp3");
     }
 }

@@ -7,22 +7,27 @@
 //! logic is written and tested once instead of once per provider.
 
 mod audio;
+pub mod body_limit;
 mod bounded;
 mod file_part;
+pub mod hooks;
 pub mod jobs;
 pub mod multipart;
 mod open_enum;
+pub mod path;
 pub mod response;
 pub mod service;
 
 pub use audio::Audio;
+pub use body_limit::{BodyTooLarge, body_too_large, with_max_body_bytes};
 pub use bounded::ValueError;
-pub use file_part::{FilePart, PartRules};
+pub use file_part::{FilePart, PartRules, wire_file_name};
 
 /// Re-exports the macros in this crate expand to, so that a generated crate needs no direct
 /// dependency on them.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::bounded::count;
     pub use schemars;
     pub use serde;
 }

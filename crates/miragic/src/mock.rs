@@ -27,7 +27,10 @@ pub mod operations {
         }
         pub fn job_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/api/v1/text-to-speech/jobs/{}$", value.to_string()),
+                    &format!(
+                        "^/api/v1/text-to-speech/jobs/{}$", regex::escape(&
+                        speech_client_runtime::path::encode_path(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))
@@ -113,7 +116,10 @@ pub mod operations {
         }
         pub fn job_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
-                    &format!("^/api/v1/speech-to-text/jobs/{}$", value.to_string()),
+                    &format!(
+                        "^/api/v1/speech-to-text/jobs/{}$", regex::escape(&
+                        speech_client_runtime::path::encode_path(& value.to_string()))
+                    ),
                 )
                 .unwrap();
             Self(self.0.path_matches(re))

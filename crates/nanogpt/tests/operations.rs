@@ -503,9 +503,9 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
             .send()
             .await,
     );
-    assert!(
-        message.contains("longer than 10000 characters"),
-        "{message}"
+    assert_eq!(
+        message,
+        "`text` must be at most 10000 characters (got 10001)"
     );
 
     // `text` is required.

@@ -230,7 +230,12 @@ pub mod operations {
             self.0
         }
         pub fn speech_id(self, value: &str) -> Self {
-            let re = regex::Regex::new(&format!("^/tts/{}$", value.to_string()))
+            let re = regex::Regex::new(
+                    &format!(
+                        "^/tts/{}$", regex::escape(&
+                        speech_client_runtime::path::encode_path(& value.to_string()))
+                    ),
+                )
                 .unwrap();
             Self(self.0.path_matches(re))
         }

@@ -6,7 +6,7 @@ use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
 use speech_client_runtime::FilePart;
 use speech_mock_support::{
-    MP3_BYTES, Part, Recorder, exact_query, http_client, invalid_request, multipart_parts,
+    MP3_BYTES, Part, Recorder, exact_query, fake_mp3, http_client, invalid_request, multipart_parts,
 };
 use voiceclone_client::types::{
     ErrorCode, ListVoicesLimit, ListVoicesPage, ListVoicesSortBy, ListVoicesSortOrder,
@@ -124,7 +124,8 @@ async fn clone_voice_uploads_bytes_with_every_documented_field() {
 async fn clone_voice_streams_the_voice_file_from_disk() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("voice.mp3");
-    let audio: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+    // MP3 bytes: the client checks a voice file's leading bytes before uploading it.
+    let audio = fake_mp3(300_000);
     std::fs::write(&path, &audio).unwrap();
 
     let server = MockServer::start_async().await;
@@ -153,6 +154,47 @@ async fn clone_voice_streams_the_voice_file_from_disk() {
     assert_eq!(
         multipart_parts(&recorder.single()).await,
         [Part::file("voice", "voice.mp3", "audio/mpeg", &audio)]
+    );
+    assert_eq!(response.voice_id, ID);
+}
+
+/// A complete 8 kHz mono 16-bit PCM WAV file of four silent samples.
+fn small_wav() -> Vec<u8> {
+    let mut wav = b"RIFF\x2c\0\0\0WAVEfmt \x10\0\0\0\x01\0\x01\0".to_vec();
+    wav.extend_from_slice(&8000u32.to_le_bytes());
+    wav.extend_from_slice(&16000u32.to_le_bytes());
+    wav.extend_from_slice(b"\x02\0\x10\0data\x08\0\0\0");
+    wav.extend_from_slice(&[0; 8]);
+    wav
+}
+
+#[tokio::test]
+async fn clone_voice_uploads_a_real_wav_file_whose_leading_bytes_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sample.wav");
+    std::fs::write(&path, small_wav()).unwrap();
+
+    let server = MockServer::start_async().await;
+    let recorder = Recorder::default();
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(Method::POST).path("/api/v1/voice-clone");
+            then.respond_with(recorder.respond(200, cloned()));
+        })
+        .await;
+
+    let response = client(&server)
+        .clone_voice()
+        .voice(FilePart::from_path(&path))
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+
+    mock.assert_async().await;
+    assert_eq!(
+        multipart_parts(&recorder.single()).await,
+        [Part::file("voice", "sample.wav", "audio/wav", &small_wav())]
     );
     assert_eq!(response.voice_id, ID);
 }
@@ -674,6 +716,22 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
     );
     assert!(message.contains("has no content type"), "{message}");
 
+    // A text file named `.mp3` has the right extension but is not audio: its leading bytes say so.
+    let fake = dir.path().join("x.mp3");
+    std::fs::write(&fake, "Dear diary, today I recorded nothing.\n").unwrap();
+    let message = invalid_request(
+        client
+            .clone_voice()
+            .voice(FilePart::from_path(&fake))
+            .send()
+            .await,
+    );
+    assert_eq!(
+        message,
+        "file part `voice` was not sent: its content is not recognised as audio; accepted types: \
+         audio/mpeg, audio/mp3, audio/wav, audio/x-wav, audio/wave, audio/webm, video/webm"
+    );
+
     // `voice` is required.
     let message = invalid_request(client.clone_voice().send().await);
     assert!(message.contains("`voice`"), "{message}");
@@ -683,7 +741,7 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
         VoiceCloneFormDescription::try_from("x".repeat(501))
             .unwrap_err()
             .to_string(),
-        "longer than 500 characters"
+        "`description` must be at most 500 characters (got 501)"
     );
 
     // `limit` is 1..=100.

@@ -22,6 +22,7 @@ pub fn generate(spec: &Spec, plan: &Plan) -> Result<String> {
     })?;
     let mut file: syn::File =
         syn::parse2(tokens).context("parsing progenitor's httpmock output")?;
+    syn::visit_mut::visit_file_mut(&mut EncodedPathValues, &mut file);
     let mut wrappers = Vec::new();
     let mut signatures = Vec::new();
     let mut methods = Vec::new();
@@ -94,7 +95,10 @@ fn emit_operation(operation: &EmittedOperation) -> Result<EmittedMock> {
                 let pattern = path_regex(&operation.path, Some(name));
                 quote! {
                     pub fn #ident(self, value: &#ty) -> Self {
-                        let re = regex::Regex::new(&format!(#pattern, regex::escape(&value.to_string()))).unwrap();
+                        let re = regex::Regex::new(&format!(
+                            #pattern,
+                            regex::escape(&speech_client_runtime::path::encode_path(&value.to_string()))
+                        )).unwrap();
                         Self(self.0.path_matches(re))
                     }
                 }
@@ -248,6 +252,38 @@ fn then_method(status: StatusKey, body: &SuccessBody) -> Result<TokenStream> {
             }
         }
     })
+}
+
+/// Rewrites progenitor's path matchers (`format!("^/tts/{}$", value.to_string())`) to match the
+/// value as the client sends it: encoded by the runtime's `encode_path`, and taken literally rather
+/// than as a regex.
+struct EncodedPathValues;
+
+impl syn::visit_mut::VisitMut for EncodedPathValues {
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        if !mac.path.is_ident("format") {
+            return;
+        }
+        let Ok(arguments) = mac.parse_body_with(
+            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+        ) else {
+            return;
+        };
+        let mut arguments = arguments.into_iter();
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(pattern),
+            ..
+        })) = arguments.next()
+        else {
+            return;
+        };
+        if !pattern.value().starts_with("^/") {
+            return;
+        }
+        let values = arguments
+            .map(|value| quote!(regex::escape(&speech_client_runtime::path::encode_path(&#value))));
+        mac.tokens = quote!(#pattern, #(#values),*);
+    }
 }
 
 /// A regex for the path: `^/tts/[^/]*$`, or with the `{}` placeholder for `parameter`'s value (the

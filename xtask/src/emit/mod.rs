@@ -1,6 +1,7 @@
 //! The generated module of a provider crate: progenitor's output with the xtask's items merged in.
 
 pub mod adapter;
+mod hooks;
 mod jobs;
 pub mod mock;
 mod operations;
@@ -29,6 +30,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     })?;
 
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's output")?;
+    hooks::apply(spec, &mut file)?;
     let value_items = values::emit(&plan.values)?;
     let mut methods = Vec::new();
     let mut builders = Vec::new();
@@ -42,6 +44,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     }
 
     allow_unused_type_defaults(&mut file);
+    pass_value_errors_through(&mut file);
     append_to_module(
         &mut file,
         "types",
@@ -152,6 +155,55 @@ fn append_to_module(
         content.extend(parsed.items);
     }
     Ok(())
+}
+
+/// typify's builders wrap a setter's conversion error as "error converting supplied value for
+/// text: ..."; the xtask's value types already name their field in a sentence ("`text` must be at
+/// least 1 character (got 0)"), so for setters of those types the message is passed on as it is,
+/// naming the field once.
+fn pass_value_errors_through(file: &mut syn::File) {
+    struct Setters;
+    impl syn::visit_mut::VisitMut for Setters {
+        fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+            let generics = &function.sig.generics;
+            let bounds = &generics.where_clause;
+            let target = quote!(#generics #bounds).to_string();
+            let value_type = format!("{} :: types ::", MODULE_PATH.replace("::", " :: "));
+            if target.contains(&value_type) {
+                syn::visit_mut::visit_block_mut(&mut PassThrough, &mut function.block);
+            }
+        }
+    }
+    struct PassThrough;
+    impl syn::visit_mut::VisitMut for PassThrough {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            let Ok(message) = mac.parse_body::<syn::LitStr>() else {
+                return;
+            };
+            if mac.path.is_ident("format")
+                && message
+                    .value()
+                    .starts_with("error converting supplied value for ")
+            {
+                mac.tokens = quote!("{e}");
+            }
+        }
+    }
+    let builder = file
+        .items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items.iter_mut())
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => Some(module),
+            _ => None,
+        });
+    if let Some(builder) = builder {
+        syn::visit_mut::visit_item_mod_mut(&mut Setters, builder);
+    }
 }
 
 /// typify emits generic default helpers (`types::defaults`) whether or not a field still uses them

@@ -57,7 +57,7 @@ fn emit_one(value: &ValueType) -> Result<TokenStream> {
             let usize_literal = |n: &u64| Literal::usize_unsuffixed(*n as usize);
             let min_chars = option(min_chars.as_ref().map(usize_literal));
             let max_chars = option(max_chars.as_ref().map(usize_literal));
-            let max_bytes = option(Some(usize_literal(max_bytes)));
+            let max_bytes = option(max_bytes.as_ref().map(usize_literal));
             quote! {
                 speech_client_runtime::bounded_text! {
                     #[doc = #doc]

@@ -35,11 +35,13 @@ pub enum ValueKind {
         min: Option<f64>,
         max: Option<f64>,
     },
-    /// A request-side string with `x-max-bytes` (and its character limits).
+    /// A request-side string with a length limit: `minLength`, `maxLength` and/or `x-max-bytes`
+    /// (typify would check the character limits with messages of its own; one type for all of them
+    /// makes every length check read the same).
     Text {
         min_chars: Option<u64>,
         max_chars: Option<u64>,
-        max_bytes: u64,
+        max_bytes: Option<u64>,
     },
 }
 
@@ -260,17 +262,23 @@ fn value_kind(node: &Value, side: Side) -> Result<Option<ValueKind>> {
                 )
             }
             Some("string") if !spec::is_binary(node) => {
-                let Some(max_bytes) = node.get("x-max-bytes").and_then(Value::as_u64) else {
-                    return Ok(None);
-                };
+                let [min_chars, max_chars, max_bytes] = ["minLength", "maxLength", "x-max-bytes"]
+                    .map(|key| node.get(key).and_then(Value::as_u64));
                 if node.get("pattern").is_some() || node.get("enum").is_some() {
-                    bail!("`x-max-bytes` cannot be combined with `pattern` or `enum`");
+                    if max_bytes.is_some() {
+                        bail!("`x-max-bytes` cannot be combined with `pattern` or `enum`");
+                    }
+                    return Ok(None);
                 }
-                Ok(Some(ValueKind::Text {
-                    min_chars: node.get("minLength").and_then(Value::as_u64),
-                    max_chars: node.get("maxLength").and_then(Value::as_u64),
-                    max_bytes,
-                }))
+                Ok(
+                    (min_chars.is_some() || max_chars.is_some() || max_bytes.is_some()).then_some(
+                        ValueKind::Text {
+                            min_chars,
+                            max_chars,
+                            max_bytes,
+                        },
+                    ),
+                )
             }
             _ => Ok(None),
         },
@@ -403,6 +411,8 @@ mod tests {
                 "Req": {"type": "object", "properties": {
                     "speed": {"type": "number", "minimum": 0.1, "maximum": 5, "description": "Speed."},
                     "text": {"type": "string", "maxLength": 5000, "x-max-bytes": 5000},
+                    "prompt": {"type": "string", "minLength": 1},
+                    "code": {"type": "string", "minLength": 2, "pattern": "^[a-z]+$"},
                     "format": {"type": "string", "enum": ["mp3", "wav"], "default": "mp3"},
                 }},
                 "Job": {"type": "object", "properties": {
@@ -424,6 +434,7 @@ mod tests {
                 "JobStatus",
                 "MakeThingLimit",
                 "Model",
+                "ReqPrompt",
                 "ReqSpeed",
                 "ReqText"
             ]
@@ -432,14 +443,22 @@ mod tests {
             values[0].kind,
             ValueKind::OpenEnum(vec!["PENDING".into(), "DONE".into()])
         );
-        assert_eq!(values[3].field, "speed");
-        assert_eq!(values[3].description.as_deref(), Some("Speed."));
         assert_eq!(
-            values[4].kind,
+            values[3].kind,
+            ValueKind::Text {
+                min_chars: Some(1),
+                max_chars: None,
+                max_bytes: None
+            }
+        );
+        assert_eq!(values[4].field, "speed");
+        assert_eq!(values[4].description.as_deref(), Some("Speed."));
+        assert_eq!(
+            values[5].kind,
             ValueKind::Text {
                 min_chars: None,
                 max_chars: Some(5000),
-                max_bytes: 5000
+                max_bytes: Some(5000)
             }
         );
         // A nullable inline enum keeps its nullability next to the new reference.

@@ -1,0 +1,130 @@
+//! What every request of a generated client goes through, whichever generator wrote its operation:
+//! path values encoded by the runtime's `encode_path` (every byte outside RFC 3986 unreserved), and
+//! progenitor's `ClientHooks` implemented by the runtime's `hooks::pre` (the URL must keep its
+//! operation's path template) and `hooks::exec` (non-audio bodies are size-limited), over a table of
+//! the spec's operations.
+
+use anyhow::{Context, Result, bail};
+use quote::quote;
+use serde_json::Value;
+
+use crate::spec::{self, Spec, is_binary, is_json_media};
+
+/// Rewrites progenitor's output in place: the `encode_path` import and the empty `ClientHooks` impl.
+pub fn apply(spec: &Spec, file: &mut syn::File) -> Result<()> {
+    import_runtime_encode_path(file)?;
+    let table = operation_table(spec)?;
+    let hooks: syn::ItemImpl = syn::parse2(quote! {
+        /// Every request is checked before it is sent (its URL must keep its operation's path
+        /// template: a path value cannot reach another resource) and every response body that is not
+        /// declared audio is read within `speech_client_runtime::body_limit`.
+        impl ClientHooks<()> for &Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> std::result::Result<(), Error<E>> {
+                speech_client_runtime::hooks::pre(OPERATIONS, &self.baseurl, request, info)
+                    .map_err(Error::InvalidRequest)
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                speech_client_runtime::hooks::exec(OPERATIONS, &self.client, request, info).await
+            }
+        }
+    })?;
+    let position = file
+        .items
+        .iter()
+        .position(|item| matches!(item, syn::Item::Impl(block) if is_empty_client_hooks(block)))
+        .context("progenitor's output has no empty `impl ClientHooks<()> for &Client`")?;
+    file.items[position] = syn::Item::Impl(hooks);
+    file.items.insert(position, table);
+    Ok(())
+}
+
+fn is_empty_client_hooks(block: &syn::ItemImpl) -> bool {
+    block.items.is_empty()
+        && block
+            .trait_
+            .as_ref()
+            .and_then(|(_, path, _)| path.segments.last())
+            .is_some_and(|segment| segment.ident == "ClientHooks")
+}
+
+/// Takes `encode_path` out of progenitor's `use progenitor_client::{..}` and imports the runtime's
+/// under the same name, so every path parameter progenitor formats goes through it.
+fn import_runtime_encode_path(file: &mut syn::File) -> Result<()> {
+    let mut found = false;
+    for item in &mut file.items {
+        let syn::Item::Use(item) = item else { continue };
+        let syn::UseTree::Path(path) = &mut item.tree else {
+            continue;
+        };
+        if path.ident != "progenitor_client" {
+            continue;
+        }
+        let syn::UseTree::Group(group) = path.tree.as_mut() else {
+            continue;
+        };
+        let before = group.items.len();
+        group.items = std::mem::take(&mut group.items)
+            .into_iter()
+            .filter(|tree| !matches!(tree, syn::UseTree::Name(name) if name.ident == "encode_path"))
+            .collect();
+        found |= group.items.len() != before;
+    }
+    if !found {
+        bail!("progenitor's output no longer imports `progenitor_client::encode_path`");
+    }
+    file.items.insert(
+        0,
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use speech_client_runtime::path::encode_path;
+        },
+    );
+    Ok(())
+}
+
+/// `const OPERATIONS`: each operation's id, path template and declared audio media types.
+fn operation_table(spec: &Spec) -> Result<syn::Item> {
+    let mut rows = Vec::new();
+    for operation in spec.operations() {
+        let id = operation
+            .id()
+            .with_context(|| format!("{} has no operationId", operation.label()))?;
+        let path = operation.path;
+        let audio = audio_media_types(spec, &operation)?;
+        rows.push(quote! {
+            speech_client_runtime::hooks::Operation { id: #id, path: #path, audio: &[#(#audio),*] }
+        });
+    }
+    Ok(syn::parse2(quote! {
+        /// The spec's operations, for the hooks: id, path template, declared audio media types.
+        const OPERATIONS: &[speech_client_runtime::hooks::Operation] = &[#(#rows),*];
+    })?)
+}
+
+/// The binary media types of the operation's success responses, in spec order, without repeats.
+fn audio_media_types(spec: &Spec, operation: &spec::Operation) -> Result<Vec<String>> {
+    let mut media_types = Vec::new();
+    for (status, response) in operation.responses() {
+        if !spec::is_success(status) {
+            continue;
+        }
+        let response = spec.resolve(response)?;
+        let content = response.get("content").and_then(Value::as_object);
+        for (media, object) in content.into_iter().flatten() {
+            let binary = object.get("schema").is_some_and(is_binary);
+            if binary && !is_json_media(media) && !media_types.contains(media) {
+                media_types.push(media.clone());
+            }
+        }
+    }
+    Ok(media_types)
+}
