@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{Flow, flows, options, resume_at, serve, synthesize, synthesize_at};
+use common::{Flow, flows, options, resume_at, serve, synthesize, synthesize_timed};
 use futures_util::future::join_all;
 use httpmock::{HttpMockResponse, Method, MockServer};
 use speech_facade::{Error, JobHandle, Options, Submission};
@@ -42,13 +42,11 @@ async fn dripping_status(flow: &Flow) -> RawServer {
 
 /// Runs `flow`'s synthesis against `base`, returning the error and how long the call took.
 async fn timed(flow: &Flow, base: &str, deadline: Duration, options: Options) -> (Error, Duration) {
-    let started = Instant::now();
-    let result = synthesize_at(flow, base, deadline, options).await;
-    let took = started.elapsed();
+    let (result, took) = synthesize_timed(flow, base, deadline, options).await;
     (result.expect_err("the call cannot succeed"), took)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dripping_status_answer_cannot_hold_a_call_past_its_deadline() {
     let deadline = Duration::from_millis(1500);
     let slow_timeout = Options {
@@ -77,7 +75,7 @@ async fn a_dripping_status_answer_cannot_hold_a_call_past_its_deadline() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rate_limit_longer_than_the_time_left_ends_the_call_by_its_deadline() {
     let deadline = Duration::from_secs(3);
     let runs = flows().into_iter().map(|flow| async move {
@@ -108,7 +106,7 @@ async fn a_rate_limit_longer_than_the_time_left_ends_the_call_by_its_deadline() 
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_submit_that_never_answers_ends_at_the_deadline_and_says_it_may_have_been_accepted() {
     let deadline = Duration::from_secs(1);
     let runs = flows().into_iter().map(|flow| async move {
@@ -313,5 +311,39 @@ async fn a_stored_job_handle_resumes_the_wait_in_another_client() {
             "{}: {error:?}",
             flow.name
         );
+    }
+}
+
+#[tokio::test]
+async fn an_enormous_status_answer_fails_within_the_size_limit_and_is_not_asked_for_again() {
+    let runs = flows().into_iter().map(|flow| async move {
+        let (submit_path, code, submit) = flow.submit.clone();
+        let status_path = flow.status_path.to_ascii_lowercase();
+        let server = RawServer::start(move |_, path| {
+            if path.starts_with(&status_path) {
+                RawAct::Generated {
+                    content_type: "application/json",
+                    length: 200 << 20,
+                }
+            } else {
+                assert!(path.starts_with(&submit_path.to_ascii_lowercase()));
+                RawAct::json(code, &submit)
+            }
+        })
+        .await;
+        let small = Options {
+            max_response_bytes: 64 << 10,
+            ..options()
+        };
+        let base = server.url(flow.base_path);
+        let (error, _) = timed(&flow, &base, Duration::from_secs(10), small).await;
+        (flow.name, error, server.requests())
+    });
+    for (name, error, requests) in join_all(runs).await {
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit } if limit == 64 << 10),
+            "{name}: {error:?}"
+        );
+        assert_eq!(requests, 2, "{name}: one submit and one poll");
     }
 }

@@ -54,6 +54,31 @@ where
     ResponseValue::<T>::from_response(response).await?.map(wrap)
 }
 
+/// The answer to an error status: the typed error body `E` when the body decodes as one;
+/// otherwise the answer itself, as [`Error::UnexpectedResponse`] with its status, headers and the
+/// bytes read, so that a caller can still tell a `429` from a `500` when the server's error body is
+/// not the documented shape. (progenitor's own decoding reports such a body as
+/// [`Error::InvalidResponsePayload`], which has no status.)
+pub async fn error_response<E: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Error<E> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = match response.bytes().await {
+        Ok(body) => body,
+        Err(error) => return Error::ResponseBodyError(error),
+    };
+    match serde_json::from_slice::<E>(&body) {
+        Ok(decoded) => Error::ErrorResponse(ResponseValue::new(decoded, status, headers)),
+        Err(_) => {
+            let mut answer = http::Response::new(body);
+            *answer.status_mut() = status;
+            *answer.headers_mut() = headers;
+            Error::UnexpectedResponse(reqwest::Response::from(answer))
+        }
+    }
+}
+
 /// Wraps an audio body without reading it.
 pub fn audio<U: std::fmt::Debug>(
     response: reqwest::Response,

@@ -9,6 +9,7 @@ use progenitor_client::{Error as ClientError, ResponseValue};
 use serde::Serialize;
 use serde_json::Value;
 use speech_client_runtime::service::ErrorBody;
+use speech_client_runtime::with_max_body_bytes;
 use tracing::Instrument;
 
 use crate::deadline::Deadline;
@@ -22,6 +23,8 @@ use crate::retry::{Attempt, AttemptFailure, RetryPolicy, attempt_of, retry};
 pub(crate) struct Calls<'a> {
     pub retry: &'a RetryPolicy,
     pub errors: &'static ErrorBody,
+    /// The largest API answer read (`Options::max_response_bytes`).
+    pub max_response_bytes: u64,
 }
 
 /// Whether a request spends credits: if so, it is only retried when it was not processed.
@@ -64,7 +67,8 @@ where
     };
     let spends_credits = cost == Cost::SpendsCredits;
     let sending = async {
-        let sent = retry(calls.retry, spends_credits, deadline, attempt, inspect).await;
+        let retried = retry(calls.retry, spends_credits, deadline, attempt, inspect);
+        let sent = with_max_body_bytes(calls.max_response_bytes, retried).await;
         match sent {
             Ok(response) => Ok(response),
             Err(error) => {
@@ -146,6 +150,7 @@ fn inspect<E: Serialize>(error: &ClientError<E>, shape: &ErrorBody) -> AttemptFa
             headers: Some(headers.clone()),
             attempt: Attempt::MaybeSent,
             rate_limited: status == 429 && !out_of_credits,
+            permanent: false,
         }
     };
     match error {
@@ -157,18 +162,22 @@ fn inspect<E: Serialize>(error: &ClientError<E>, shape: &ErrorBody) -> AttemptFa
         ClientError::UnexpectedResponse(response) => {
             answered(response.status().as_u16(), response.headers(), None)
         }
-        ClientError::CommunicationError(source) => AttemptFailure {
-            status: None,
-            headers: None,
-            attempt: attempt_of(source),
-            rate_limited: false,
-        },
+        ClientError::CommunicationError(source) | ClientError::ResponseBodyError(source) => {
+            AttemptFailure {
+                status: None,
+                headers: None,
+                attempt: attempt_of(source),
+                rate_limited: false,
+                permanent: speech_client_runtime::body_too_large(source).is_some(),
+            }
+        }
         // Refused before sending: a client-side 4xx, never retried.
         ClientError::InvalidRequest(_) => AttemptFailure {
             status: Some(400),
             headers: None,
             attempt: Attempt::NotSent,
             rate_limited: false,
+            permanent: true,
         },
         // An answer arrived but could not be read (truncated, not the documented shape): the
         // request reached the server.
@@ -177,6 +186,7 @@ fn inspect<E: Serialize>(error: &ClientError<E>, shape: &ErrorBody) -> AttemptFa
             headers: None,
             attempt: Attempt::MaybeSent,
             rate_limited: false,
+            permanent: false,
         },
     }
 }

@@ -104,6 +104,10 @@ pub enum Error {
         elapsed: Duration,
         polls: u32,
     },
+    /// An API answer was larger than [`crate::Options::max_response_bytes`]; nothing past the
+    /// limit was read or kept.
+    #[error("the provider's answer is larger than the limit of {limit} bytes")]
+    ResponseTooLarge { limit: u64 },
     /// Fetching a result URL failed (the URL in the error has no query string).
     #[error("download: {0}")]
     Download(Box<crate::download::DownloadError>),
@@ -201,8 +205,14 @@ impl Error {
         }
     }
 
-    /// A transport failure, with every cause of the chain in its message.
+    /// A transport failure, with every cause of the chain in its message; an answer cut off by the
+    /// size limit is [`Error::ResponseTooLarge`].
     pub(crate) fn transport(source: reqwest::Error) -> Self {
+        if let Some(too_large) = speech_client_runtime::body_too_large(&source) {
+            return Self::ResponseTooLarge {
+                limit: too_large.limit,
+            };
+        }
         let source = source.without_url();
         let mut message = source.to_string();
         let mut cause = std::error::Error::source(&source);
@@ -426,15 +436,20 @@ mod tests {
 
     #[test]
     fn messages_read_as_sentences_without_debug_noise() {
-        let failure = || Box::new(ApiFailure {
-            status: 429,
-            ..ApiFailure::default()
-        });
+        let failure = || {
+            Box::new(ApiFailure {
+                status: 429,
+                ..ApiFailure::default()
+            })
+        };
         let limited = Error::RateLimited {
             failure: failure(),
             retry_after: Some(Duration::from_millis(1500)),
         };
-        assert_eq!(limited.to_string(), "rate limited: HTTP 429; retry after 1.5 s");
+        assert_eq!(
+            limited.to_string(),
+            "rate limited: HTTP 429; retry after 1.5 s"
+        );
         let limited = Error::RateLimited {
             failure: failure(),
             retry_after: None,
@@ -477,7 +492,11 @@ mod tests {
         assert_eq!(excerpt.chars().count(), EXCERPT_CHARS);
         // Debug shows the bytes as text, not as a list of numbers.
         let debug = format!("{error:?}");
-        assert!(debug.contains("xxxx") && debug.len() < 2 * BODY_EXCERPT_BYTES, "{}", debug.len());
+        assert!(
+            debug.contains("xxxx") && debug.len() < 2 * BODY_EXCERPT_BYTES,
+            "{}",
+            debug.len()
+        );
     }
 
     #[tokio::test]
@@ -485,7 +504,9 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let address = listener.local_addr().unwrap();
         drop(listener);
-        let source = reqwest::get(format!("http://{address}/")).await.unwrap_err();
+        let source = reqwest::get(format!("http://{address}/"))
+            .await
+            .unwrap_err();
         let error = Error::transport(source);
         let text = error.to_string().to_lowercase();
         assert!(text.contains("connection refused"), "{text}");

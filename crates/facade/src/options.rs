@@ -21,6 +21,11 @@ pub struct Options {
     pub retry: RetryPolicy,
     /// How often a job is polled.
     pub wait: WaitPolicy,
+    /// The largest API answer (JSON, error pages: anything but audio) read, in bytes; a larger one
+    /// fails with [`crate::Error::ResponseTooLarge`] as soon as it passes the limit, so a hostile
+    /// or broken server cannot make a poll take the memory it sends. Default 4 MiB, far above any
+    /// documented answer.
+    pub max_response_bytes: u64,
     /// The limits of audio received: a provider's direct audio answer is read within them (held
     /// in memory, so keep `max_bytes` to what memory allows), and pass them to
     /// [`crate::Speech::save`] for result URLs.
@@ -34,6 +39,7 @@ impl Default for Options {
             connect_timeout: Duration::from_secs(10),
             retry: RetryPolicy::default(),
             wait: WaitPolicy::default(),
+            max_response_bytes: speech_client_runtime::body_limit::DEFAULT_MAX_BYTES,
             download: DownloadLimits::default(),
         }
     }

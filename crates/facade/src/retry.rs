@@ -46,6 +46,8 @@ pub(crate) struct AttemptFailure {
     /// The server refused the request with a rate limit, which proves it was not processed
     /// (an insufficient-credits answer is not a refusal of this kind: it is final).
     pub rate_limited: bool,
+    /// The failure would happen again whatever the wait (an answer over the size limit).
+    pub permanent: bool,
 }
 
 /// What to do after a failed attempt.
@@ -160,6 +162,9 @@ pub(crate) fn classify(
         Some(Hint::After(wait)) => Verdict::Retry { after: Some(wait) },
         None => Verdict::Retry { after: None },
     };
+    if failure.permanent {
+        return Verdict::Stop;
+    }
     if spends_credits {
         return match (failure.status, failure.attempt) {
             (None, Attempt::NotSent) => Verdict::Retry { after: None },
@@ -261,6 +266,7 @@ mod tests {
             headers: headers.cloned(),
             attempt: sent,
             rate_limited: false,
+            permanent: false,
         }
     }
 
@@ -508,6 +514,7 @@ mod tests {
             headers: failure.headers.clone(),
             attempt: failure.sent,
             rate_limited: failure.rate_limited,
+            permanent: false,
         }
     }
 

@@ -2046,25 +2046,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2182,53 +2170,25 @@ pub mod builder {
                         .await
                 }
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 402u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 413u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 501u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2335,32 +2295,16 @@ pub mod builder {
                     }
                 }
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }

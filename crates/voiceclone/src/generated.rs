@@ -2716,32 +2716,16 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2824,39 +2808,19 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -2926,32 +2890,16 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 404u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3002,25 +2950,13 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
@@ -3146,32 +3082,16 @@ Sets the file part `voice`. At most 20971520 bytes. Accepted types: audio/mpeg, 
                         .await
                 }
                 400u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 401u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 429u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 500u16 => {
-                    Err(
-                        Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
-                        ),
-                    )
+                    Err(speech_client_runtime::response::error_response(response).await)
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }

@@ -122,6 +122,17 @@ pub async fn synthesize_at(
     deadline: Duration,
     options: Options,
 ) -> Result<speech_facade::Speech, Error> {
+    synthesize_timed(flow, base, deadline, options).await.0
+}
+
+/// [`synthesize_at`], with how long the call took (the provider is built before the clock
+/// starts: the deadline bounds the call, not the construction of its client).
+pub async fn synthesize_timed(
+    flow: &Flow,
+    base: &str,
+    deadline: Duration,
+    options: Options,
+) -> (Result<speech_facade::Speech, Error>, Duration) {
     let request = SpeechRequest {
         text: "A sentence long enough for every provider's minimum.".into(),
         voice: "v".into(),
@@ -129,27 +140,24 @@ pub async fn synthesize_at(
     };
     let wait = Wait::up_to(deadline);
     let key = ApiKey::new(KEY);
+    async fn timed(
+        provider: Result<impl Synthesize, Error>,
+        request: &SpeechRequest,
+        wait: &Wait,
+    ) -> (Result<speech_facade::Speech, Error>, Duration) {
+        let provider = match provider {
+            Ok(provider) => provider,
+            Err(error) => return (Err(error), Duration::ZERO),
+        };
+        let started = tokio::time::Instant::now();
+        let result = provider.synthesize(request, wait).await;
+        (result, started.elapsed())
+    }
     match flow.name {
-        "miragic" => {
-            Miragic::new(base, key, options)?
-                .synthesize(&request, &wait)
-                .await
-        }
-        "audixa" => {
-            Audixa::new(base, key, options)?
-                .synthesize(&request, &wait)
-                .await
-        }
-        "voiceclone" => {
-            VoiceClone::new(base, key, options)?
-                .synthesize(&request, &wait)
-                .await
-        }
-        _ => {
-            NanoGpt::new(base, key, options)?
-                .synthesize(&request, &wait)
-                .await
-        }
+        "miragic" => timed(Miragic::new(base, key, options), &request, &wait).await,
+        "audixa" => timed(Audixa::new(base, key, options), &request, &wait).await,
+        "voiceclone" => timed(VoiceClone::new(base, key, options), &request, &wait).await,
+        _ => timed(NanoGpt::new(base, key, options), &request, &wait).await,
     }
 }
 

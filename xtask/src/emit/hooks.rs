@@ -10,9 +10,11 @@ use serde_json::Value;
 
 use crate::spec::{self, Spec, is_binary, is_json_media};
 
-/// Rewrites progenitor's output in place: the `encode_path` import and the empty `ClientHooks` impl.
+/// Rewrites progenitor's output in place: the `encode_path` import, the empty `ClientHooks` impl,
+/// and the decoding of error bodies.
 pub fn apply(spec: &Spec, file: &mut syn::File) -> Result<()> {
     import_runtime_encode_path(file)?;
+    syn::visit_mut::VisitMut::visit_file_mut(&mut ErrorBodies, file);
     let table = operation_table(spec)?;
     let hooks: syn::ItemImpl = syn::parse2(quote! {
         /// Every request is checked before it is sent (its URL must keep its operation's path
@@ -45,6 +47,28 @@ pub fn apply(spec: &Spec, file: &mut syn::File) -> Result<()> {
     file.items[position] = syn::Item::Impl(hooks);
     file.items.insert(position, table);
     Ok(())
+}
+
+/// Replaces progenitor's decoding of a documented error status,
+/// `Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))`, with the runtime's
+/// `error_response`, which keeps the status when the body is not the documented shape (progenitor
+/// would report `InvalidResponsePayload`, without a status, so a 429 could not be told from a 500).
+struct ErrorBodies;
+
+impl syn::visit_mut::VisitMut for ErrorBodies {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        let progenitors = quote!(Err(Error::ErrorResponse(
+            ResponseValue::from_response(response).await?
+        )));
+        if quote!(#expr).to_string() == progenitors.to_string() {
+            *expr = syn::parse_quote!(Err(speech_client_runtime::response::error_response(
+                response
+            )
+            .await));
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
 }
 
 fn is_empty_client_hooks(block: &syn::ItemImpl) -> bool {

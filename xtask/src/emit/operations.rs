@@ -591,7 +591,7 @@ fn response_arms(operation: &EmittedOperation, result: &ResultShape) -> Result<V
             let pattern = status_pattern(*status);
             arms.push((
                 matches!(status, StatusKey::Range(_)),
-                quote!(#pattern => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),),
+                quote!(#pattern => Err(speech_client_runtime::response::error_response(response).await),),
             ));
         }
     }

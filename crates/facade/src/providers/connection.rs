@@ -71,6 +71,7 @@ impl<C: GeneratedClient> Connection<C> {
         Calls {
             retry: &self.options.retry,
             errors: &C::ERROR_BODY,
+            max_response_bytes: self.options.max_response_bytes,
         }
     }
 }
