@@ -18,6 +18,8 @@
 //!   information removed, because pre-signed URLs carry their signature in the query, and errors end up
 //!   in logs.
 
+mod file;
+
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -27,8 +29,6 @@ use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, TryStreamExt, stream};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Response, Url, redirect};
-use tempfile::NamedTempFile;
-use tokio::io::{AsyncWriteExt, BufWriter};
 
 /// Redirects followed before giving up. Storage hosts use one or two (CDN to origin, bucket to
 /// regional endpoint); a longer chain is almost certainly a loop.
@@ -38,17 +38,6 @@ const MAX_REDIRECTS: usize = 5;
 /// the server, so it may size the first allocation only up to this point; beyond it the buffer grows
 /// with the data that actually arrives.
 const MAX_PREALLOCATION: u64 = 8 << 20;
-
-/// Write buffer of [`Downloader::to_file`]: network chunks are often a few kilobytes, and each write
-/// of a `tokio::fs::File` is a trip to the blocking pool, so writes are gathered into larger ones.
-const WRITE_BUFFER: usize = 256 << 10;
-
-/// Name prefix of the temporary files: hidden on Unix, and recognisable if a crash (where no
-/// destructor runs) ever leaves one behind.
-const TEMP_PREFIX: &str = ".download-";
-
-/// Name suffix of the temporary files, so that no tool mistakes one for finished audio.
-const TEMP_SUFFIX: &str = ".part";
 
 /// The stream of body chunks, already checked against the size limit.
 type Body = Pin<Box<dyn Stream<Item = Result<Bytes, DownloadError>> + Send>>;
@@ -218,8 +207,8 @@ impl Downloader {
     ) -> Result<Downloaded<PathBuf>, DownloadError> {
         let opened = self.open(url, limits).await?;
         let content_type = opened.content_type();
-        let temp = create_temp(path)?;
-        let written = write_body(opened.into_body(limits), &temp, path).await?;
+        let temp = file::create_temp(path)?;
+        let written = file::write_body(opened.into_body(limits), &temp, path).await?;
         // A failed persist hands the temporary file back; dropping it removes it.
         temp.persist(path)
             .map_err(|failed| io_error(path, failed.error))?;
@@ -390,70 +379,6 @@ fn initial_capacity(declared: Option<u64>, limit: u64) -> usize {
 
 fn len_u64(bytes: &Bytes) -> u64 {
     u64::try_from(bytes.len()).unwrap_or(u64::MAX)
-}
-
-/// Creates the temporary file next to `path`: the same directory keeps the final rename on one
-/// file system, which is what makes it atomic.
-///
-/// Creating (like the final rename) is a single metadata call and runs inline; the bulk writes and
-/// the sync, which can take long, go through tokio's blocking pool.
-fn create_temp(path: &Path) -> Result<NamedTempFile, DownloadError> {
-    if path.file_name().is_none() {
-        let source = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
-        return Err(io_error(path, source));
-    }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    temp_builder()
-        .tempfile_in(dir)
-        .map_err(|source| io_error(path, source))
-}
-
-/// tempfile creates files readable by their owner only; the download should end up with the
-/// permissions of any newly created file instead, so ask for `0o666` and let the umask apply.
-fn temp_builder() -> tempfile::Builder<'static, 'static> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder
-}
-
-/// Writes the body into `temp`, then flushes and syncs it so that the rename that follows never
-/// exposes a file whose data is not yet on disk. Returns the number of bytes written.
-async fn write_body(
-    mut body: Body,
-    temp: &NamedTempFile,
-    path: &Path,
-) -> Result<u64, DownloadError> {
-    let file = temp
-        .as_file()
-        .try_clone()
-        .map_err(|source| io_error(path, source))?;
-    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(file));
-    let mut written = 0_u64;
-    while let Some(chunk) = body.try_next().await? {
-        writer
-            .write_all(&chunk)
-            .await
-            .map_err(|source| io_error(path, source))?;
-        written = written.saturating_add(len_u64(&chunk));
-    }
-    writer
-        .flush()
-        .await
-        .map_err(|source| io_error(path, source))?;
-    writer
-        .get_ref()
-        .sync_all()
-        .await
-        .map_err(|source| io_error(path, source))?;
-    Ok(written)
 }
 
 #[cfg(test)]
