@@ -14,11 +14,12 @@
 //! - **No half-written files.** [`Downloader::to_file`] writes to a temporary file in the target's
 //!   directory, syncs it, then renames it over the target. On any error, and when the future is
 //!   dropped, the temporary file is removed and the target is left as it was.
-//! - **No leaked signatures.** URLs in [`DownloadError`] have their query string, fragment and user
-//!   information removed, because pre-signed URLs carry their signature in the query, and errors end up
-//!   in logs.
+//! - **No leaked signatures.** URLs in [`DownloadError`] and in the `download` log span have their
+//!   query string, fragment and user information removed, because pre-signed URLs carry their
+//!   signature in the query, and errors end up in logs.
 
 mod file;
+mod redact;
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -29,6 +30,8 @@ use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, TryStreamExt, stream};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Response, Url, redirect};
+
+use redact::{redact, redact_url};
 
 /// Redirects followed before giving up. Storage hosts use one or two (CDN to origin, bucket to
 /// regional endpoint); a longer chain is almost certainly a loop.
@@ -169,7 +172,7 @@ impl Downloader {
     ///
     /// Memory use is bounded by `limits.max_bytes`; use [`Downloader::to_file`] or
     /// [`Downloader::stream`] for bodies that should not be held at once.
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn bytes(
         &self,
         url: &str,
@@ -198,7 +201,7 @@ impl Downloader {
     /// any error, or if this future is dropped, the temporary file is removed and `path` is left
     /// untouched. The file gets the permissions a newly created file would get (`0o666` minus the
     /// umask on Unix).
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn to_file(
         &self,
         url: &str,
@@ -224,7 +227,7 @@ impl Downloader {
     /// The stream yields [`DownloadError::TooLarge`] as soon as the running total passes the limit
     /// (or the request fails up front when the declared length already does) and ends after its
     /// first error. It owns the connection, so it may outlive `self`.
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn stream(
         &self,
         url: &str,
@@ -245,7 +248,7 @@ impl Downloader {
     /// the status and the declared length.
     async fn open(&self, url: &str, limits: &DownloadLimits) -> Result<Opened, DownloadError> {
         let parsed = parse_url(url)?;
-        let shown = redact(&parsed);
+        let shown = redact_url(&parsed);
         let response = self
             .client
             .get(parsed)
@@ -303,27 +306,8 @@ impl Opened {
 fn parse_url(raw: &str) -> Result<Url, DownloadError> {
     match Url::parse(raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
-        Ok(url) => Err(DownloadError::InvalidUrl { url: redact(&url) }),
-        Err(_) => Err(DownloadError::InvalidUrl {
-            url: redact_unparsed(raw),
-        }),
+        _ => Err(DownloadError::InvalidUrl { url: redact(raw) }),
     }
-}
-
-/// The URL without query, fragment or user information, fit for error messages and logs.
-fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    shown.set_query(None);
-    shown.set_fragment(None);
-    // Both fail only for URLs that cannot have user information, which then have none to remove.
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.into()
-}
-
-/// Best effort for a string that is not a URL: drop everything from the first `?` or `#`.
-fn redact_unparsed(raw: &str) -> String {
-    raw.split(['?', '#']).next().unwrap_or_default().to_owned()
 }
 
 /// A transport error without reqwest's own copy of the URL, which still has its query.
