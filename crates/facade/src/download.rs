@@ -8,6 +8,8 @@
 //!   The provider's API key must never reach a storage host, and reqwest only strips
 //!   `authorization`/`cookie` on cross-host redirects, not custom headers such as `x-api-key`; a
 //!   separate client is the only way to be sure nothing leaks, redirects included.
+//! - **No `Referer`.** reqwest would send the URL a redirect came from, pre-signed query included,
+//!   to the host it leads to; the downloader's client sends none.
 //! - **Bounded memory and disk.** Bodies are streamed; [`Downloader::to_file`] writes chunk by chunk,
 //!   and every method enforces [`DownloadLimits::max_bytes`], before reading when the server declares a
 //!   `Content-Length` and as soon as the running total passes it otherwise.
@@ -145,14 +147,15 @@ pub struct Downloader {
 }
 
 impl Downloader {
-    /// A downloader with its own HTTP client: no default headers, at most five redirects, and
-    /// `timeout` applied to connecting and to each read.
+    /// A downloader with its own HTTP client: no default headers, no `Referer`, at most five
+    /// redirects, and `timeout` applied to connecting and to each read.
     ///
     /// There is deliberately no deadline for the whole transfer: a large file on a slow link may
     /// legitimately take long, while a stalled connection is caught by the per-read timeout.
     pub fn new(timeout: Duration) -> Result<Self, DownloadError> {
         reqwest::Client::builder()
             .redirect(redirect::Policy::limited(MAX_REDIRECTS))
+            .referer(false)
             .connect_timeout(timeout)
             .read_timeout(timeout)
             .build()

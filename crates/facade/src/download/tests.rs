@@ -513,6 +513,28 @@ async fn redirect_reaches_storage_host_without_credentials() {
 }
 
 #[tokio::test]
+async fn redirect_to_another_host_sends_no_referer() {
+    let mut storage = RawServer::start(|socket| send_chunked(socket, 1, 5)).await;
+    let location = storage.url("/result.mp3");
+    let api = redirecting_to(location).await;
+    let result = api.url("/jobs/1/result?X-Amz-Signature=secret-signature");
+
+    // Control: reqwest's default sends the pre-signed URL as `Referer`, and the recorder sees it.
+    reqwest::get(&result).await.unwrap().bytes().await.unwrap();
+    let control = storage.next_head().await;
+    assert!(
+        control.contains("referer: ") && control.contains("secret-signature"),
+        "{control}"
+    );
+
+    downloader().bytes(&result, &limit(100)).await.unwrap();
+    let head = storage.next_head().await;
+    assert!(head.starts_with("get /result.mp3 "), "{head}");
+    assert!(!head.contains("referer"), "{head}");
+    assert!(!head.contains("secret-signature"), "{head}");
+}
+
+#[tokio::test]
 async fn redirect_loop_stops_after_five_redirects() {
     let server = MockServer::start_async().await;
     let target = server.url("/loop");
