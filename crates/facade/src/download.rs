@@ -10,6 +10,10 @@
 //!   separate client is the only way to be sure nothing leaks, redirects included.
 //! - **No `Referer`.** reqwest would send the URL a redirect came from, pre-signed query included,
 //!   to the host it leads to; the downloader's client sends none.
+//! - **Only where audio can be.** No redirect from `https` to `http`, and no link-local or cloud
+//!   metadata address, whether the first URL or a redirect names it, literally or through a host
+//!   name; on request ([`DownloaderBuilder::refuse_private_networks`]) no loopback or private
+//!   address either. A refused target gets no request: [`DownloadError::Refused`].
 //! - **Bounded memory and disk.** Bodies are streamed; [`Downloader::to_file`] writes chunk by chunk,
 //!   and every method enforces [`DownloadLimits::max_bytes`], before reading when the server declares a
 //!   `Content-Length` and as soon as the running total passes it otherwise.
@@ -20,9 +24,12 @@
 //!   query string, fragment and user information removed, because pre-signed URLs carry their
 //!   signature in the query, and errors end up in logs.
 
+mod addresses;
 mod file;
 mod redact;
+mod redirects;
 
+use std::error::Error as _;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -31,13 +38,11 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, TryStreamExt, stream};
 use reqwest::header::CONTENT_TYPE;
-use reqwest::{Response, Url, redirect};
+use reqwest::{Response, Url};
 
+pub use addresses::Refusal;
+use addresses::{Addresses, CheckingResolver, TargetRefused};
 use redact::{redact, redact_url};
-
-/// Redirects followed before giving up. Storage hosts use one or two (CDN to origin, bucket to
-/// regional endpoint); a longer chain is almost certainly a loop.
-const MAX_REDIRECTS: usize = 5;
 
 /// Largest buffer [`Downloader::bytes`] reserves up front. The declared `Content-Length` comes from
 /// the server, so it may size the first allocation only up to this point; beyond it the buffer grows
@@ -98,6 +103,18 @@ pub enum DownloadError {
         /// The rejected URL, redacted.
         url: String,
     },
+    /// The URL, a redirect, or the address a host name resolved to leads where downloads may not
+    /// go (see [`Refusal`]). No request was sent there.
+    #[error("download of {url} refused: {target} is {reason}")]
+    Refused {
+        /// The requested URL, redacted.
+        url: String,
+        /// What was refused: a host, a host name with the address it resolved to, or the URL a
+        /// redirect led to (redacted).
+        target: String,
+        /// Why it was refused.
+        reason: Refusal,
+    },
     /// The server (after any redirects) answered with a status other than 2xx.
     #[error("download of {url} failed with HTTP status {status}")]
     Status {
@@ -144,31 +161,83 @@ pub enum DownloadError {
 #[derive(Debug, Clone)]
 pub struct Downloader {
     client: reqwest::Client,
+    addresses: Addresses,
+}
+
+/// Settings of a [`Downloader`] beyond the timeout of [`Downloader::new`], whose defaults the
+/// builder starts from.
+#[derive(Debug, Clone, Copy)]
+#[must_use]
+pub struct DownloaderBuilder {
+    timeout: Duration,
+    addresses: Addresses,
+}
+
+impl DownloaderBuilder {
+    /// With `true`, also refuses loopback (`127.0.0.0/8`, `::1`, and the unspecified `0.0.0.0/8`
+    /// and `::`, which reach the machine itself) and private-network addresses (`10.0.0.0/8`,
+    /// `172.16.0.0/12`, `192.168.0.0/16`, `100.64.0.0/10`, `fc00::/7`), for services that must not
+    /// let a result URL reach their own network.
+    ///
+    /// Off by default: a white-label or self-hosted API may legitimately serve its results from a
+    /// private network, or from the same machine.
+    ///
+    /// Behind an HTTP proxy taken from the environment, the proxy resolves host names, so only
+    /// hosts written as addresses (and the metadata services' names) are checked, and a proxy on a
+    /// private network is itself refused.
+    pub fn refuse_private_networks(mut self, refuse: bool) -> Self {
+        self.addresses.private_allowed = !refuse;
+        self
+    }
+
+    /// Builds the downloader and its HTTP client.
+    pub fn build(self) -> Result<Downloader, DownloadError> {
+        let client = reqwest::Client::builder()
+            .redirect(redirects::policy(self.addresses))
+            .dns_resolver(CheckingResolver(self.addresses))
+            .referer(false)
+            .connect_timeout(self.timeout)
+            .read_timeout(self.timeout)
+            .build()
+            .map_err(|source| transport_error("", source))?;
+        Ok(Downloader {
+            client,
+            addresses: self.addresses,
+        })
+    }
 }
 
 impl Downloader {
     /// A downloader with its own HTTP client: no default headers, no `Referer`, at most five
-    /// redirects, and `timeout` applied to connecting and to each read.
+    /// redirects and none from `https` to `http`, no link-local or cloud metadata address, and
+    /// `timeout` applied to connecting and to each read.
     ///
     /// There is deliberately no deadline for the whole transfer: a large file on a slow link may
     /// legitimately take long, while a stalled connection is caught by the per-read timeout.
+    /// Loopback and private addresses are reachable; see [`Downloader::builder`].
     pub fn new(timeout: Duration) -> Result<Self, DownloadError> {
-        reqwest::Client::builder()
-            .redirect(redirect::Policy::limited(MAX_REDIRECTS))
-            .referer(false)
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            .build()
-            .map(Self::with_client)
-            .map_err(|source| transport_error("", source))
+        Self::builder(timeout).build()
+    }
+
+    /// The settings of [`Downloader::new`], to change before building.
+    pub fn builder(timeout: Duration) -> DownloaderBuilder {
+        DownloaderBuilder {
+            timeout,
+            addresses: Addresses::default(),
+        }
     }
 
     /// A downloader using `client`, for tests or a custom TLS set-up.
     ///
     /// The client must carry no credentials (no default `authorization`, `x-api-key` or cookies):
     /// whatever it sends by default reaches the storage host, and every host a redirect leads to.
+    /// Only the first URL's host is checked (against link-local and cloud metadata addresses);
+    /// redirects, name resolution and `Referer` follow the client's own settings.
     pub fn with_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            addresses: Addresses::default(),
+        }
     }
 
     /// Fetches the whole body into memory.
@@ -247,17 +316,20 @@ impl Downloader {
         })
     }
 
-    /// Sends the request and checks what can be checked before reading the body: the URL's scheme,
-    /// the status and the declared length.
+    /// Sends the request and checks what can be checked before reading the body: the URL's
+    /// scheme and host, the status and the declared length.
     async fn open(&self, url: &str, limits: &DownloadLimits) -> Result<Opened, DownloadError> {
         let parsed = parse_url(url)?;
         let shown = redact_url(&parsed);
+        if let Err(refused) = self.addresses.check_url(&parsed) {
+            return Err(refusal(&shown, refused));
+        }
         let response = self
             .client
             .get(parsed)
             .send()
             .await
-            .map_err(|source| transport_error(&shown, source))?;
+            .map_err(|source| request_error(&shown, source))?;
         check_status(&response, &shown)?;
         check_declared_length(&response, &shown, limits.max_bytes)?;
         Ok(Opened {
@@ -311,6 +383,27 @@ fn parse_url(raw: &str) -> Result<Url, DownloadError> {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         _ => Err(DownloadError::InvalidUrl { url: redact(raw) }),
     }
+}
+
+fn refusal(url: &str, refused: TargetRefused) -> DownloadError {
+    DownloadError::Refused {
+        url: url.to_owned(),
+        target: refused.target,
+        reason: refused.reason,
+    }
+}
+
+/// A failed request: a refusal when the redirect policy or the resolver refused a target (their
+/// error travels as the source of reqwest's), a transport error otherwise.
+fn request_error(url: &str, source: reqwest::Error) -> DownloadError {
+    let mut cause = source.source();
+    while let Some(error) = cause {
+        if let Some(refused) = error.downcast_ref::<TargetRefused>() {
+            return refusal(url, refused.clone());
+        }
+        cause = error.source();
+    }
+    transport_error(url, source)
 }
 
 /// A transport error without reqwest's own copy of the URL, which still has its query.

@@ -11,6 +11,8 @@ use tokio::sync::mpsc;
 use super::*;
 
 mod redaction;
+mod refusals;
+mod targets;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
