@@ -17,6 +17,8 @@
 //! - **Bounded memory and disk.** Bodies are streamed; [`Downloader::to_file`] writes chunk by chunk,
 //!   and every method enforces [`DownloadLimits::max_bytes`], before reading when the server declares a
 //!   `Content-Length` and as soon as the running total passes it otherwise.
+//! - **Bounded time, on request.** Besides the per-read timeout, a total deadline
+//!   ([`DownloaderBuilder::deadline`]) ends a download that a host drips out byte by byte.
 //! - **No half-written files.** [`Downloader::to_file`] writes to a temporary file in the target's
 //!   directory, syncs it, then renames it over the target. On any error, and when the future is
 //!   dropped, the temporary file is removed and the target is left as it was.
@@ -25,6 +27,7 @@
 //!   signature in the query, and errors end up in logs.
 
 mod addresses;
+mod deadline;
 mod file;
 mod redact;
 mod redirects;
@@ -42,6 +45,7 @@ use reqwest::{Response, Url};
 
 pub use addresses::Refusal;
 use addresses::{Addresses, CheckingResolver, TargetRefused};
+use deadline::Deadline;
 use redact::{redact, redact_url};
 
 /// Largest buffer [`Downloader::bytes`] reserves up front. The declared `Content-Length` comes from
@@ -49,7 +53,7 @@ use redact::{redact, redact_url};
 /// with the data that actually arrives.
 const MAX_PREALLOCATION: u64 = 8 << 20;
 
-/// The stream of body chunks, already checked against the size limit.
+/// The stream of body chunks, already checked against the size limit and the deadline.
 type Body = Pin<Box<dyn Stream<Item = Result<Bytes, DownloadError>> + Send>>;
 
 /// How much a download may bring in.
@@ -134,6 +138,15 @@ pub enum DownloadError {
         /// when the running total passed the limit.
         seen: u64,
     },
+    /// The download was not over within the [`DownloaderBuilder::deadline`]; whatever had arrived
+    /// was dropped (and a temporary file removed).
+    #[error("download of {url} did not finish within its deadline of {deadline:?}")]
+    DeadlineExceeded {
+        /// The requested URL, redacted.
+        url: String,
+        /// The deadline in force.
+        deadline: Duration,
+    },
     /// Connecting, sending, following redirects or reading the body failed, or the client could not
     /// be built.
     #[error("{}", describe_transport(url))]
@@ -162,6 +175,7 @@ pub enum DownloadError {
 pub struct Downloader {
     client: reqwest::Client,
     addresses: Addresses,
+    deadline: Option<Duration>,
 }
 
 /// Settings of a [`Downloader`] beyond the timeout of [`Downloader::new`], whose defaults the
@@ -171,6 +185,7 @@ pub struct Downloader {
 pub struct DownloaderBuilder {
     timeout: Duration,
     addresses: Addresses,
+    deadline: Option<Duration>,
 }
 
 impl DownloaderBuilder {
@@ -190,6 +205,18 @@ impl DownloaderBuilder {
         self
     }
 
+    /// Ends every download that is not over `total` after it started: connecting, redirects,
+    /// headers and the whole body included. Expiry is [`DownloadError::DeadlineExceeded`].
+    ///
+    /// None by default: a large file on a slow link may legitimately take long, and the per-read
+    /// timeout already catches a stalled connection. What it does not catch is a host that keeps
+    /// sending a byte now and then, which holds the caller for as long as it likes; set a deadline
+    /// sized for the largest result and the slowest link expected.
+    pub fn deadline(mut self, total: Duration) -> Self {
+        self.deadline = Some(total);
+        self
+    }
+
     /// Builds the downloader and its HTTP client.
     pub fn build(self) -> Result<Downloader, DownloadError> {
         let client = reqwest::Client::builder()
@@ -203,6 +230,7 @@ impl DownloaderBuilder {
         Ok(Downloader {
             client,
             addresses: self.addresses,
+            deadline: self.deadline,
         })
     }
 }
@@ -212,9 +240,8 @@ impl Downloader {
     /// redirects and none from `https` to `http`, no link-local or cloud metadata address, and
     /// `timeout` applied to connecting and to each read.
     ///
-    /// There is deliberately no deadline for the whole transfer: a large file on a slow link may
-    /// legitimately take long, while a stalled connection is caught by the per-read timeout.
-    /// Loopback and private addresses are reachable; see [`Downloader::builder`].
+    /// There is no total deadline and loopback and private addresses are reachable; see
+    /// [`Downloader::builder`] for both.
     pub fn new(timeout: Duration) -> Result<Self, DownloadError> {
         Self::builder(timeout).build()
     }
@@ -224,6 +251,7 @@ impl Downloader {
         DownloaderBuilder {
             timeout,
             addresses: Addresses::default(),
+            deadline: None,
         }
     }
 
@@ -232,11 +260,13 @@ impl Downloader {
     /// The client must carry no credentials (no default `authorization`, `x-api-key` or cookies):
     /// whatever it sends by default reaches the storage host, and every host a redirect leads to.
     /// Only the first URL's host is checked (against link-local and cloud metadata addresses);
-    /// redirects, name resolution and `Referer` follow the client's own settings.
+    /// redirects, name resolution and `Referer` follow the client's own settings, and there is no
+    /// total deadline.
     pub fn with_client(client: reqwest::Client) -> Self {
         Self {
             client,
             addresses: Addresses::default(),
+            deadline: None,
         }
     }
 
@@ -297,8 +327,9 @@ impl Downloader {
     /// Returns the body as a stream of chunks once the response headers have arrived.
     ///
     /// The stream yields [`DownloadError::TooLarge`] as soon as the running total passes the limit
-    /// (or the request fails up front when the declared length already does) and ends after its
-    /// first error. It owns the connection, so it may outlive `self`.
+    /// (or the request fails up front when the declared length already does), and
+    /// [`DownloadError::DeadlineExceeded`] once the deadline passes, and ends after its first
+    /// error. It owns the connection, so it may outlive `self`.
     #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn stream(
         &self,
@@ -316,33 +347,40 @@ impl Downloader {
         })
     }
 
-    /// Sends the request and checks what can be checked before reading the body: the URL's
-    /// scheme and host, the status and the declared length.
+    /// Starts the deadline, sends the request and checks what can be checked before reading the
+    /// body: the URL's scheme and host, the status and the declared length.
     async fn open(&self, url: &str, limits: &DownloadLimits) -> Result<Opened, DownloadError> {
+        let deadline = Deadline::start(self.deadline);
         let parsed = parse_url(url)?;
         let shown = redact_url(&parsed);
         if let Err(refused) = self.addresses.check_url(&parsed) {
             return Err(refusal(&shown, refused));
         }
-        let response = self
-            .client
-            .get(parsed)
-            .send()
-            .await
-            .map_err(|source| request_error(&shown, source))?;
+        let response = deadline
+            .run(&shown, async {
+                self.client
+                    .get(parsed)
+                    .send()
+                    .await
+                    .map_err(|source| request_error(&shown, source))
+            })
+            .await?;
         check_status(&response, &shown)?;
         check_declared_length(&response, &shown, limits.max_bytes)?;
         Ok(Opened {
             response,
             url: shown,
+            deadline,
         })
     }
 }
 
-/// A response whose headers passed the checks, with the redacted URL for later errors.
+/// A response whose headers passed the checks, with the redacted URL for later errors and the
+/// deadline the body still has to meet.
 struct Opened {
     response: Response,
     url: String,
+    deadline: Deadline,
 }
 
 impl Opened {
@@ -352,17 +390,23 @@ impl Opened {
     }
 
     /// The body as chunks, ending with [`DownloadError::TooLarge`] once more than `limits.max_bytes`
-    /// have arrived. Boxed so that callers get an `Unpin` stream they can poll without pinning.
+    /// have arrived, or with [`DownloadError::DeadlineExceeded`]. Boxed so that callers get an
+    /// `Unpin` stream they can poll without pinning.
     fn into_body(self, limits: &DownloadLimits) -> Body {
         let limit = limits.max_bytes;
+        let deadline = self.deadline;
         let state = (self.response, self.url, 0_u64);
         Box::pin(stream::try_unfold(
             state,
             move |(mut response, url, seen)| async move {
-                let chunk = response
-                    .chunk()
-                    .await
-                    .map_err(|source| transport_error(&url, source))?;
+                let chunk = deadline
+                    .run(&url, async {
+                        response
+                            .chunk()
+                            .await
+                            .map_err(|source| transport_error(&url, source))
+                    })
+                    .await?;
                 let Some(chunk) = chunk else {
                     return Ok(None);
                 };

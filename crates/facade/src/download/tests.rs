@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 
 use super::*;
 
+mod deadlines;
 mod redaction;
 mod refusals;
 mod targets;
