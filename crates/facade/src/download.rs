@@ -8,16 +8,31 @@
 //!   The provider's API key must never reach a storage host, and reqwest only strips
 //!   `authorization`/`cookie` on cross-host redirects, not custom headers such as `x-api-key`; a
 //!   separate client is the only way to be sure nothing leaks, redirects included.
+//! - **No `Referer`.** reqwest would send the URL a redirect came from, pre-signed query included,
+//!   to the host it leads to; the downloader's client sends none.
+//! - **Only where audio can be.** No redirect from `https` to `http`, and no link-local or cloud
+//!   metadata address, whether the first URL or a redirect names it, literally or through a host
+//!   name; on request ([`DownloaderBuilder::refuse_private_networks`]) no loopback or private
+//!   address either. A refused target gets no request: [`DownloadError::Refused`].
 //! - **Bounded memory and disk.** Bodies are streamed; [`Downloader::to_file`] writes chunk by chunk,
 //!   and every method enforces [`DownloadLimits::max_bytes`], before reading when the server declares a
 //!   `Content-Length` and as soon as the running total passes it otherwise.
+//! - **Bounded time, on request.** Besides the per-read timeout, a total deadline
+//!   ([`DownloaderBuilder::deadline`]) ends a download that a host drips out byte by byte.
 //! - **No half-written files.** [`Downloader::to_file`] writes to a temporary file in the target's
 //!   directory, syncs it, then renames it over the target. On any error, and when the future is
 //!   dropped, the temporary file is removed and the target is left as it was.
-//! - **No leaked signatures.** URLs in [`DownloadError`] have their query string, fragment and user
-//!   information removed, because pre-signed URLs carry their signature in the query, and errors end up
-//!   in logs.
+//! - **No leaked signatures.** URLs in [`DownloadError`] and in the `download` log span have their
+//!   query string, fragment and user information removed, because pre-signed URLs carry their
+//!   signature in the query, and errors end up in logs.
 
+mod addresses;
+mod deadline;
+mod file;
+mod redact;
+mod redirects;
+
+use std::error::Error as _;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
@@ -26,31 +41,19 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, TryStreamExt, stream};
 use reqwest::header::CONTENT_TYPE;
-use reqwest::{Response, Url, redirect};
-use tempfile::NamedTempFile;
-use tokio::io::{AsyncWriteExt, BufWriter};
+use reqwest::{Response, Url};
 
-/// Redirects followed before giving up. Storage hosts use one or two (CDN to origin, bucket to
-/// regional endpoint); a longer chain is almost certainly a loop.
-const MAX_REDIRECTS: usize = 5;
+pub use addresses::Refusal;
+use addresses::{Addresses, CheckingResolver, TargetRefused};
+use deadline::Deadline;
+use redact::{redact, redact_url};
 
 /// Largest buffer [`Downloader::bytes`] reserves up front. The declared `Content-Length` comes from
 /// the server, so it may size the first allocation only up to this point; beyond it the buffer grows
 /// with the data that actually arrives.
 const MAX_PREALLOCATION: u64 = 8 << 20;
 
-/// Write buffer of [`Downloader::to_file`]: network chunks are often a few kilobytes, and each write
-/// of a `tokio::fs::File` is a trip to the blocking pool, so writes are gathered into larger ones.
-const WRITE_BUFFER: usize = 256 << 10;
-
-/// Name prefix of the temporary files: hidden on Unix, and recognisable if a crash (where no
-/// destructor runs) ever leaves one behind.
-const TEMP_PREFIX: &str = ".download-";
-
-/// Name suffix of the temporary files, so that no tool mistakes one for finished audio.
-const TEMP_SUFFIX: &str = ".part";
-
-/// The stream of body chunks, already checked against the size limit.
+/// The stream of body chunks, already checked against the size limit and the deadline.
 type Body = Pin<Box<dyn Stream<Item = Result<Bytes, DownloadError>> + Send>>;
 
 /// How much a download may bring in.
@@ -104,6 +107,18 @@ pub enum DownloadError {
         /// The rejected URL, redacted.
         url: String,
     },
+    /// The URL, a redirect, or the address a host name resolved to leads where downloads may not
+    /// go (see [`Refusal`]). No request was sent there.
+    #[error("download of {url} refused: {target} is {reason}")]
+    Refused {
+        /// The requested URL, redacted.
+        url: String,
+        /// What was refused: a host, a host name with the address it resolved to, or the URL a
+        /// redirect led to (redacted).
+        target: String,
+        /// Why it was refused.
+        reason: Refusal,
+    },
     /// The server (after any redirects) answered with a status other than 2xx.
     #[error("download of {url} failed with HTTP status {status}")]
     Status {
@@ -122,6 +137,15 @@ pub enum DownloadError {
         /// The declared `Content-Length` when it was over the limit, otherwise the bytes received
         /// when the running total passed the limit.
         seen: u64,
+    },
+    /// The download was not over within the [`DownloaderBuilder::deadline`]; whatever had arrived
+    /// was dropped (and a temporary file removed).
+    #[error("download of {url} did not finish within its deadline of {deadline:?}")]
+    DeadlineExceeded {
+        /// The requested URL, redacted.
+        url: String,
+        /// The deadline in force.
+        deadline: Duration,
     },
     /// Connecting, sending, following redirects or reading the body failed, or the client could not
     /// be built.
@@ -150,37 +174,107 @@ pub enum DownloadError {
 #[derive(Debug, Clone)]
 pub struct Downloader {
     client: reqwest::Client,
+    addresses: Addresses,
+    deadline: Option<Duration>,
+}
+
+/// Settings of a [`Downloader`] beyond the timeout of [`Downloader::new`], whose defaults the
+/// builder starts from.
+#[derive(Debug, Clone, Copy)]
+#[must_use]
+pub struct DownloaderBuilder {
+    timeout: Duration,
+    addresses: Addresses,
+    deadline: Option<Duration>,
+}
+
+impl DownloaderBuilder {
+    /// With `true`, also refuses loopback (`127.0.0.0/8`, `::1`, and the unspecified `0.0.0.0/8`
+    /// and `::`, which reach the machine itself) and private-network addresses (`10.0.0.0/8`,
+    /// `172.16.0.0/12`, `192.168.0.0/16`, `100.64.0.0/10`, `fc00::/7`), for services that must not
+    /// let a result URL reach their own network.
+    ///
+    /// Off by default: a white-label or self-hosted API may legitimately serve its results from a
+    /// private network, or from the same machine.
+    ///
+    /// Behind an HTTP proxy taken from the environment, the proxy resolves host names, so only
+    /// hosts written as addresses (and the metadata services' names) are checked, and a proxy on a
+    /// private network is itself refused.
+    pub fn refuse_private_networks(mut self, refuse: bool) -> Self {
+        self.addresses.private_allowed = !refuse;
+        self
+    }
+
+    /// Ends every download that is not over `total` after it started: connecting, redirects,
+    /// headers and the whole body included. Expiry is [`DownloadError::DeadlineExceeded`].
+    ///
+    /// None by default: a large file on a slow link may legitimately take long, and the per-read
+    /// timeout already catches a stalled connection. What it does not catch is a host that keeps
+    /// sending a byte now and then, which holds the caller for as long as it likes; set a deadline
+    /// sized for the largest result and the slowest link expected.
+    pub fn deadline(mut self, total: Duration) -> Self {
+        self.deadline = Some(total);
+        self
+    }
+
+    /// Builds the downloader and its HTTP client.
+    pub fn build(self) -> Result<Downloader, DownloadError> {
+        let client = reqwest::Client::builder()
+            .redirect(redirects::policy(self.addresses))
+            .dns_resolver(CheckingResolver(self.addresses))
+            .referer(false)
+            .connect_timeout(self.timeout)
+            .read_timeout(self.timeout)
+            .build()
+            .map_err(|source| transport_error("", source))?;
+        Ok(Downloader {
+            client,
+            addresses: self.addresses,
+            deadline: self.deadline,
+        })
+    }
 }
 
 impl Downloader {
-    /// A downloader with its own HTTP client: no default headers, at most five redirects, and
+    /// A downloader with its own HTTP client: no default headers, no `Referer`, at most five
+    /// redirects and none from `https` to `http`, no link-local or cloud metadata address, and
     /// `timeout` applied to connecting and to each read.
     ///
-    /// There is deliberately no deadline for the whole transfer: a large file on a slow link may
-    /// legitimately take long, while a stalled connection is caught by the per-read timeout.
+    /// There is no total deadline and loopback and private addresses are reachable; see
+    /// [`Downloader::builder`] for both.
     pub fn new(timeout: Duration) -> Result<Self, DownloadError> {
-        reqwest::Client::builder()
-            .redirect(redirect::Policy::limited(MAX_REDIRECTS))
-            .connect_timeout(timeout)
-            .read_timeout(timeout)
-            .build()
-            .map(Self::with_client)
-            .map_err(|source| transport_error("", source))
+        Self::builder(timeout).build()
+    }
+
+    /// The settings of [`Downloader::new`], to change before building.
+    pub fn builder(timeout: Duration) -> DownloaderBuilder {
+        DownloaderBuilder {
+            timeout,
+            addresses: Addresses::default(),
+            deadline: None,
+        }
     }
 
     /// A downloader using `client`, for tests or a custom TLS set-up.
     ///
     /// The client must carry no credentials (no default `authorization`, `x-api-key` or cookies):
     /// whatever it sends by default reaches the storage host, and every host a redirect leads to.
+    /// Only the first URL's host is checked (against link-local and cloud metadata addresses);
+    /// redirects, name resolution and `Referer` follow the client's own settings, and there is no
+    /// total deadline.
     pub fn with_client(client: reqwest::Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            addresses: Addresses::default(),
+            deadline: None,
+        }
     }
 
     /// Fetches the whole body into memory.
     ///
     /// Memory use is bounded by `limits.max_bytes`; use [`Downloader::to_file`] or
     /// [`Downloader::stream`] for bodies that should not be held at once.
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn bytes(
         &self,
         url: &str,
@@ -209,7 +303,7 @@ impl Downloader {
     /// any error, or if this future is dropped, the temporary file is removed and `path` is left
     /// untouched. The file gets the permissions a newly created file would get (`0o666` minus the
     /// umask on Unix).
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn to_file(
         &self,
         url: &str,
@@ -218,8 +312,8 @@ impl Downloader {
     ) -> Result<Downloaded<PathBuf>, DownloadError> {
         let opened = self.open(url, limits).await?;
         let content_type = opened.content_type();
-        let temp = create_temp(path)?;
-        let written = write_body(opened.into_body(limits), &temp, path).await?;
+        let temp = file::create_temp(path)?;
+        let written = file::write_body(opened.into_body(limits), &temp, path).await?;
         // A failed persist hands the temporary file back; dropping it removes it.
         temp.persist(path)
             .map_err(|failed| io_error(path, failed.error))?;
@@ -233,9 +327,10 @@ impl Downloader {
     /// Returns the body as a stream of chunks once the response headers have arrived.
     ///
     /// The stream yields [`DownloadError::TooLarge`] as soon as the running total passes the limit
-    /// (or the request fails up front when the declared length already does) and ends after its
-    /// first error. It owns the connection, so it may outlive `self`.
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact_unparsed(url), limit = limits.max_bytes))]
+    /// (or the request fails up front when the declared length already does), and
+    /// [`DownloadError::DeadlineExceeded`] once the deadline passes, and ends after its first
+    /// error. It owns the connection, so it may outlive `self`.
+    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn stream(
         &self,
         url: &str,
@@ -252,30 +347,40 @@ impl Downloader {
         })
     }
 
-    /// Sends the request and checks what can be checked before reading the body: the URL's scheme,
-    /// the status and the declared length.
+    /// Starts the deadline, sends the request and checks what can be checked before reading the
+    /// body: the URL's scheme and host, the status and the declared length.
     async fn open(&self, url: &str, limits: &DownloadLimits) -> Result<Opened, DownloadError> {
+        let deadline = Deadline::start(self.deadline);
         let parsed = parse_url(url)?;
-        let shown = redact(&parsed);
-        let response = self
-            .client
-            .get(parsed)
-            .send()
-            .await
-            .map_err(|source| transport_error(&shown, source))?;
+        let shown = redact_url(&parsed);
+        if let Err(refused) = self.addresses.check_url(&parsed) {
+            return Err(refusal(&shown, refused));
+        }
+        let response = deadline
+            .run(&shown, async {
+                self.client
+                    .get(parsed)
+                    .send()
+                    .await
+                    .map_err(|source| request_error(&shown, source))
+            })
+            .await?;
         check_status(&response, &shown)?;
         check_declared_length(&response, &shown, limits.max_bytes)?;
         Ok(Opened {
             response,
             url: shown,
+            deadline,
         })
     }
 }
 
-/// A response whose headers passed the checks, with the redacted URL for later errors.
+/// A response whose headers passed the checks, with the redacted URL for later errors and the
+/// deadline the body still has to meet.
 struct Opened {
     response: Response,
     url: String,
+    deadline: Deadline,
 }
 
 impl Opened {
@@ -285,17 +390,23 @@ impl Opened {
     }
 
     /// The body as chunks, ending with [`DownloadError::TooLarge`] once more than `limits.max_bytes`
-    /// have arrived. Boxed so that callers get an `Unpin` stream they can poll without pinning.
+    /// have arrived, or with [`DownloadError::DeadlineExceeded`]. Boxed so that callers get an
+    /// `Unpin` stream they can poll without pinning.
     fn into_body(self, limits: &DownloadLimits) -> Body {
         let limit = limits.max_bytes;
+        let deadline = self.deadline;
         let state = (self.response, self.url, 0_u64);
         Box::pin(stream::try_unfold(
             state,
             move |(mut response, url, seen)| async move {
-                let chunk = response
-                    .chunk()
-                    .await
-                    .map_err(|source| transport_error(&url, source))?;
+                let chunk = deadline
+                    .run(&url, async {
+                        response
+                            .chunk()
+                            .await
+                            .map_err(|source| transport_error(&url, source))
+                    })
+                    .await?;
                 let Some(chunk) = chunk else {
                     return Ok(None);
                 };
@@ -314,27 +425,29 @@ impl Opened {
 fn parse_url(raw: &str) -> Result<Url, DownloadError> {
     match Url::parse(raw) {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
-        Ok(url) => Err(DownloadError::InvalidUrl { url: redact(&url) }),
-        Err(_) => Err(DownloadError::InvalidUrl {
-            url: redact_unparsed(raw),
-        }),
+        _ => Err(DownloadError::InvalidUrl { url: redact(raw) }),
     }
 }
 
-/// The URL without query, fragment or user information, fit for error messages and logs.
-fn redact(url: &Url) -> String {
-    let mut shown = url.clone();
-    shown.set_query(None);
-    shown.set_fragment(None);
-    // Both fail only for URLs that cannot have user information, which then have none to remove.
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    shown.into()
+fn refusal(url: &str, refused: TargetRefused) -> DownloadError {
+    DownloadError::Refused {
+        url: url.to_owned(),
+        target: refused.target,
+        reason: refused.reason,
+    }
 }
 
-/// Best effort for a string that is not a URL: drop everything from the first `?` or `#`.
-fn redact_unparsed(raw: &str) -> String {
-    raw.split(['?', '#']).next().unwrap_or_default().to_owned()
+/// A failed request: a refusal when the redirect policy or the resolver refused a target (their
+/// error travels as the source of reqwest's), a transport error otherwise.
+fn request_error(url: &str, source: reqwest::Error) -> DownloadError {
+    let mut cause = source.source();
+    while let Some(error) = cause {
+        if let Some(refused) = error.downcast_ref::<TargetRefused>() {
+            return refusal(url, refused.clone());
+        }
+        cause = error.source();
+    }
+    transport_error(url, source)
 }
 
 /// A transport error without reqwest's own copy of the URL, which still has its query.
@@ -390,70 +503,6 @@ fn initial_capacity(declared: Option<u64>, limit: u64) -> usize {
 
 fn len_u64(bytes: &Bytes) -> u64 {
     u64::try_from(bytes.len()).unwrap_or(u64::MAX)
-}
-
-/// Creates the temporary file next to `path`: the same directory keeps the final rename on one
-/// file system, which is what makes it atomic.
-///
-/// Creating (like the final rename) is a single metadata call and runs inline; the bulk writes and
-/// the sync, which can take long, go through tokio's blocking pool.
-fn create_temp(path: &Path) -> Result<NamedTempFile, DownloadError> {
-    if path.file_name().is_none() {
-        let source = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
-        return Err(io_error(path, source));
-    }
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    temp_builder()
-        .tempfile_in(dir)
-        .map_err(|source| io_error(path, source))
-}
-
-/// tempfile creates files readable by their owner only; the download should end up with the
-/// permissions of any newly created file instead, so ask for `0o666` and let the umask apply.
-fn temp_builder() -> tempfile::Builder<'static, 'static> {
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(TEMP_SUFFIX);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder
-}
-
-/// Writes the body into `temp`, then flushes and syncs it so that the rename that follows never
-/// exposes a file whose data is not yet on disk. Returns the number of bytes written.
-async fn write_body(
-    mut body: Body,
-    temp: &NamedTempFile,
-    path: &Path,
-) -> Result<u64, DownloadError> {
-    let file = temp
-        .as_file()
-        .try_clone()
-        .map_err(|source| io_error(path, source))?;
-    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, tokio::fs::File::from_std(file));
-    let mut written = 0_u64;
-    while let Some(chunk) = body.try_next().await? {
-        writer
-            .write_all(&chunk)
-            .await
-            .map_err(|source| io_error(path, source))?;
-        written = written.saturating_add(len_u64(&chunk));
-    }
-    writer
-        .flush()
-        .await
-        .map_err(|source| io_error(path, source))?;
-    writer
-        .get_ref()
-        .sync_all()
-        .await
-        .map_err(|source| io_error(path, source))?;
-    Ok(written)
 }
 
 #[cfg(test)]
