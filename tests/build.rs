@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md");
+    // Read at run time: a build script compiled in another checkout must read this one.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let readme = Path::new(&manifest).join("../README.md");
     println!("cargo::rerun-if-changed={}", readme.display());
     let text = std::fs::read_to_string(&readme).expect("README.md is readable");
 

@@ -1,4 +1,4 @@
-//! Peak memory of an upload and a download, against the file sizes: each scenario runs in a fresh
+//! Peak memory of uploads, downloads and hostile answers, against their sizes: each scenario runs in a fresh
 //! child process (so peaks do not mix), which reports its resident memory before the operation
 //! (`VmRSS`) and its peak afterwards (`VmHWM`, Linux `/proc/self/status`). The local servers read
 //! and discard request bodies and generate response bodies in small chunks, so they add little.
@@ -10,17 +10,30 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use speech_facade::{
-    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Miragic, Options, Speech,
-    Transcribe, VoiceClone, Wait,
+    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Miragic, NanoGpt, Options,
+    Speech, SpeechRequest, Synthesize, Transcribe, VoiceClone, Wait,
 };
 use speech_mock_support::{RawAct, RawServer};
 
 const UPLOAD: u64 = 20 * 1000 * 1000;
 const DOWNLOAD: u64 = 200 * 1024 * 1024;
-const SCENARIOS: [&str; 3] = [
-    "upload 20 MB to Miragic STT",
-    "upload 20 MB to voice clone",
-    "download 200 MB to a file",
+/// A status answer of 200 MB, read within the default API answer limit (4 MiB).
+const STATUS_BODY: u64 = 200 * 1024 * 1024;
+/// A direct audio answer of 300 MiB, read within a download limit of 1 MiB.
+const DIRECT_AUDIO: u64 = 300 * 1024 * 1024;
+const DIRECT_AUDIO_LIMIT: u64 = 1024 * 1024;
+const SCENARIOS: [(&str, u64); 5] = [
+    ("upload 20 MB to Miragic STT", UPLOAD),
+    ("upload 20 MB to voice clone", UPLOAD),
+    ("download 200 MB to a file", DOWNLOAD),
+    (
+        "status answer of 200 MB (API answer limit 4 MiB)",
+        STATUS_BODY,
+    ),
+    (
+        "direct audio answer of 300 MiB (download limit 1 MiB)",
+        DIRECT_AUDIO,
+    ),
 ];
 
 fn main() {
@@ -32,7 +45,7 @@ fn main() {
     }
     println!("| scenario | size | resident before | peak | added |");
     println!("|---|---|---|---|---|");
-    for (index, label) in SCENARIOS.iter().enumerate() {
+    for (index, (label, size)) in SCENARIOS.iter().enumerate() {
         let output = std::process::Command::new(&arguments[0])
             .args(["--scenario", &index.to_string()])
             .output()
@@ -48,10 +61,9 @@ fn main() {
                 String::from_utf8_lossy(&output.stderr)
             );
         };
-        let size = if index == 2 { DOWNLOAD } else { UPLOAD };
         println!(
             "| {label} | {:.0} MB | {:.1} MB | {:.1} MB | {:.1} MB |",
-            size as f64 / 1e6,
+            *size as f64 / 1e6,
             before as f64 / 1024.0,
             peak as f64 / 1024.0,
             peak.saturating_sub(before) as f64 / 1024.0
@@ -105,6 +117,24 @@ fn run_scenario(scenario: usize) {
                     .await
                     .expect("clone");
             }
+            3 => {
+                let miragic =
+                    Miragic::new(&server.url(""), ApiKey::new("k"), options).expect("client");
+                let error = miragic.synthesize(&request(), &wait).await.unwrap_err();
+                assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+            }
+            4 => {
+                let limited = Options {
+                    download: DownloadLimits {
+                        max_bytes: DIRECT_AUDIO_LIMIT,
+                    },
+                    ..options
+                };
+                let nanogpt =
+                    NanoGpt::new(&server.url("/api"), ApiKey::new("k"), limited).expect("client");
+                let error = nanogpt.synthesize(&request(), &wait).await.unwrap_err();
+                assert!(matches!(error, Error::Download(_)), "{error:?}");
+            }
             _ => {
                 let speech = Speech {
                     job_id: None,
@@ -122,6 +152,14 @@ fn run_scenario(scenario: usize) {
         }
         println!("{before} {}", memory("VmHWM:"));
     });
+}
+
+fn request() -> SpeechRequest {
+    SpeechRequest {
+        text: "A sentence long enough for every provider's minimum.".into(),
+        voice: "v".into(),
+        format: None,
+    }
 }
 
 fn write_file(path: &Path, size: u64) {
@@ -142,7 +180,13 @@ fn write_file(path: &Path, size: u64) {
 async fn server() -> RawServer {
     RawServer::start(|_, path| {
         let json = |body: Value| RawAct::json(200, &body);
-        if path.starts_with("/api/v1/speech-to-text/generate") {
+        if path.starts_with("/api/v1/text-to-speech/generate") {
+            json(json!({"success": true, "data": {"jobId": "j1", "status": "PENDING"}, "message": "ok"}))
+        } else if path.starts_with("/api/v1/text-to-speech/jobs/") {
+            RawAct::Generated { content_type: "application/json", length: STATUS_BODY }
+        } else if path.starts_with("/api/tts") {
+            RawAct::Generated { content_type: "audio/mpeg", length: DIRECT_AUDIO }
+        } else if path.starts_with("/api/v1/speech-to-text/generate") {
             json(json!({"success": true, "data": {"jobId": "j1", "status": "PENDING"}, "message": "ok"}))
         } else if path.starts_with("/api/v1/speech-to-text/jobs/") {
             json(json!({"success": true, "data": {"id": "j1", "status": "COMPLETED", "transcription": "text"}}))

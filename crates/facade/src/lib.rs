@@ -27,7 +27,9 @@ pub mod wait;
 
 pub use call::Cost;
 pub use credentials::ApiKey;
-pub use download::{DownloadError, DownloadLimits, Downloaded, Downloader};
+pub use download::{
+    DownloadError, DownloadLimits, Downloaded, Downloader, DownloaderBuilder, Refusal,
+};
 pub use error::{ApiFailure, Error, Submission};
 pub use job::{Finished, JobHandle};
 pub use options::{JobProgress, Options, Wait};

@@ -6,7 +6,7 @@
 //!   no response at all (connection error, timeout, reset), `408`, `429` and any `5xx`.
 //! - **Credit-spending requests** (`spends_credits = true`: synthesis, transcription, cloning)
 //!   are billed when the server processes them. They are retried only when the request provably
-//!   was not processed: it never left the client ([`Attempt::NotSent`]), or the server refused it
+//!   was not processed: it never left the client (a connection error), or the server refused it
 //!   with a rate limit (`429` that is not an insufficient-credits answer; the spec's
 //!   `x-error-body` tells them apart). Nothing that may have been processed is sent twice.
 //!
