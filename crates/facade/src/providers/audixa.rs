@@ -5,10 +5,10 @@ use serde_json::json;
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, poll_json, send};
+use crate::call::{Cost, json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::{Freshness, JobHandle, wait_job};
+use crate::job::{Freshness, JobHandle};
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize};
 
@@ -68,16 +68,14 @@ impl Audixa {
         let status = &jobs::GET_GENERATION_STATUS;
         job.expect(status.operation)?;
         let generation_id = job.required(ID)?;
-        let poll = || {
-            poll_json(self.calls(), status.operation, deadline, |_| {
+        let finished = self
+            .follow(job, freshness, status, (wait, deadline), |_| {
                 self.client
                     .get_generation_status()
                     .generation_id(generation_id.as_str())
                     .send()
             })
-        };
-        let options = &self.options.wait;
-        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+            .await?;
         Speech::from_job(&finished)
     }
 }

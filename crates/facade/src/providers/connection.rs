@@ -1,13 +1,20 @@
 //! What every provider type holds: its generated client, built with the credential its spec
 //! declares, and the options.
 
+use std::fmt::Debug;
+
+use progenitor_client::{Error as ClientError, ResponseValue};
+use serde::Serialize;
+use speech_client_runtime::jobs::JobStatus;
 use speech_client_runtime::service::{CredentialScheme, ErrorBody};
 
 use super::env;
-use crate::call::Calls;
+use crate::call::{Calls, poll_json};
 use crate::credentials::{ApiKey, api_client};
+use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::options::Options;
+use crate::job::{Finished, Freshness, JobHandle, wait_job};
+use crate::options::{Options, Wait};
 
 /// A generated client, as the facade builds it.
 pub trait GeneratedClient: Sized {
@@ -64,6 +71,28 @@ impl<C: GeneratedClient> Connection<C> {
     /// The generated client, for every operation and option of the API.
     pub fn client(&self) -> &C {
         &self.client
+    }
+
+    /// Waits for `job` through the `status` contract, polling with the request `poll` builds (once
+    /// per attempt), until it finishes or `deadline` passes.
+    pub(crate) async fn follow<T, E, F, Fut>(
+        &self,
+        job: &JobHandle,
+        freshness: Freshness,
+        status: &JobStatus,
+        (wait, deadline): (&Wait, &Deadline),
+        poll: F,
+    ) -> Result<Finished, Error>
+    where
+        T: Serialize,
+        E: Serialize + Debug,
+        F: Fn(u32) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
+    {
+        let calls = self.calls();
+        let options = &self.options.wait;
+        let poll_once = || poll_json(calls, status.operation, deadline, &poll);
+        wait_job(job, freshness, status, options, wait, deadline, poll_once).await
     }
 
     /// What this provider's requests are sent with.

@@ -8,10 +8,10 @@ use speech_client_runtime::FilePart;
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, poll_json, send};
+use crate::call::{Cost, json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::{Freshness, JobHandle, wait_job};
+use crate::job::{Freshness, JobHandle};
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize, Transcribe, Transcript};
 
@@ -63,16 +63,14 @@ impl Miragic {
         let status = &jobs::GET_TEXT_TO_SPEECH_JOB;
         job.expect(status.operation)?;
         let job_id = job.required(ID)?;
-        let poll = || {
-            poll_json(self.calls(), status.operation, deadline, |_| {
+        let finished = self
+            .follow(job, freshness, status, (wait, deadline), |_| {
                 self.client
                     .get_text_to_speech_job()
                     .job_id(job_id.as_str())
                     .send()
             })
-        };
-        let options = &self.options.wait;
-        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+            .await?;
         Speech::from_job(&finished)
     }
 
@@ -126,16 +124,14 @@ impl Miragic {
         let status = &jobs::GET_SPEECH_TO_TEXT_JOB;
         job.expect(status.operation)?;
         let job_id = job.required(ID)?;
-        let poll = || {
-            poll_json(self.calls(), status.operation, deadline, |_| {
+        let finished = self
+            .follow(job, freshness, status, (wait, deadline), |_| {
                 self.client
                     .get_speech_to_text_job()
                     .job_id(job_id.as_str())
                     .send()
             })
-        };
-        let options = &self.options.wait;
-        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+            .await?;
         Ok(Transcript {
             text: finished.text("a transcription")?,
             job_id: finished.job_id,

@@ -9,11 +9,11 @@ use speech_client_runtime::Audio;
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, poll_json, send};
+use crate::call::{Cost, json, send};
 use crate::deadline::Deadline;
 use crate::download::{DownloadError, DownloadLimits};
 use crate::error::{Error, Submission};
-use crate::job::{Freshness, JobHandle, wait_job};
+use crate::job::{Freshness, JobHandle};
 use crate::options::Wait;
 use crate::speech::{AudioResult, Speech, SpeechRequest, Synthesize};
 
@@ -92,8 +92,8 @@ impl NanoGpt {
         let cost = job.optional("cost").and_then(Value::as_f64);
         let payment_source = job.optional("paymentSource").and_then(Value::as_str);
         let is_api_request = job.optional("isApiRequest").and_then(Value::as_bool);
-        let poll = || {
-            poll_json(self.calls(), status.operation, deadline, |_| {
+        let finished = self
+            .follow(job, freshness, status, (wait, deadline), |_| {
                 let mut poll = self
                     .client
                     .get_tts_status()
@@ -110,9 +110,7 @@ impl NanoGpt {
                 }
                 poll.send()
             })
-        };
-        let options = &self.options.wait;
-        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+            .await?;
         Speech::from_job(&finished)
     }
 }

@@ -8,10 +8,10 @@ use voiceclone_client::{jobs, types};
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, poll_json, send};
+use crate::call::{Cost, json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::{Freshness, JobHandle, wait_job};
+use crate::job::{Freshness, JobHandle};
 use crate::options::Wait;
 use crate::speech::{CloneVoice, Speech, SpeechRequest, Synthesize};
 
@@ -59,16 +59,14 @@ impl VoiceClone {
         let status = &jobs::GET_SPEECH;
         job.expect(status.operation)?;
         let speech_id = job.required(ID)?;
-        let poll = || {
-            poll_json(self.calls(), status.operation, deadline, |_| {
+        let finished = self
+            .follow(job, freshness, status, (wait, deadline), |_| {
                 self.client
                     .get_speech()
                     .speech_id(speech_id.as_str())
                     .send()
             })
-        };
-        let options = &self.options.wait;
-        let finished = wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+            .await?;
         Speech::from_job(&finished)
     }
 
@@ -92,18 +90,15 @@ impl VoiceClone {
             types::ListVoicesLimit::try_from(100).map_err(|error| Error::InvalidInput {
                 message: error.to_string(),
             })?;
-        let poll = || {
-            poll_json(self.calls(), status.operation, deadline, |_| {
-                self.client
-                    .list_voices()
-                    .sort_by(types::ListVoicesSortBy::CreatedAt)
-                    .sort_order(types::ListVoicesSortOrder::Desc)
-                    .limit(newest)
-                    .send()
-            })
-        };
-        let options = &self.options.wait;
-        wait_job(job, freshness, status, options, wait, deadline, poll).await?;
+        self.follow(job, freshness, status, (wait, deadline), |_| {
+            self.client
+                .list_voices()
+                .sort_by(types::ListVoicesSortBy::CreatedAt)
+                .sort_order(types::ListVoicesSortOrder::Desc)
+                .limit(newest)
+                .send()
+        })
+        .await?;
         Ok(job.id.clone())
     }
 }
