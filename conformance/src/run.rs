@@ -531,7 +531,9 @@ fn describe_exchange(exchange: &Exchange, out: &mut String) {
 /// What the server must receive for a documented call.
 struct ExpectedRequest {
     method: String,
-    path: String,
+    /// The path's segments as the server decodes them: a path value is one segment, whatever
+    /// characters it holds (the client percent-encodes them).
+    path: Vec<String>,
     query: Vec<(String, String)>,
     credential: (String, String),
     body: Option<ExpectedBody>,
@@ -554,16 +556,34 @@ struct ExpectedPart {
 
 impl ExpectedRequest {
     fn new(spec: &Spec, operation: &Operation<'_>, call: &DocumentedCall) -> Result<Self> {
-        let mut path = format!("{}{}", base_path(spec)?, operation.path);
+        let template = format!("{}{}", base_path(spec)?, operation.path);
+        let path = template
+            .split('/')
+            .map(|segment| {
+                call.parameters
+                    .iter()
+                    .filter(|(_, (location, _))| location == "path")
+                    .fold(segment.to_owned(), |segment, (name, (_, value))| {
+                        segment.replace(&format!("{{{name}}}"), &plain_text(value))
+                    })
+            })
+            .collect();
         let mut query = Vec::new();
         for (name, (location, value)) in &call.parameters {
-            match location.as_str() {
-                "path" => path = path.replace(&format!("{{{name}}}"), &plain_text(value)),
-                "query" => query.push((name.clone(), plain_text(value))),
-                _ => {}
+            if location == "query" {
+                query.push((name.clone(), plain_text(value)));
             }
         }
         query.sort();
+        // Fields the client sends with their default when the call sets none (`x-send-default`).
+        let request_schema = operation
+            .request_content()
+            .and_then(|content| content.values().next())
+            .and_then(|media| media.get("schema"));
+        let sent_defaults = match request_schema {
+            Some(schema) => speech_spec::sent_defaults(&spec.doc, schema)?,
+            None => Vec::new(),
+        };
         let sent = |field: &String| {
             call.not_sent
                 .as_ref()
@@ -575,6 +595,11 @@ impl ExpectedRequest {
                 let mut value = value.clone();
                 if let Value::Object(members) = &mut value {
                     members.retain(|field, _| sent(field));
+                    for (name, default) in &sent_defaults {
+                        members
+                            .entry(name.clone())
+                            .or_insert_with(|| default.clone());
+                    }
                 }
                 Some(ExpectedBody::Json(value))
             }
@@ -596,6 +621,17 @@ impl ExpectedRequest {
                         data: text.into_bytes(),
                         is_file: false,
                     });
+                }
+                for (name, default) in &sent_defaults {
+                    if !fields.contains_key(name) {
+                        parts.push(ExpectedPart {
+                            name: name.clone(),
+                            file_name: None,
+                            content_type: None,
+                            data: plain_text(default).into_bytes(),
+                            is_file: false,
+                        });
+                    }
                 }
                 for (name, file) in files {
                     parts.push(ExpectedPart {
@@ -629,8 +665,15 @@ impl ExpectedRequest {
         if method != self.method {
             problems.push(format!("method {method}, documented {}", self.method));
         }
-        if path != self.path {
-            problems.push(format!("path {path}, documented {}", self.path));
+        let decoded: Vec<String> = path
+            .split('/')
+            .map(speech_client_runtime::path::decode_segment)
+            .collect();
+        if decoded != self.path {
+            problems.push(format!(
+                "path {path} (decoded {decoded:?}), documented {:?}",
+                self.path
+            ));
         }
         let mut query = request.query_params();
         query.sort();

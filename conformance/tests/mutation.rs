@@ -171,3 +171,60 @@ async fn changing_a_field_of_a_response_example_fails_exactly_its_case_naming_th
     }
     panic!("no spec has a JSON response example with a text field");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_path_example_with_reserved_characters_is_sent_as_one_segment_and_compared_decoded() {
+    use speech_conformance::cases::{Case, CaseKind};
+
+    const RESERVED: &str = r"a/b c?#%2e%2e\é";
+    let mut checked = 0;
+    for spec in specs() {
+        for operation in spec.operations() {
+            let Some((index, example)) = operation
+                .value
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter(|(_, parameter)| parameter["in"] == "path")
+                .find_map(|(index, parameter)| {
+                    let examples = parameter.get("examples")?.as_object()?;
+                    Some((index, examples.keys().next()?.clone()))
+                })
+            else {
+                continue;
+            };
+            let mut doc = spec.doc.clone();
+            let pointer = format!(
+                "/paths/{}/{}/parameters/{index}/examples/{example}/value",
+                escape(operation.path),
+                operation.method
+            );
+            *doc.pointer_mut(&pointer).unwrap() = Value::String(RESERVED.into());
+            let changed = Spec {
+                provider: spec.provider.clone(),
+                path: spec.path.clone(),
+                doc,
+            };
+            let case = Case {
+                provider: spec.provider.clone(),
+                operation: operation.id().unwrap().to_owned(),
+                kind: CaseKind::Request { example },
+            };
+            let outcome = run(&changed, &case).await.unwrap();
+            assert_eq!(outcome.problems, Vec::<String>::new(), "{}", case.name());
+            let request_line = outcome.snapshot.lines().next().unwrap_or_default();
+            assert!(
+                request_line.ends_with("/a%2Fb%20c%3F%23%252e%252e%5C%C3%A9"),
+                "{}: {request_line}",
+                case.name()
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked >= 2,
+        "only {checked} operations with a path parameter example"
+    );
+}

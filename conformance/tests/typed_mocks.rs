@@ -214,3 +214,37 @@ fn audixa_submit_then_poll_against_typed_mocks() {
     submit.assert();
     poll.assert();
 }
+
+#[test]
+fn typed_mocks_match_path_values_with_reserved_characters_as_the_client_sends_them() {
+    use voiceclone_client::mock::MockServerExt;
+
+    // `/`, space, `?`, `#`, `%`, `\` and non-ASCII: encoded by the client into one segment, and
+    // matched by the mock as that segment, not as a regex.
+    let speech_id = r"a/b c?#%2e.x\é";
+    let server = MockServer::start();
+    let poll = server.get_speech(|when, then| {
+        when.speech_id(speech_id);
+        then.ok(&documented(
+            "voiceclone",
+            "/paths/~1tts~1{speechId}/get/responses/200/content/application~1json/examples/completed",
+        ));
+    });
+    let client = voiceclone_client::Client::new(&server.base_url());
+    runtime().block_on(async {
+        client
+            .get_speech()
+            .speech_id(speech_id)
+            .send()
+            .await
+            .unwrap();
+        // The value is matched literally: `.` is not a regex wildcard that would let `Z` through.
+        let other = client
+            .get_speech()
+            .speech_id(r"a/b c?#%2eZx\é")
+            .send()
+            .await;
+        assert!(other.is_err(), "{other:?}");
+    });
+    poll.assert();
+}

@@ -55,7 +55,8 @@ impl FilePart {
         }
     }
 
-    /// Sets the file name sent in the part's `Content-Disposition`.
+    /// Sets the file name sent in the part's `Content-Disposition` (`"`, CR and LF are sent
+    /// percent-encoded, see [`wire_file_name`]).
     pub fn file_name(mut self, file_name: impl Into<String>) -> Self {
         self.file_name = Some(file_name.into());
         self
@@ -67,7 +68,7 @@ impl FilePart {
         self
     }
 
-    /// The file name that will be sent.
+    /// The file name of the part, before [`wire_file_name`] encodes it for the request.
     pub fn effective_file_name(&self) -> Cow<'_, str> {
         match (&self.file_name, &self.source) {
             (Some(name), _) => Cow::Borrowed(name),

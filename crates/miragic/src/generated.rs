@@ -103,11 +103,11 @@ pub mod types {
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
         pub audio_format: SpeechToTextFormAudioFormat,
-        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`; optional here (erratum stt-question-required-with-default).
+        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set (erratum stt-question-required-with-default).
 
-Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub question: ::std::option::Option<::std::string::String>,
+Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
+        #[serde(default = "defaults::speech_to_text_form_question")]
+        pub question: ::std::string::String,
     }
     impl SpeechToTextForm {
         pub fn builder() -> builder::SpeechToTextForm {
@@ -196,12 +196,12 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string, which is what this field accepts (erratum stt-created-at-type).
+        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum stt-created-at-type).
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<Timestamp>,
         #[serde(
             rename = "creditsUsed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -226,12 +226,12 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
         ///Text content from the audio file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transcription: ::std::option::Option<::std::string::String>,
-        ///ISO 8601 timestamp, as printed.
+        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum stt-created-at-type).
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub updated_at: ::std::option::Option<Timestamp>,
         ///Unique identifier of the user.
         #[serde(
             rename = "userId",
@@ -350,12 +350,12 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string, which is what this field accepts (erratum tts-created-at-type).
+        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum tts-created-at-type).
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: ::std::option::Option<Timestamp>,
         #[serde(
             rename = "creditsUsed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -377,12 +377,12 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
         pub status: crate::generated::types::JobStatus,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///ISO 8601 timestamp, as printed.
+        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum tts-created-at-type).
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub updated_at: ::std::option::Option<Timestamp>,
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -442,6 +442,32 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
     impl TextToSpeechJobResponse {
         pub fn builder() -> builder::TextToSpeechJobResponse {
             Default::default()
+        }
+    }
+    ///A time as the documents give it: a Number (Unix timestamp) in the Response Fields tables, an ISO 8601 string (`2025-11-04T14:58:15.547Z`) in the printed examples. The documents contradict themselves, so both are accepted (errata tts-created-at-type, stt-created-at-type).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        schemars::JsonSchema
+    )]
+    #[serde(untagged)]
+    pub enum Timestamp {
+        String(::std::string::String),
+        Number(f64),
+    }
+    impl ::std::fmt::Display for Timestamp {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Number(x) => x.fmt(f),
+            }
+        }
+    }
+    impl ::std::convert::From<f64> for Timestamp {
+        fn from(value: f64) -> Self {
+            Self::Number(value)
         }
     }
     /// Types for composing complex structures.
@@ -730,7 +756,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
                 ::std::string::String,
             >,
             question: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
@@ -738,7 +764,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             fn default() -> Self {
                 Self {
                     audio_format: Err("no value supplied for audio_format".to_string()),
-                    question: Ok(Default::default()),
+                    question: Ok(super::defaults::speech_to_text_form_question()),
                 }
             }
         }
@@ -757,7 +783,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             }
             pub fn question<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.question = value
@@ -802,7 +828,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::Timestamp>,
                 ::std::string::String,
             >,
             credits_used: ::std::result::Result<
@@ -835,7 +861,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::Timestamp>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
@@ -904,7 +930,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -1008,7 +1034,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -1361,7 +1387,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
                 ::std::string::String,
             >,
             created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::Timestamp>,
                 ::std::string::String,
             >,
             credits_used: ::std::result::Result<
@@ -1390,7 +1416,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
                 ::std::string::String,
             >,
             updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<super::Timestamp>,
                 ::std::string::String,
             >,
             user_id: ::std::result::Result<
@@ -1448,7 +1474,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
@@ -1540,7 +1566,7 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
@@ -1766,6 +1792,13 @@ Default (applied by the provider when absent): `"Transcribe this audio:"`.*/
                     success: Ok(value.success),
                 }
             }
+        }
+    }
+    /// Generation of default values for serde.
+    #[allow(dead_code)]
+    pub mod defaults {
+        pub(super) fn speech_to_text_form_question() -> ::std::string::String {
+            "Transcribe this audio:".to_string()
         }
     }
     /// Error types.

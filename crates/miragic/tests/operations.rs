@@ -3,11 +3,11 @@
 //! and what the client decodes.
 
 use httpmock::{Method, MockServer};
-use miragic_client::types::{JobStatus, SpeechToTextFormAudioFormat};
+use miragic_client::types::{JobStatus, SpeechToTextFormAudioFormat, Timestamp};
 use miragic_client::{Client, Error};
 use serde_json::{Value, json};
 use speech_client_runtime::FilePart;
-use speech_mock_support::{MP3_BYTES, Part, Recorder, http_client, multipart_parts};
+use speech_mock_support::{MP3_BYTES, Part, Recorder, fake_mp3, http_client, multipart_parts};
 
 const API_KEY: &str = "test-miragic-key";
 /// The job id every documented "get job" call uses (`parameters[jobId].examples`).
@@ -113,11 +113,10 @@ async fn create_speech_to_text_job_uploads_bytes_with_the_documented_name_and_ty
 }
 
 #[tokio::test]
-async fn create_speech_to_text_job_streams_a_file_from_disk_and_leaves_the_default_question_to_the_server()
- {
+async fn create_speech_to_text_job_streams_a_file_from_disk_and_sends_the_default_question() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audio.mp3");
-    let audio: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    let audio = fake_mp3(200_000);
     std::fs::write(&path, &audio).unwrap();
 
     let server = MockServer::start_async().await;
@@ -134,7 +133,8 @@ async fn create_speech_to_text_job_streams_a_file_from_disk_and_leaves_the_defau
 
     // requestBody example `javascript_fetch` (file path/to/audio.mp3, no stated content type):
     // the file name is the path's last segment and the type is guessed from the extension.
-    // `question` is not set, so no part is sent: the provider applies its documented default.
+    // `question` is not set: the client sends the documented default (`x-send-default`; the table
+    // calls the field required, erratum stt-question-required-with-default).
     let created = client(&server)
         .create_speech_to_text_job()
         .body_map(|body| body.audio_format("mp3"))
@@ -149,6 +149,7 @@ async fn create_speech_to_text_job_streams_a_file_from_disk_and_leaves_the_defau
         multipart_parts(&recorder.single()).await,
         [
             Part::text("audio_format", "mp3"),
+            Part::text("question", "Transcribe this audio:"),
             Part::file("file", "audio.mp3", "audio/mpeg", &audio),
         ]
     );
@@ -201,8 +202,16 @@ async fn get_text_to_speech_job_decodes_the_completed_job() {
     assert_eq!(job.error_message, None);
     assert_eq!(job.progress, None);
     assert_eq!(job.credits_used, Some(2));
-    assert_eq!(job.created_at.as_deref(), Some("2025-11-04T14:58:15.547Z"));
-    assert_eq!(job.updated_at.as_deref(), Some("2025-11-04T14:58:22.630Z"));
+    assert!(
+        matches!(&job.created_at, Some(Timestamp::String(at)) if at == "2025-11-04T14:58:15.547Z"),
+        "{:?}",
+        job.created_at
+    );
+    assert!(
+        matches!(&job.updated_at, Some(Timestamp::String(at)) if at == "2025-11-04T14:58:22.630Z"),
+        "{:?}",
+        job.updated_at
+    );
     let metadata = job.metadata.expect("metadata");
     assert_eq!(metadata.processing_time_ms, Some(7082));
     assert_eq!(
@@ -262,7 +271,11 @@ async fn get_speech_to_text_job_decodes_the_completed_job() {
     assert_eq!(job.transcription.as_deref(), Some(transcription));
     assert_eq!(job.error_message, None);
     assert_eq!(job.credits_used, Some(2));
-    assert_eq!(job.created_at.as_deref(), Some("2025-11-05T12:04:18.785Z"));
+    assert!(
+        matches!(&job.created_at, Some(Timestamp::String(at)) if at == "2025-11-05T12:04:18.785Z"),
+        "{:?}",
+        job.created_at
+    );
     let metadata = job.metadata.expect("metadata");
     assert_eq!(metadata.processing_time_ms, Some(9937));
     assert_eq!(
@@ -272,6 +285,64 @@ async fn get_speech_to_text_job_decodes_the_completed_job() {
     let upstream = metadata.api_response.expect("apiResponse");
     assert_eq!(upstream.success, Some(true));
     assert_eq!(upstream.transcription.as_deref(), Some(transcription));
+}
+
+#[tokio::test]
+async fn jobs_with_numeric_timestamps_decode_as_the_field_table_types_them() {
+    // The Response Fields tables type `createdAt` as Number (Unix timestamp); the examples print
+    // strings (errata tts-created-at-type, stt-created-at-type): a server sending numbers is polled
+    // like one sending strings.
+    let server = MockServer::start_async().await;
+    let job = |id: &str| {
+        json!({"success": true, "data": {"id": id, "status": "PENDING", "progress": 40,
+            "createdAt": 1762264695, "updatedAt": 1762264702.5}})
+    };
+    for (kind, id) in [("text-to-speech", "tts-1"), ("speech-to-text", "stt-1")] {
+        let body = job(id);
+        server
+            .mock_async(|when, then| {
+                when.method(Method::GET)
+                    .path(format!("/api/v1/{kind}/jobs/{id}"));
+                then.status(200)
+                    .header("content-type", "application/json")
+                    .body(body.to_string());
+            })
+            .await;
+    }
+    let client = client(&server);
+
+    let tts = client
+        .get_text_to_speech_job()
+        .job_id("tts-1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data;
+    let stt = client
+        .get_speech_to_text_job()
+        .job_id("stt-1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner()
+        .data;
+
+    for (created_at, updated_at) in [
+        (tts.created_at, tts.updated_at),
+        (stt.created_at, stt.updated_at),
+    ] {
+        assert!(
+            matches!(created_at, Some(Timestamp::Number(at)) if at == 1762264695.0),
+            "{created_at:?}"
+        );
+        assert!(
+            matches!(updated_at, Some(Timestamp::Number(at)) if at == 1762264702.5),
+            "{updated_at:?}"
+        );
+    }
+    assert_eq!(tts.status, JobStatus::Pending);
+    assert_eq!(stt.progress, Some(40.0));
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@
 //! - [`multipart_parts`]: a recorded `multipart/form-data` body, decoded part by part.
 //! - [`invalid_request`]: the message of a request the client refused to send.
 //! - [`CapturedLog`]: a log sink a test reads back.
-//! - [`RawServer`]: a loopback server that can cut, hang up or stream what httpmock cannot.
+//! - [`RawServer`]: a loopback server that can cut, hang up, stream or never end what httpmock cannot.
 
 mod log;
 mod multipart;
@@ -16,7 +16,7 @@ mod recorder;
 
 pub use log::CapturedLog;
 pub use multipart::{Part, multipart_parts};
-pub use raw::{RawAct, RawServer};
+pub use raw::{RawAct, RawServer, UNENDING_CAP};
 pub use recorder::{Recorder, exact_query, json_response, sequence};
 
 use progenitor_client::Error;

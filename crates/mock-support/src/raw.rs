@@ -35,7 +35,17 @@ pub enum RawAct {
         body: Vec<u8>,
         every: std::time::Duration,
     },
+    /// A `status` answer with `Transfer-Encoding: chunked` and no `Content-Length` whose body does
+    /// not end: chunks of `[` (the start of a JSON array that never closes) until the client hangs
+    /// up, or [`UNENDING_CAP`] bytes, so the server stops by itself.
+    Unending {
+        status: u16,
+        content_type: &'static str,
+    },
 }
+
+/// The most an [`RawAct::Unending`] body writes before the server gives up (1 GiB).
+pub const UNENDING_CAP: u64 = 1 << 30;
 
 impl RawAct {
     /// A complete JSON response.
@@ -204,6 +214,24 @@ async fn write_act(socket: &mut TcpStream, act: RawAct) -> bool {
                 left -= n as u64;
             }
             true
+        }
+        RawAct::Unending {
+            status,
+            content_type,
+        } => {
+            let head = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+            );
+            if socket.write_all(head.as_bytes()).await.is_err() {
+                return false;
+            }
+            let data = vec![b'['; 64 * 1024];
+            let chunk = [format!("{:x}\r\n", data.len()).as_bytes(), &data, b"\r\n"].concat();
+            let mut written = 0;
+            while written < UNENDING_CAP && socket.write_all(&chunk).await.is_ok() {
+                written += data.len() as u64;
+            }
+            false
         }
     }
 }

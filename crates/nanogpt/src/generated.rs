@@ -61,8 +61,7 @@ pub mod types {
     )]
     #[serde(deny_unknown_fields)]
     pub struct SpeechRequest {
-        ///Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
-        pub input: ::std::string::String,
+        pub input: crate::generated::types::SpeechRequestInput,
         ///Voice/style instructions (supported by some models/providers).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub instructions: ::std::option::Option<::std::string::String>,
@@ -630,7 +629,10 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
         #[derive(Clone, Debug)]
         pub struct SpeechRequest {
-            input: ::std::result::Result<::std::string::String, ::std::string::String>,
+            input: ::std::result::Result<
+                crate::generated::types::SpeechRequestInput,
+                ::std::string::String,
+            >,
             instructions: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -669,14 +671,10 @@ Default (applied by the provider when absent): `"mp3"`.*/
         impl SpeechRequest {
             pub fn input<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<crate::generated::types::SpeechRequestInput>,
                 T::Error: ::std::fmt::Display,
             {
-                self.input = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for input: {e}")
-                    });
+                self.input = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
             pub fn instructions<T>(mut self, value: T) -> Self
@@ -1723,6 +1721,13 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
     }
+    speech_client_runtime::bounded_text! {
+        #[doc =
+        "Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model."]
+        pub struct SpeechRequestInput for "input", min_chars =
+        ::std::option::Option::Some(1), max_chars = ::std::option::Option::None,
+        max_bytes = ::std::option::Option::None;
+    }
     speech_client_runtime::open_enum! {
         #[doc = "Always pending on the 202 ticket."] pub enum TtsPendingTicketStatus {
         Pending = "pending", }
@@ -1754,7 +1759,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
     speech_client_runtime::bounded_text! {
         #[doc =
         "The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them."]
-        pub struct TtsRequestText for "text", min_chars = ::std::option::Option::None,
+        pub struct TtsRequestText for "text", min_chars = ::std::option::Option::Some(1),
         max_chars = ::std::option::Option::Some(10000), max_bytes =
         ::std::option::Option::None;
     }

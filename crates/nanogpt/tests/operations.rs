@@ -508,6 +508,24 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
         "`text` must be at most 10000 characters (got 10001)"
     );
 
+    // Empty text is refused (`minLength: 1`, an inference marked x-source 3rd), on both endpoints.
+    let message = invalid_request(
+        client
+            .submit_tts()
+            .body_map(|body| body.text(""))
+            .send()
+            .await,
+    );
+    assert_eq!(message, "`text` must be at least 1 character (got 0)");
+    let message = invalid_request(
+        bearer_client(&server)
+            .create_speech()
+            .body_map(|body| body.model("tts-1").input(""))
+            .send()
+            .await,
+    );
+    assert_eq!(message, "`input` must be at least 1 character (got 0)");
+
     // `text` is required.
     let message = invalid_request(client.submit_tts().send().await);
     assert!(message.contains("text"), "{message}");

@@ -168,6 +168,20 @@ pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> Result<&'a Value> {
     bail!("reference cycle")
 }
 
+/// The request fields the client sends with their `default` when the caller sets none: the
+/// properties of a request body `schema` (references followed) marked `x-send-default: true`, in
+/// the schema's order.
+pub fn sent_defaults(doc: &Value, schema: &Value) -> Result<Vec<(String, Value)>> {
+    let schema = resolve(doc, schema)?;
+    let properties = schema.get("properties").and_then(Value::as_object);
+    Ok(properties
+        .into_iter()
+        .flatten()
+        .filter(|(_, property)| property.get("x-send-default") == Some(&Value::Bool(true)))
+        .filter_map(|(name, property)| Some((name.clone(), property.get("default")?.clone())))
+        .collect())
+}
+
 /// The component name a `#/components/schemas/<name>` reference points to.
 pub fn schema_ref_name(schema: &Value) -> Option<&str> {
     schema
@@ -266,6 +280,20 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("unresolved")
+        );
+    }
+
+    #[test]
+    fn sent_defaults_are_the_marked_properties_with_a_default() {
+        let doc = json!({"components": {"schemas": {"Form": {"properties": {
+            "question": {"type": "string", "default": "Transcribe", "x-send-default": true},
+            "speed": {"type": "number", "default": 1},
+            "format": {"type": "string", "default": "mp3", "x-send-default": false},
+        }}}}});
+        let form = json!({"$ref": "#/components/schemas/Form"});
+        assert_eq!(
+            sent_defaults(&doc, &form).unwrap(),
+            [("question".to_owned(), json!("Transcribe"))]
         );
     }
 

@@ -2366,8 +2366,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
     }
     speech_client_runtime::bounded_text! {
         #[doc = "Text to convert to speech (max 5000 UTF-8 bytes)."] pub struct
-        SpeechRequestText for "text", min_chars = ::std::option::Option::None, max_chars
-        = ::std::option::Option::Some(5000), max_bytes =
+        SpeechRequestText for "text", min_chars = ::std::option::Option::Some(1),
+        max_chars = ::std::option::Option::Some(5000), max_bytes =
         ::std::option::Option::Some(5000);
     }
     speech_client_runtime::bounded_text! {

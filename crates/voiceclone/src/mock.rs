@@ -5,6 +5,10 @@
     clippy::to_string_in_format_args,
     reason = "as progenitor's httpmock output writes it"
 )]
+#![allow(
+    clippy::unnecessary_to_owned,
+    reason = "progenitor's path matchers format any parameter type with `to_string()`; the                       value is encoded from that text"
+)]
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to

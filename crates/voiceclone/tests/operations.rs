@@ -647,6 +647,16 @@ async fn bad_requests_are_refused_before_anything_is_sent() {
         "{message}"
     );
 
+    // Empty text is refused (`minLength: 1`, an inference marked x-source 3rd).
+    let message = invalid_request(
+        client
+            .create_speech()
+            .body_map(|body| body.text("").voice_id(ID))
+            .send()
+            .await,
+    );
+    assert_eq!(message, "`text` must be at least 1 character (got 0)");
+
     // `voice` is at most 20 MiB (erratum voice-max-20mb-mib), from memory ...
     let message = invalid_request(
         client

@@ -152,3 +152,91 @@ fn audio_media_types(spec: &Spec, operation: &spec::Operation) -> Result<Vec<Str
     }
     Ok(media_types)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: "1"}
+paths:
+  /tts/{id}:
+    get:
+      operationId: get_speech
+      responses:
+        "200":
+          description: audio or JSON
+          content:
+            audio/mpeg: {schema: {type: string, format: binary}}
+            application/json: {schema: {type: object}}
+            audio/wav: {schema: {type: string, format: binary}}
+        "202":
+          description: again
+          content:
+            audio/mpeg: {schema: {type: string, format: binary}}
+        "400":
+          description: error
+          content:
+            application/octet-stream: {schema: {type: string, format: binary}}
+"#;
+
+    fn progenitor_like() -> syn::File {
+        syn::parse_quote! {
+            #[allow(unused_imports)]
+            use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+            impl ClientHooks<()> for &Client {}
+        }
+    }
+
+    #[test]
+    fn the_table_lists_each_operation_with_its_success_audio_types_once() {
+        let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
+        let table = operation_table(&spec).unwrap();
+        let text = quote!(#table).to_string().replace(' ', "");
+        assert!(
+            text.contains(r#"id:"get_speech",path:"/tts/{id}",audio:&["audio/mpeg","audio/wav"]"#),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn progenitor_output_gets_the_runtime_encode_path_and_hooks() {
+        let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
+        let mut file = progenitor_like();
+        apply(&spec, &mut file).unwrap();
+        let text = quote!(#file).to_string();
+        assert!(
+            text.contains("use speech_client_runtime :: path :: encode_path ;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("use progenitor_client :: { ClientHooks , OperationInfo"),
+            "{text}"
+        );
+        assert!(
+            text.contains("speech_client_runtime :: hooks :: pre (OPERATIONS"),
+            "{text}"
+        );
+        assert!(
+            text.contains("speech_client_runtime :: hooks :: exec (OPERATIONS"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_changed_progenitor_output_is_an_error_not_a_silent_skip() {
+        let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
+        let mut file: syn::File = syn::parse_quote! {
+            use progenitor_client::{encode_path, ClientHooks};
+        };
+        let error = apply(&spec, &mut file).unwrap_err().to_string();
+        assert!(error.contains("no empty `impl ClientHooks"), "{error}");
+        let mut file: syn::File = syn::parse_quote! {
+            impl ClientHooks<()> for &Client {}
+        };
+        let error = apply(&spec, &mut file).unwrap_err().to_string();
+        assert!(error.contains("no longer imports"), "{error}");
+    }
+}

@@ -62,6 +62,12 @@ pub fn generate(spec: &Spec, plan: &Plan) -> Result<String> {
     file.attrs.push(syn::parse_quote!(
         #![allow(clippy::to_string_in_format_args, reason = "as progenitor's httpmock output writes it")]
     ));
+    file.attrs.push(syn::parse_quote!(
+        #![allow(
+            clippy::unnecessary_to_owned,
+            reason = "progenitor's path matchers format any parameter type with `to_string()`; the                       value is encoded from that text"
+        )]
+    ));
     Ok(prettyplease::unparse(&file))
 }
 

@@ -25,6 +25,7 @@ const KNOWN: &[&str] = &[
     "x-max-bytes",
     "x-content-types",
     "x-max-length-by-model",
+    "x-send-default",
 ];
 
 /// Keys whose object is a map of names (a property called `x-foo` is a name, not an extension).
@@ -51,6 +52,35 @@ pub fn check(doc: &Value, findings: &mut Findings) {
     visit(doc, "", false, findings);
 }
 
+/// `x-source` is one `{research, confidence}` entry, or a list of them when a node relies on facts
+/// known in different ways (a length limit from the provider's docs and a minimum inferred).
+fn check_source(source: &Value, place: &str, findings: &mut Findings) {
+    let entries = match source {
+        Value::Array(entries) if !entries.is_empty() => entries.iter().collect(),
+        Value::Object(_) => vec![source],
+        _ => {
+            findings.add(
+                place,
+                "`x-source` is neither an entry nor a list of entries".into(),
+            );
+            return;
+        }
+    };
+    for entry in entries {
+        let research = entry.get("research").and_then(Value::as_str);
+        let confidence = entry.get("confidence").and_then(Value::as_str);
+        if research.is_none_or(str::is_empty) || !matches!(confidence, Some("doc" | "sdk" | "3rd"))
+        {
+            findings.add(
+                place,
+                format!(
+                    "`x-source` entry {entry} needs `research` text and `confidence` doc, sdk or 3rd"
+                ),
+            );
+        }
+    }
+}
+
 fn visit(node: &Value, path: &str, names: bool, findings: &mut Findings) {
     match node {
         Value::Object(map) => {
@@ -62,6 +92,8 @@ fn visit(node: &Value, path: &str, names: bool, findings: &mut Findings) {
                             &place,
                             format!("`{key}` is not an extension specs/README.md defines"),
                         );
+                    } else if key == "x-source" {
+                        check_source(child, &place, findings);
                     }
                 } else if names || !DATA.contains(&key.as_str()) {
                     visit(

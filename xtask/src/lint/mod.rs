@@ -47,6 +47,7 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
     extensions::check(&spec.doc, &mut findings);
     jobs::check(spec, &mut findings)?;
     check_open_responses(&spec.doc, &mut findings)?;
+    check_sent_defaults(&spec.doc, &mut findings)?;
     check_formats(&spec.doc, &mut findings);
     if spec.doc.get("x-errata").and_then(Value::as_array).is_none() {
         findings.add("document", "no `x-errata` list".into());
@@ -327,6 +328,44 @@ fn check_open_responses(doc: &Value, findings: &mut Findings) -> Result<()> {
     Ok(())
 }
 
+/// `x-send-default: true` sits on a top-level property of a request-only schema, next to the
+/// `default` the client sends (the generator keeps that default; the conformance suite expects it).
+fn check_sent_defaults(doc: &Value, findings: &mut Findings) -> Result<()> {
+    let sides = plan::component_sides(doc)?;
+    for (name, schema) in doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let (request_side, response_side) = sides.get(name).copied().unwrap_or_default();
+        plan::walk(schema, "", &mut |node, path| {
+            let Some(marker) = node.get("x-send-default") else {
+                return;
+            };
+            let place = format!("schema `{name}`{path}");
+            let top_level_property = path
+                .strip_prefix("/properties/")
+                .is_some_and(|property| !property.contains('/'));
+            let problem = if marker != &Value::Bool(true) {
+                Some("`x-send-default` is only ever `true`")
+            } else if node.get("default").is_none() {
+                Some("`x-send-default` without a `default` to send")
+            } else if !top_level_property {
+                Some("`x-send-default` belongs on a top-level property of a request body schema")
+            } else if response_side || !request_side {
+                Some("`x-send-default` in a schema that is not used by requests only")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                findings.add(&place, problem.into());
+            }
+        });
+    }
+    Ok(())
+}
+
 /// Only `format: binary` is allowed: other formats make typify pick strict types (dates, UUIDs).
 fn check_formats(doc: &Value, findings: &mut Findings) {
     for (name, schema) in doc
@@ -403,6 +442,31 @@ components:
     #[test]
     fn a_spec_that_follows_the_rules_has_no_findings() {
         assert_eq!(findings(BASE), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_request_field_may_send_its_default_and_cite_several_sources() {
+        let with_form = |question: &str| {
+            BASE.replace(
+                "paths:\n",
+                "paths:\n  /jobs:\n    post:\n      operationId: start_job\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: \"#/components/schemas/Form\"}\n      responses:\n        \"204\": {description: started}\n",
+            )
+            .replace(
+                "components:\n  schemas:\n",
+                &format!("components:\n  schemas:\n    Form:\n      type: object\n      properties:\n        question: {question}\n"),
+            )
+        };
+        let sent = with_form(
+            "{type: string, minLength: 1, default: Transcribe, x-send-default: true, x-source: [{research: doc table, confidence: doc}, {research: inferred, confidence: 3rd}]}",
+        );
+        assert_eq!(findings(&sent), Vec::<String>::new());
+        let found = findings(&with_form("{type: string, x-send-default: true}"));
+        assert!(
+            found.iter().any(|f| f.contains(
+                "schema `Form`/properties/question: `x-send-default` without a `default` to send"
+            )),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -517,6 +581,16 @@ components:
                 "      x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
                 "      x-no-documented-example: the document prints no body\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Job\"}\n        \"500\":\n          description: e\n          x-no-documented-example: none\n          content:\n            application/json:\n              schema: {$ref: \"#/components/schemas/Error\"}",
                 "mixes error schemas",
+            ),
+            (
+                "        message: {type: string}",
+                "        message: {type: string, default: none, x-send-default: true}",
+                "schema `Error`/properties/message: `x-send-default` in a schema that is not used by requests only",
+            ),
+            (
+                "      operationId: get_job\n",
+                "      operationId: get_job\n      x-source: {research: a note, confidence: maybe}\n",
+                "needs `research` text and `confidence` doc, sdk or 3rd",
             ),
             (
                 "      operationId: get_job\n",

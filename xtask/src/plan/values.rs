@@ -210,15 +210,27 @@ fn visit(
 
 /// A request field's `default` is what the provider assumes when the field is absent; typify would
 /// instead make the field non-optional and always send the default (for example a speed sent to a
-/// model that does not support speed). Keep the default as documentation only.
+/// model that does not support speed). Keep the default as documentation only, unless the spec
+/// marks it `x-send-default: true` (a document that calls a field required and gives it a default):
+/// then typify's behaviour is the one wanted, and the client sends the default when the caller sets
+/// no value.
 fn move_default_to_description(node: &mut Value) {
     let Some(object) = node.as_object_mut() else {
         return;
     };
-    let Some(default) = object.remove("default") else {
+    let sent = object.get("x-send-default") == Some(&Value::Bool(true));
+    let Some(default) = (if sent {
+        object.get("default").cloned()
+    } else {
+        object.remove("default")
+    }) else {
         return;
     };
-    let note = format!("Default (applied by the provider when absent): `{default}`.");
+    let note = if sent {
+        format!("Default (sent by the client when no value is set): `{default}`.")
+    } else {
+        format!("Default (applied by the provider when absent): `{default}`.")
+    };
     let description = match object.get("description").and_then(Value::as_str) {
         Some(text) => format!("{}\n\n{note}", text.trim_end()),
         None => note,
@@ -414,6 +426,7 @@ mod tests {
                     "prompt": {"type": "string", "minLength": 1},
                     "code": {"type": "string", "minLength": 2, "pattern": "^[a-z]+$"},
                     "format": {"type": "string", "enum": ["mp3", "wav"], "default": "mp3"},
+                    "question": {"type": "string", "default": "Transcribe", "x-send-default": true},
                 }},
                 "Job": {"type": "object", "properties": {
                     "status": {"type": "string", "enum": ["PENDING", "DONE"], "nullable": true},
@@ -472,6 +485,13 @@ mod tests {
         assert_eq!(
             format["description"],
             "Default (applied by the provider when absent): `\"mp3\"`."
+        );
+        // ... unless the spec says the client sends it.
+        let question = &doc["components"]["schemas"]["Req"]["properties"]["question"];
+        assert_eq!(question["default"], "Transcribe");
+        assert_eq!(
+            question["description"],
+            "Default (sent by the client when no value is set): `\"Transcribe\"`."
         );
         // Request enums stay with typify (strict); a response-side number range is not a request limit.
         assert_eq!(
