@@ -135,7 +135,34 @@ async fn neutral_calls_refuse_every_documented_limit_before_sending() {
                 .synthesize(&request(String::new(), "alloy", None), &wait())
                 .await,
         ),
-        ["`text`", "1"],
+        ["`text`", "at least 1 character"],
+    ));
+    cases.push((
+        "NanoGPT text not empty",
+        refused(
+            nanogpt
+                .synthesize(&request(String::new(), "Rachel", None), &wait())
+                .await,
+        ),
+        ["`text`", "at least 1 character"],
+    ));
+    cases.push((
+        "voice clone text not empty",
+        refused(
+            voiceclone
+                .synthesize(&request(String::new(), "v", None), &wait())
+                .await,
+        ),
+        ["`text`", "at least 1 character"],
+    ));
+    cases.push((
+        "Audixa text not empty (its minimum is 30)",
+        refused(
+            audixa
+                .synthesize(&request(String::new(), "am_ethan", None), &wait())
+                .await,
+        ),
+        ["`text`", "at least 30 characters"],
     ));
 
     for (what, message, parts) in cases {
@@ -145,6 +172,12 @@ async fn neutral_calls_refuse_every_documented_limit_before_sending() {
                 "{what}: `{part}` not in \"{message}\""
             );
         }
+        // A message names its field once, and reads as a sentence, not as debug output.
+        let field = parts[0];
+        if field.starts_with('`') {
+            assert_eq!(message.matches(field).count(), 1, "{what}: \"{message}\"");
+        }
+        assert!(!message.contains("Some("), "{what}: \"{message}\"");
     }
     any_request.assert_calls_async(0).await;
 }
@@ -236,6 +269,12 @@ fn provider_options_outside_their_documented_ranges_cannot_be_built() {
                 "{what}: `{part}` not in \"{message}\""
             );
         }
+        // A message names its field once, and reads as a sentence, not as debug output.
+        let field = parts[0];
+        if field.starts_with('`') {
+            assert_eq!(message.matches(field).count(), 1, "{what}: \"{message}\"");
+        }
+        assert!(!message.contains("Some("), "{what}: \"{message}\"");
     }
     // Enumerations refuse values the spec does not list.
     assert!(audixa::TtsRequestEmotion::try_from("furious").is_err());

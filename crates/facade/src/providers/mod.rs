@@ -25,8 +25,16 @@ use crate::error::Error;
 /// A provider's typed request from neutral values: the generated type checks every documented
 /// limit, so a bad value is refused here, before anything is sent, naming the field.
 fn typed<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Error> {
-    serde_path_to_error::deserialize(value).map_err(|error| Error::InvalidInput {
-        message: format!("{what}: `{}`: {}", error.path(), error.inner()),
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let field = format!("`{}`", error.path());
+        let reason = error.inner().to_string();
+        // The generated value types name their field themselves; others are named here, once.
+        let message = if reason.contains(&field) {
+            format!("{what}: {reason}")
+        } else {
+            format!("{what}: {field}: {reason}")
+        };
+        Error::InvalidInput { message }
     })
 }
 
