@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use speech_facade::{
-    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Miragic, NanoGpt, Options,
-    Speech, SpeechRequest, Synthesize, Transcribe, VoiceClone, Wait,
+    ApiKey, AudioResult, Audixa, CloneVoice, DownloadLimits, Downloader, Error, Miragic, NanoGpt,
+    Options, Speech, SpeechRequest, Synthesize, Transcribe, VoiceClone, Wait,
 };
 use speech_mock_support::{RawAct, RawServer};
 
@@ -22,7 +22,7 @@ const STATUS_BODY: u64 = 200 * 1024 * 1024;
 /// A direct audio answer of 300 MiB, read within a download limit of 1 MiB.
 const DIRECT_AUDIO: u64 = 300 * 1024 * 1024;
 const DIRECT_AUDIO_LIMIT: u64 = 1024 * 1024;
-const SCENARIOS: [(&str, u64); 5] = [
+const SCENARIOS: [(&str, u64); 6] = [
     ("upload 20 MB to Miragic STT", UPLOAD),
     ("upload 20 MB to voice clone", UPLOAD),
     ("download 200 MB to a file", DOWNLOAD),
@@ -33,6 +33,10 @@ const SCENARIOS: [(&str, u64); 5] = [
     (
         "direct audio answer of 300 MiB (download limit 1 MiB)",
         DIRECT_AUDIO,
+    ),
+    (
+        "endless chunked status answer (API answer limit 4 MiB)",
+        speech_mock_support::UNENDING_CAP,
     ),
 ];
 
@@ -135,6 +139,12 @@ fn run_scenario(scenario: usize) {
                 let error = nanogpt.synthesize(&request(), &wait).await.unwrap_err();
                 assert!(matches!(error, Error::Download(_)), "{error:?}");
             }
+            5 => {
+                let audixa =
+                    Audixa::new(&server.url("/v2"), ApiKey::new("k"), options).expect("client");
+                let error = audixa.synthesize(&request(), &wait).await.unwrap_err();
+                assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
+            }
             _ => {
                 let speech = Speech {
                     job_id: None,
@@ -188,6 +198,10 @@ async fn server() -> RawServer {
             json(json!({"success": true, "data": {"jobId": "j1", "status": "PENDING"}, "message": "ok"}))
         } else if path.starts_with("/api/v1/text-to-speech/jobs/") {
             RawAct::Generated { content_type: "application/json", length: STATUS_BODY }
+        } else if path.starts_with("/v2/tts") {
+            RawAct::json(201, &json!({"generation_id": "g1"}))
+        } else if path.starts_with("/v2/status") {
+            RawAct::Unending { status: 200, content_type: "application/json" }
         } else if path.starts_with("/api/tts") {
             RawAct::Generated { content_type: "audio/mpeg", length: DIRECT_AUDIO }
         } else if path.starts_with("/api/v1/speech-to-text/generate") {
