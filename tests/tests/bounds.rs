@@ -347,3 +347,50 @@ async fn an_enormous_status_answer_fails_within_the_size_limit_and_is_not_asked_
         assert_eq!(requests, 2, "{name}: one submit and one poll");
     }
 }
+
+#[tokio::test]
+async fn a_direct_audio_answer_is_read_within_the_download_limit() {
+    let flow = flows().into_iter().find(|f| f.name == "nanogpt").unwrap();
+    let server = RawServer::start(|_, _| RawAct::Generated {
+        content_type: "audio/mpeg",
+        length: 8 << 20,
+    })
+    .await;
+    let limited = Options {
+        download: speech_facade::DownloadLimits { max_bytes: 1 << 20 },
+        ..options()
+    };
+    let base = server.url(flow.base_path);
+    let (error, _) = timed(&flow, &base, Duration::from_secs(10), limited).await;
+    let Error::Download(download) = &error else {
+        panic!("{error:?}");
+    };
+    assert!(
+        matches!(**download, speech_facade::DownloadError::TooLarge { limit, .. } if limit == 1 << 20),
+        "{error:?}"
+    );
+    assert_eq!(
+        server.requests(),
+        1,
+        "a credit-spending answer is not asked for again"
+    );
+
+    // Within the limit, the audio comes back whole.
+    let server = RawServer::start(|_, _| RawAct::Generated {
+        content_type: "audio/mpeg",
+        length: 512 << 10,
+    })
+    .await;
+    let base = server.url(flow.base_path);
+    let generous = Options {
+        download: speech_facade::DownloadLimits { max_bytes: 1 << 20 },
+        ..options()
+    };
+    let (speech, _) = synthesize_timed(&flow, &base, Duration::from_secs(10), generous).await;
+    let speech = speech.expect("the audio fits");
+    assert!(
+        matches!(&speech.audio, speech_facade::AudioResult::Bytes { bytes, .. } if bytes.len() == 512 << 10),
+        "{:?}",
+        speech.job_id
+    );
+}
