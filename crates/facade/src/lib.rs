@@ -4,11 +4,12 @@
 //! do one request each. This crate adds, once for all providers:
 //! - [`credentials`]: API keys from the caller or the environment, held as secrets;
 //! - [`error`]: one error enum to match on, keeping status, code, message and request id;
-//! - [`wait`]: one waiting engine for every asynchronous job (required deadline, growing delays,
-//!   server hints, typed outcomes);
+//! - [`wait`]: one waiting engine for every asynchronous job (a required deadline that bounds the
+//!   whole call, growing delays, server hints, typed outcomes, a [`JobHandle`] to resume with);
 //! - [`retry`] and [`hints`]: retries of reads with capped backoff, server delay hints, and never a
-//!   second send of a request that spends credits;
-//! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials;
+//!   second send of a request that may have been processed;
+//! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials, within
+//!   size limits, refusing redirects that downgrade to http or reach metadata addresses;
 //! - [`speech`]: provider-neutral traits ([`Synthesize`], [`Transcribe`], [`CloneVoice`]) that
 //!   every type of [`providers`] implements where the provider offers the operation.
 
