@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::Value;
 use speech_client_runtime::service::ErrorBody;
 
-use crate::job::JobHandle;
+use crate::handle::JobHandle;
 
 /// What the provider said when it refused a request.
 #[derive(Clone, Debug, Default, PartialEq)]

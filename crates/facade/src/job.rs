@@ -5,31 +5,15 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
 use tracing::Instrument;
 
 use crate::deadline::Deadline;
 use crate::error::{Error, Submission};
+use crate::handle::JobHandle;
 use crate::options::{JobProgress, Wait};
 use crate::wait::{Polled, Status, WaitError, WaitPolicy};
-
-/// Everything needed to poll a job again: the status operation, the job id, and every parameter
-/// that operation takes, as the start response gave them (NanoGPT's status call needs the model
-/// and the cost fields as well as the run id).
-///
-/// It serialises (JSON with `serde_json`), so an application can store it when a deadline passes
-/// and resume the wait later, in another process, with the provider's resume call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct JobHandle {
-    /// The status operation that reports on the job (e.g. `get_tts_status`).
-    pub operation: String,
-    /// The job's id.
-    pub id: String,
-    /// Each parameter of `operation`, by its wire name.
-    pub parameters: BTreeMap<String, Value>,
-}
 
 impl JobHandle {
     /// The handle of a job that `start` started, read from the start response (as JSON). The id is

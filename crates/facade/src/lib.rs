@@ -18,6 +18,7 @@ pub mod credentials;
 mod deadline;
 pub mod download;
 pub mod error;
+mod handle;
 pub mod hints;
 mod job;
 pub mod options;
@@ -32,7 +33,8 @@ pub use download::{
     DownloadError, DownloadLimits, Downloaded, Downloader, DownloaderBuilder, Refusal,
 };
 pub use error::{ApiFailure, Error, Submission};
-pub use job::{Finished, JobHandle};
+pub use handle::JobHandle;
+pub use job::Finished;
 pub use options::{JobProgress, Options, Wait};
 pub use providers::{Audixa, Miragic, NanoGpt, VoiceClone};
 pub use speech::{

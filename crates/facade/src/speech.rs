@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use crate::download::{DownloadError, DownloadLimits, Downloaded, Downloader};
 use crate::error::Error;
-use crate::job::JobHandle;
+use crate::handle::JobHandle;
 use crate::options::Wait;
 
 /// Text to speak, and with which voice.

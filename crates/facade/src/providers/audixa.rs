@@ -8,7 +8,8 @@ use super::typed;
 use crate::call::{Cost, json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::{Freshness, JobHandle};
+use crate::handle::JobHandle;
+use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize};
 

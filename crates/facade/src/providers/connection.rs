@@ -13,7 +13,8 @@ use crate::call::{Calls, poll_json};
 use crate::credentials::{ApiKey, api_client};
 use crate::deadline::Deadline;
 use crate::error::Error;
-use crate::job::{Finished, Freshness, JobHandle, wait_job};
+use crate::handle::JobHandle;
+use crate::job::{Finished, Freshness, wait_job};
 use crate::options::{Options, Wait};
 
 /// A generated client, as the facade builds it.

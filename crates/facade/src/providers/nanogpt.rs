@@ -13,7 +13,8 @@ use crate::call::{Cost, json, send};
 use crate::deadline::Deadline;
 use crate::download::{DownloadError, DownloadLimits};
 use crate::error::{Error, Submission};
-use crate::job::{Freshness, JobHandle};
+use crate::handle::JobHandle;
+use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{AudioResult, Speech, SpeechRequest, Synthesize};
 
