@@ -941,6 +941,71 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn errors_worth_waiting_out_keep_the_wait_going_until_a_hint_no_longer_fits() {
+        let log = PollLog::new();
+        // Busy (hint 2 s) for the first three polls, then done.
+        let busy_then_done = || {
+            let answer = if log.count() < 3 {
+                Err(Some(Duration::from_secs(2)))
+            } else {
+                Ok(Polled::from(completed()))
+            };
+            log.record();
+            ready(answer)
+        };
+        let deadline = Deadline::after(Duration::from_secs(60));
+        let hint = |error: &Option<Duration>| Some(*error);
+        let rng = seeded(1);
+        let done = run(
+            JOB,
+            &deadline,
+            &doubling_policy(),
+            rng,
+            ignore_progress,
+            hint,
+            busy_then_done,
+        )
+        .await
+        .expect("the job completes after the busy answers");
+        assert_eq!(done.polls, 4);
+        assert_eq!(log.instants(), secs(&[0.0, 2.0, 4.0, 6.0]));
+
+        // A hint longer than the time left ends the wait at once, with the error kept.
+        let log = PollLog::new();
+        let always_busy = || {
+            log.record();
+            ready(Err::<Polled<()>, _>(Some(Duration::from_secs(20))))
+        };
+        let deadline = Deadline::after(Duration::from_secs(10));
+        let outcome = run(
+            JOB,
+            &deadline,
+            &doubling_policy(),
+            seeded(1),
+            ignore_progress,
+            hint,
+            always_busy,
+        )
+        .await;
+        assert!(
+            matches!(
+                outcome,
+                Err(WaitError::DeadlineExceeded {
+                    polls: 1,
+                    last_error: Some(Some(_)),
+                    ..
+                })
+            ),
+            "{outcome:?}"
+        );
+        assert_eq!(
+            deadline.elapsed(),
+            Duration::ZERO,
+            "no sleep into the deadline"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn dropping_the_future_stops_polling() {
         let log = PollLog::new();
         let policy = doubling_policy();
