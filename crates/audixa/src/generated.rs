@@ -1761,6 +1761,14 @@ pub mod service {
         header: "x-api-key",
         prefix: "",
     };
+    /// The environment variable that holds the API key (`x-environment`).
+    pub const KEY_VARIABLE: &str = "AUDIXA_API_KEY";
+    /// The environment variable that holds the base URL, for an API whose documented host
+    /// is a placeholder (`x-environment`).
+    pub const BASE_URL_VARIABLE: Option<&str> = None;
+    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
+    /// provably not processed.
+    pub const SPENDS_CREDITS: &[&str] = &["create_tts_generation"];
     /// What an error body carries where (`x-error-body`).
     pub const ERROR_BODY: ErrorBody = ErrorBody {
         code: &[],

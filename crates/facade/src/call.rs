@@ -23,26 +23,21 @@ use crate::retry::{Attempt, AttemptFailure, RetryPolicy, attempt_of, retry};
 pub(crate) struct Calls<'a> {
     pub retry: &'a RetryPolicy,
     pub errors: &'static ErrorBody,
+    /// The operations that spend credits (the spec's `x-spends-credits`).
+    pub spends_credits: &'static [&'static str],
     /// The largest API answer read (`Options::max_response_bytes`).
     pub max_response_bytes: u64,
 }
 
-/// Whether a request spends credits: if so, it is only retried when it was not processed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cost {
-    Free,
-    SpendsCredits,
-}
-
-/// Sends the request `build` makes (once per attempt, so an upload is rebuilt from its source),
-/// retrying as `policy` and `cost` allow, and turns a final failure into an [`Error`].
+/// Sends the request of `operation` that `build` makes (once per attempt, so an upload is rebuilt
+/// from its source), retrying as the policy allows (a request of an operation the spec says spends
+/// credits only when it was not processed), and turns a final failure into an [`Error`].
 ///
 /// Everything, retries and their sleeps included, ends by `deadline`. When the deadline cuts off
 /// a credit-spending request in flight, the error says that it may have been accepted
 /// ([`Submission::Unconfirmed`]); it is never sent again.
 pub(crate) async fn send<T, E, F, Fut>(
     calls: Calls<'_>,
-    cost: Cost,
     operation: &'static str,
     deadline: &Deadline,
     mut build: F,
@@ -52,7 +47,8 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
-    let span = tracing::info_span!("request", operation, ?cost);
+    let spends_credits = calls.spends_credits.contains(&operation);
+    let span = tracing::info_span!("request", operation, spends_credits);
     let in_flight = AtomicBool::new(false);
     let attempt = |number| {
         in_flight.store(true, Ordering::Relaxed);
@@ -65,7 +61,6 @@ where
         in_flight.store(sent, Ordering::Relaxed);
         failure
     };
-    let spends_credits = cost == Cost::SpendsCredits;
     let sending = async {
         let retried = retry(calls.retry, spends_credits, deadline, attempt, inspect);
         let sent = with_max_body_bytes(calls.max_response_bytes, retried).await;
@@ -79,7 +74,7 @@ where
         }
     };
     match deadline.run(sending.instrument(span)).await {
-        Some(result) => result.map_err(|error| unconfirmed(error, cost, operation)),
+        Some(result) => result.map_err(|error| unconfirmed(error, spends_credits, operation)),
         None => {
             let submission = if spends_credits && in_flight.load(Ordering::Relaxed) {
                 Submission::Unconfirmed { operation }
@@ -99,10 +94,10 @@ where
 
 /// A credit-spending request that got no answer may still have been accepted: its transport
 /// error says so, because the caller must not simply submit again.
-fn unconfirmed(error: Error, cost: Cost, operation: &str) -> Error {
+fn unconfirmed(error: Error, spends_credits: bool, operation: &str) -> Error {
     match error {
         Error::Transport { message, source }
-            if cost == Cost::SpendsCredits && source.as_ref().is_none_or(|s| !s.is_connect()) =>
+            if spends_credits && source.as_ref().is_none_or(|s| !s.is_connect()) =>
         {
             Error::Transport {
                 message: format!(
@@ -130,7 +125,7 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
 {
-    let response = send(calls, Cost::Free, operation, deadline, build).await?;
+    let response = send(calls, operation, deadline, build).await?;
     let status = response.status().as_u16();
     let retry_after = hint(response.headers(), status, &calls.retry.hint_limits);
     Ok((json(&response.into_inner()), retry_after))

@@ -27,7 +27,6 @@ pub mod retry;
 pub mod speech;
 pub mod wait;
 
-pub use call::Cost;
 pub use credentials::ApiKey;
 pub use download::{
     DownloadError, DownloadLimits, Downloaded, Downloader, DownloaderBuilder, Refusal,

@@ -2458,6 +2458,17 @@ pub mod service {
         header: "X-API-Key",
         prefix: "",
     };
+    /// The environment variable that holds the API key (`x-environment`).
+    pub const KEY_VARIABLE: &str = "MIRAGIC_API_KEY";
+    /// The environment variable that holds the base URL, for an API whose documented host
+    /// is a placeholder (`x-environment`).
+    pub const BASE_URL_VARIABLE: Option<&str> = None;
+    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
+    /// provably not processed.
+    pub const SPENDS_CREDITS: &[&str] = &[
+        "create_text_to_speech_job",
+        "create_speech_to_text_job",
+    ];
     /// What an error body carries where (`x-error-body`).
     pub const ERROR_BODY: ErrorBody = ErrorBody {
         code: &["/error/code"],

@@ -3160,6 +3160,14 @@ pub mod service {
         header: "Authorization",
         prefix: "Bearer ",
     };
+    /// The environment variable that holds the API key (`x-environment`).
+    pub const KEY_VARIABLE: &str = "VOICECLONE_API_KEY";
+    /// The environment variable that holds the base URL, for an API whose documented host
+    /// is a placeholder (`x-environment`).
+    pub const BASE_URL_VARIABLE: Option<&str> = Some("VOICECLONE_BASE_URL");
+    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
+    /// provably not processed.
+    pub const SPENDS_CREDITS: &[&str] = &["clone_voice", "create_speech"];
     /// What an error body carries where (`x-error-body`).
     pub const ERROR_BODY: ErrorBody = ErrorBody {
         code: &["/code"],

@@ -21,6 +21,18 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
     let [code, message, insufficient] =
         ["code", "message", "insufficient-credits-codes"].map(|key| list(&error_body, key));
     let [credits, need_credits] = ["credits", "need-credits"].map(|key| optional(&error_body, key));
+    let environment = spec.doc.get("x-environment").cloned().unwrap_or_default();
+    let key_variable = environment
+        .get("key")
+        .and_then(Value::as_str)
+        .with_context(|| format!("{}: no x-environment.key", spec.path.display()))?;
+    let base_url_variable = optional(&environment, "base-url");
+    let spends_credits: Vec<&str> = spec
+        .operations()
+        .into_iter()
+        .filter(|operation| operation.value.get("x-spends-credits") == Some(&Value::Bool(true)))
+        .filter_map(|operation| operation.id())
+        .collect();
     Ok(syn::parse2(quote! {
         /// Where the API is and how it authenticates, from the spec.
         pub mod service {
@@ -29,6 +41,14 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
             pub const BASE_URL: &str = #base_url;
             /// How the API key is sent (the first top-level security scheme).
             pub const CREDENTIAL: CredentialScheme = CredentialScheme { header: #header, prefix: #prefix };
+            /// The environment variable that holds the API key (`x-environment`).
+            pub const KEY_VARIABLE: &str = #key_variable;
+            /// The environment variable that holds the base URL, for an API whose documented host
+            /// is a placeholder (`x-environment`).
+            pub const BASE_URL_VARIABLE: Option<&str> = #base_url_variable;
+            /// The operations that spend credits (`x-spends-credits`): never sent twice unless
+            /// provably not processed.
+            pub const SPENDS_CREDITS: &[&str] = &[#(#spends_credits),*];
             /// What an error body carries where (`x-error-body`).
             pub const ERROR_BODY: ErrorBody = ErrorBody {
                 code: &[#(#code),*],

@@ -26,6 +26,8 @@ const KNOWN: &[&str] = &[
     "x-content-types",
     "x-max-length-by-model",
     "x-send-default",
+    "x-environment",
+    "x-spends-credits",
 ];
 
 /// Keys whose object is a map of names (a property called `x-foo` is a name, not an extension).

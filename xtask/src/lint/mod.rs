@@ -4,6 +4,7 @@
 mod extensions;
 mod jobs;
 mod json_schema;
+mod service;
 
 use std::collections::BTreeSet;
 
@@ -46,6 +47,7 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
     }
     extensions::check(&spec.doc, &mut findings);
     jobs::check(spec, &mut findings)?;
+    service::check(spec, &mut findings);
     check_open_responses(&spec.doc, &mut findings)?;
     check_sent_defaults(&spec.doc, &mut findings)?;
     check_formats(&spec.doc, &mut findings);
@@ -401,6 +403,7 @@ mod tests {
 openapi: 3.0.3
 info: {title: T, version: "1", x-seeds: [doc.md]}
 x-errata: []
+x-environment: {key: TEST_API_KEY}
 paths:
   /jobs/{id}:
     get:

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, send};
+use crate::call::{json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
@@ -13,7 +13,7 @@ use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize};
 
-generated_client!(audixa_client, key: "AUDIXA_API_KEY", base_url: None);
+generated_client!(audixa_client);
 
 /// Audixa (API v2). `from_env` reads `AUDIXA_API_KEY`.
 pub type Audixa = Connection<audixa_client::Client>;
@@ -26,18 +26,12 @@ impl Audixa {
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
         let deadline = Deadline::after(wait.deadline);
         let start = &jobs::CREATE_TTS_GENERATION;
-        let created = send(
-            self.calls(),
-            Cost::SpendsCredits,
-            start.operation,
-            &deadline,
-            |_| {
-                self.client
-                    .create_tts_generation()
-                    .body(request.clone())
-                    .send()
-            },
-        )
+        let created = send(self.calls(), start.operation, &deadline, |_| {
+            self.client
+                .create_tts_generation()
+                .body(request.clone())
+                .send()
+        })
         .await?
         .into_inner();
         let job = JobHandle::started(start, &json(&created), Some(ID))?;

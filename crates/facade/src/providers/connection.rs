@@ -25,10 +25,13 @@ pub trait GeneratedClient: Sized {
     const BASE_URL: &'static str;
     /// `service::ERROR_BODY` of the generated crate.
     const ERROR_BODY: ErrorBody;
-    /// The environment variable that holds the API key.
+    /// `service::KEY_VARIABLE`: the environment variable that holds the API key.
     const KEY_VARIABLE: &'static str;
-    /// The environment variable that holds the base URL, for an API without a fixed host.
+    /// `service::BASE_URL_VARIABLE`: the variable that holds the base URL, for an API whose
+    /// documented host is a placeholder.
     const BASE_URL_VARIABLE: Option<&'static str>;
+    /// `service::SPENDS_CREDITS`: the operations that spend credits.
+    const SPENDS_CREDITS: &'static [&'static str];
     fn with_http(base_url: &str, http: reqwest::Client) -> Self;
 }
 
@@ -101,6 +104,7 @@ impl<C: GeneratedClient> Connection<C> {
         Calls {
             retry: &self.options.retry,
             errors: &C::ERROR_BODY,
+            spends_credits: C::SPENDS_CREDITS,
             max_response_bytes: self.options.max_response_bytes,
         }
     }
@@ -128,15 +132,16 @@ fn checked_base_url(base_url: &str) -> Result<String, Error> {
 
 /// Implements [`GeneratedClient`] for a generated crate's `Client`.
 macro_rules! generated_client {
-    ($krate:ident, key: $key:literal, base_url: $base_url:expr) => {
+    ($krate:ident) => {
         impl $crate::providers::connection::GeneratedClient for $krate::Client {
             const CREDENTIAL: speech_client_runtime::service::CredentialScheme =
                 $krate::service::CREDENTIAL;
             const BASE_URL: &'static str = $krate::service::BASE_URL;
             const ERROR_BODY: speech_client_runtime::service::ErrorBody =
                 $krate::service::ERROR_BODY;
-            const KEY_VARIABLE: &'static str = $key;
-            const BASE_URL_VARIABLE: Option<&'static str> = $base_url;
+            const KEY_VARIABLE: &'static str = $krate::service::KEY_VARIABLE;
+            const BASE_URL_VARIABLE: Option<&'static str> = $krate::service::BASE_URL_VARIABLE;
+            const SPENDS_CREDITS: &'static [&'static str] = $krate::service::SPENDS_CREDITS;
             fn with_http(base_url: &str, http: reqwest::Client) -> Self {
                 Self::new_with_client(base_url, http)
             }
@@ -174,6 +179,33 @@ mod tests {
                     .starts_with(&format!("the base URL `{bad}` cannot be used: ")),
                 "{error}"
             );
+        }
+    }
+
+    #[test]
+    fn from_env_reads_the_variables_the_spec_names() {
+        use crate::{Options, VoiceClone};
+        // The spec's x-environment: a base-URL variable first (the documented host is a
+        // placeholder), then the key.
+        if std::env::var_os("VOICECLONE_BASE_URL").is_none() {
+            let Err(error) = VoiceClone::from_env(Options::default()) else {
+                panic!("built without VOICECLONE_BASE_URL");
+            };
+            assert!(
+                matches!(
+                    error,
+                    crate::Error::MissingConfiguration {
+                        variable: "VOICECLONE_BASE_URL"
+                    }
+                ),
+                "{error:?}"
+            );
+        }
+        if std::env::var_os("NANOGPT_API_KEY").is_none() {
+            let Err(error) = crate::NanoGpt::from_env(Options::default()) else {
+                panic!("built without NANOGPT_API_KEY");
+            };
+            assert_eq!(error.to_string(), "`NANOGPT_API_KEY` is not set");
         }
     }
 }

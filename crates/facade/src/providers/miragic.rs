@@ -8,7 +8,7 @@ use speech_client_runtime::FilePart;
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, send};
+use crate::call::{json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
@@ -16,7 +16,7 @@ use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{Speech, SpeechRequest, Synthesize, Transcribe, Transcript};
 
-generated_client!(miragic_client, key: "MIRAGIC_API_KEY", base_url: None);
+generated_client!(miragic_client);
 
 /// Miragic text-to-speech and speech-to-text. `from_env` reads `MIRAGIC_API_KEY`.
 pub type Miragic = Connection<miragic_client::Client>;
@@ -29,18 +29,12 @@ impl Miragic {
     pub async fn speak(&self, form: types::TextToSpeechForm, wait: &Wait) -> Result<Speech, Error> {
         let deadline = Deadline::after(wait.deadline);
         let start = &jobs::CREATE_TEXT_TO_SPEECH_JOB;
-        let created = send(
-            self.calls(),
-            Cost::SpendsCredits,
-            start.operation,
-            &deadline,
-            |_| {
-                self.client
-                    .create_text_to_speech_job()
-                    .body(form.clone())
-                    .send()
-            },
-        )
+        let created = send(self.calls(), start.operation, &deadline, |_| {
+            self.client
+                .create_text_to_speech_job()
+                .body(form.clone())
+                .send()
+        })
         .await?
         .into_inner();
         let job = JobHandle::started(start, &json(&created), Some(ID))?;
@@ -85,19 +79,13 @@ impl Miragic {
         let deadline = Deadline::after(wait.deadline);
         let start = &jobs::CREATE_SPEECH_TO_TEXT_JOB;
         // The upload is rebuilt from the file for every attempt.
-        let created = send(
-            self.calls(),
-            Cost::SpendsCredits,
-            start.operation,
-            &deadline,
-            |_| {
-                self.client
-                    .create_speech_to_text_job()
-                    .body(form.clone())
-                    .file(FilePart::from_path(path))
-                    .send()
-            },
-        )
+        let created = send(self.calls(), start.operation, &deadline, |_| {
+            self.client
+                .create_speech_to_text_job()
+                .body(form.clone())
+                .file(FilePart::from_path(path))
+                .send()
+        })
         .await?
         .into_inner();
         let job = JobHandle::started(start, &json(&created), Some(ID))?;

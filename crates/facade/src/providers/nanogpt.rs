@@ -9,7 +9,7 @@ use speech_client_runtime::Audio;
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, send};
+use crate::call::{json, send};
 use crate::deadline::Deadline;
 use crate::download::{DownloadError, DownloadLimits};
 use crate::error::{Error, Submission};
@@ -18,7 +18,7 @@ use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{AudioResult, Speech, SpeechRequest, Synthesize};
 
-generated_client!(nanogpt_client, key: "NANOGPT_API_KEY", base_url: None);
+generated_client!(nanogpt_client);
 
 /// NanoGPT text-to-speech. `from_env` reads `NANOGPT_API_KEY`.
 pub type NanoGpt = Connection<nanogpt_client::Client>;
@@ -32,13 +32,9 @@ impl NanoGpt {
     pub async fn speak(&self, request: types::TtsRequest, wait: &Wait) -> Result<Speech, Error> {
         let deadline = Deadline::after(wait.deadline);
         let start = &jobs::SUBMIT_TTS;
-        let submitted = send(
-            self.calls(),
-            Cost::SpendsCredits,
-            start.operation,
-            &deadline,
-            |_| self.client.submit_tts().body(request.clone()).send(),
-        )
+        let submitted = send(self.calls(), start.operation, &deadline, |_| {
+            self.client.submit_tts().body(request.clone()).send()
+        })
         .await?
         .into_inner();
         match submitted {

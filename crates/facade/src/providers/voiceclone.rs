@@ -8,7 +8,7 @@ use voiceclone_client::{jobs, types};
 
 use super::connection::{Connection, generated_client};
 use super::typed;
-use crate::call::{Cost, json, send};
+use crate::call::{json, send};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
@@ -16,7 +16,7 @@ use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{CloneVoice, Speech, SpeechRequest, Synthesize};
 
-generated_client!(voiceclone_client, key: "VOICECLONE_API_KEY", base_url: Some("VOICECLONE_BASE_URL"));
+generated_client!(voiceclone_client);
 
 /// The voice-clone API. `from_env` reads `VOICECLONE_API_KEY` and `VOICECLONE_BASE_URL` (the API
 /// is deployed per customer; the documentation's host is a placeholder).
@@ -30,13 +30,9 @@ impl VoiceClone {
     pub async fn speak(&self, request: types::SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
         let deadline = Deadline::after(wait.deadline);
         let start = &jobs::CREATE_SPEECH;
-        let created = send(
-            self.calls(),
-            Cost::SpendsCredits,
-            start.operation,
-            &deadline,
-            |_| self.client.create_speech().body(request.clone()).send(),
-        )
+        let created = send(self.calls(), start.operation, &deadline, |_| {
+            self.client.create_speech().body(request.clone()).send()
+        })
         .await?
         .into_inner();
         let job = JobHandle::started(start, &json(&created), Some(ID))?;
@@ -135,19 +131,13 @@ impl CloneVoice for VoiceClone {
         let form: types::VoiceCloneForm = typed("voice clone form", form)?;
         let start = &jobs::CLONE_VOICE;
         // The upload is rebuilt from the file for every attempt (a sent stream cannot be reused).
-        let cloned = send(
-            self.calls(),
-            Cost::SpendsCredits,
-            start.operation,
-            &deadline,
-            |_| {
-                self.client
-                    .clone_voice()
-                    .body(form.clone())
-                    .voice(FilePart::from_path(path))
-                    .send()
-            },
-        )
+        let cloned = send(self.calls(), start.operation, &deadline, |_| {
+            self.client
+                .clone_voice()
+                .body(form.clone())
+                .voice(FilePart::from_path(path))
+                .send()
+        })
         .await?
         .into_inner();
         let job = JobHandle::started(start, &json(&cloned), None)?;

@@ -1,0 +1,81 @@
+//! `x-environment` and `x-spends-credits`: what a facade needs to build a provider from its
+//! environment and to know which requests must never be sent twice.
+
+use serde_json::Value;
+
+use super::Findings;
+use crate::spec::Spec;
+
+/// Checks the document's `x-environment` and every operation's `x-spends-credits`.
+pub fn check(spec: &Spec, findings: &mut Findings) {
+    check_environment(spec.doc.get("x-environment"), findings);
+    for operation in spec.operations() {
+        if let Some(flag) = operation.value.get("x-spends-credits")
+            && !flag.is_boolean()
+        {
+            let place = format!("{}: x-spends-credits", operation.label());
+            findings.add(&place, format!("{flag} is not `true` or `false`"));
+        }
+    }
+}
+
+fn check_environment(environment: Option<&Value>, findings: &mut Findings) {
+    let place = "x-environment";
+    let Some(environment) = environment.and_then(Value::as_object) else {
+        findings.add(
+            place,
+            "missing: name the variable that holds the API key (`key`)".into(),
+        );
+        return;
+    };
+    for (name, value) in environment {
+        if !matches!(name.as_str(), "key" | "base-url") {
+            findings.add(place, format!("unknown entry `{name}` (key, base-url)"));
+            continue;
+        }
+        match value.as_str() {
+            Some(variable) if is_variable_name(variable) => {}
+            _ => findings.add(
+                place,
+                format!("`{name}`: {value} is not an environment variable name (A-Z, 0-9, _)"),
+            ),
+        }
+    }
+    if !environment.contains_key("key") {
+        findings.add(
+            place,
+            "no `key`: the variable that holds the API key".into(),
+        );
+    }
+}
+
+fn is_variable_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn findings(environment: Value) -> Vec<String> {
+        let mut findings = Findings::default();
+        check_environment(Some(&environment), &mut findings);
+        findings.0
+    }
+
+    #[test]
+    fn the_environment_names_the_key_variable_and_optionally_the_base_url_one() {
+        assert!(findings(json!({"key": "ACME_API_KEY"})).is_empty());
+        assert!(findings(json!({"key": "ACME_API_KEY", "base-url": "ACME_BASE_URL"})).is_empty());
+        assert_eq!(findings(json!({})).len(), 1);
+        assert_eq!(findings(json!({"key": "acme key"})).len(), 1);
+        assert_eq!(findings(json!({"key": "K", "region": "R"})).len(), 1);
+        let mut missing = Findings::default();
+        check_environment(None, &mut missing);
+        assert_eq!(missing.0.len(), 1);
+    }
+}
