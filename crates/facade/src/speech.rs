@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 
 use crate::download::{DownloadError, DownloadLimits, Downloaded, Downloader};
 use crate::error::Error;
@@ -101,38 +102,38 @@ async fn write_atomically(path: &Path, bytes: Bytes) -> std::io::Result<()> {
 /// Text to speech, for every provider.
 pub trait Synthesize {
     /// Submits `request`, waits for the job within `wait.deadline`, and returns where the audio is.
-    fn synthesize(
-        &self,
-        request: &SpeechRequest,
-        wait: &Wait,
-    ) -> impl Future<Output = Result<Speech, Error>> + Send;
+    fn synthesize<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>>;
 
     /// Waits again for a synthesis job whose wait ended at a deadline: `job` is the handle that
     /// [`Error::DeadlineExceeded`] carried (see [`Error::job`]), possibly stored and read back in
     /// another process.
-    fn resume_synthesis(
-        &self,
-        job: &JobHandle,
-        wait: &Wait,
-    ) -> impl Future<Output = Result<Speech, Error>> + Send;
+    fn resume_synthesis<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>>;
 }
 
 /// Speech to text.
 pub trait Transcribe {
     /// Uploads the audio file at `path` and waits for its transcription.
-    fn transcribe(
-        &self,
-        path: &std::path::Path,
-        wait: &Wait,
-    ) -> impl Future<Output = Result<Transcript, Error>> + Send;
+    fn transcribe<'a>(
+        &'a self,
+        path: &'a std::path::Path,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Transcript, Error>>;
 
     /// Waits again for a transcription job whose wait ended at a deadline (see
     /// [`Synthesize::resume_synthesis`]).
-    fn resume_transcription(
-        &self,
-        job: &JobHandle,
-        wait: &Wait,
-    ) -> impl Future<Output = Result<Transcript, Error>> + Send;
+    fn resume_transcription<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Transcript, Error>>;
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -144,18 +145,18 @@ pub struct Transcript {
 /// Voice cloning.
 pub trait CloneVoice {
     /// Uploads the voice sample at `path`, waits until the new voice is ready, and returns its id.
-    fn clone_voice(
-        &self,
-        path: &std::path::Path,
-        title: Option<&str>,
-        wait: &Wait,
-    ) -> impl Future<Output = Result<String, Error>> + Send;
+    fn clone_voice<'a>(
+        &'a self,
+        path: &'a std::path::Path,
+        title: Option<&'a str>,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<String, Error>>;
 
     /// Waits again for a cloned voice whose wait ended at a deadline; returns its id (see
     /// [`Synthesize::resume_synthesis`]).
-    fn resume_clone(
-        &self,
-        job: &JobHandle,
-        wait: &Wait,
-    ) -> impl Future<Output = Result<String, Error>> + Send;
+    fn resume_clone<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<String, Error>>;
 }

@@ -125,6 +125,17 @@ pub async fn synthesize_at(
     synthesize_timed(flow, base, deadline, options).await.0
 }
 
+/// `flow`'s provider at `base`, chosen at run time and used through the neutral interface.
+pub fn provider(flow: &Flow, base: &str, options: Options) -> Result<Box<dyn Synthesize>, Error> {
+    let key = ApiKey::new(KEY);
+    Ok(match flow.name {
+        "miragic" => Box::new(Miragic::new(base, key, options)?),
+        "audixa" => Box::new(Audixa::new(base, key, options)?),
+        "voiceclone" => Box::new(VoiceClone::new(base, key, options)?),
+        _ => Box::new(NanoGpt::new(base, key, options)?),
+    })
+}
+
 /// [`synthesize_at`], with how long the call took (the provider is built before the clock
 /// starts: the deadline bounds the call, not the construction of its client).
 pub async fn synthesize_timed(
@@ -138,27 +149,13 @@ pub async fn synthesize_timed(
         voice: "v".into(),
         format: None,
     };
-    let wait = Wait::up_to(deadline);
-    let key = ApiKey::new(KEY);
-    async fn timed(
-        provider: Result<impl Synthesize, Error>,
-        request: &SpeechRequest,
-        wait: &Wait,
-    ) -> (Result<speech_facade::Speech, Error>, Duration) {
-        let provider = match provider {
-            Ok(provider) => provider,
-            Err(error) => return (Err(error), Duration::ZERO),
-        };
-        let started = tokio::time::Instant::now();
-        let result = provider.synthesize(request, wait).await;
-        (result, started.elapsed())
-    }
-    match flow.name {
-        "miragic" => timed(Miragic::new(base, key, options), &request, &wait).await,
-        "audixa" => timed(Audixa::new(base, key, options), &request, &wait).await,
-        "voiceclone" => timed(VoiceClone::new(base, key, options), &request, &wait).await,
-        _ => timed(NanoGpt::new(base, key, options), &request, &wait).await,
-    }
+    let provider = match provider(flow, base, options) {
+        Ok(provider) => provider,
+        Err(error) => return (Err(error), Duration::ZERO),
+    };
+    let started = tokio::time::Instant::now();
+    let result = provider.synthesize(&request, &Wait::up_to(deadline)).await;
+    (result, started.elapsed())
 }
 
 /// Resumes the wait for `job` with `flow`'s provider, as an application would after storing the
@@ -169,31 +166,9 @@ pub async fn resume_at(
     job: &JobHandle,
     deadline: Duration,
 ) -> Result<speech_facade::Speech, Error> {
-    let wait = Wait::up_to(deadline);
-    let key = ApiKey::new(KEY);
-    let options = options();
-    match flow.name {
-        "miragic" => {
-            Miragic::new(base, key, options)?
-                .resume_synthesis(job, &wait)
-                .await
-        }
-        "audixa" => {
-            Audixa::new(base, key, options)?
-                .resume_synthesis(job, &wait)
-                .await
-        }
-        "voiceclone" => {
-            VoiceClone::new(base, key, options)?
-                .resume_synthesis(job, &wait)
-                .await
-        }
-        _ => {
-            NanoGpt::new(base, key, options)?
-                .resume_synthesis(job, &wait)
-                .await
-        }
-    }
+    provider(flow, base, options())?
+        .resume_synthesis(job, &Wait::up_to(deadline))
+        .await
 }
 
 /// Mocks the submit and answers the status polls with `polls` in order (the last one repeats).

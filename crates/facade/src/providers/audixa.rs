@@ -1,6 +1,7 @@
 //! Audixa: text-to-speech generations, polled by generation id.
 
 use audixa_client::{jobs, types};
+use futures_util::future::BoxFuture;
 use serde_json::json;
 
 use super::connection::{Connection, generated_client};
@@ -76,18 +77,30 @@ impl Audixa {
 }
 
 impl Synthesize for Audixa {
-    async fn synthesize(&self, request: &SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
-        // Audixa offers no format choice in v2.
-        let body = typed(
-            "text-to-speech request",
-            json!({"text": request.text, "voice": request.voice}),
-        )?;
-        self.speak(body, wait).await
+    fn synthesize<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            // Audixa offers no format choice in v2.
+            let body = typed(
+                "text-to-speech request",
+                json!({"text": request.text, "voice": request.voice}),
+            )?;
+            self.speak(body, wait).await
+        })
     }
 
-    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        self.wait_generation(job, Freshness::Resumed, wait, &deadline)
-            .await
+    fn resume_synthesis<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            self.wait_generation(job, Freshness::Resumed, wait, &deadline)
+                .await
+        })
     }
 }

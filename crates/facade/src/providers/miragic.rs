@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use futures_util::future::BoxFuture;
 use miragic_client::{jobs, types};
 use serde_json::json;
 use speech_client_runtime::FilePart;
@@ -129,45 +130,65 @@ impl Miragic {
 }
 
 impl Synthesize for Miragic {
-    async fn synthesize(&self, request: &SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
-        // Miragic offers no format choice; the job's audio is what it produces.
-        let form = typed(
-            "text-to-speech form",
-            json!({"text": request.text, "voice": request.voice}),
-        )?;
-        self.speak(form, wait).await
+    fn synthesize<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            // Miragic offers no format choice; the job's audio is what it produces.
+            let form = typed(
+                "text-to-speech form",
+                json!({"text": request.text, "voice": request.voice}),
+            )?;
+            self.speak(form, wait).await
+        })
     }
 
-    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        self.wait_speech(job, Freshness::Resumed, wait, &deadline)
-            .await
+    fn resume_synthesis<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            self.wait_speech(job, Freshness::Resumed, wait, &deadline)
+                .await
+        })
     }
 }
 
 impl Transcribe for Miragic {
-    async fn transcribe(&self, path: &Path, wait: &Wait) -> Result<Transcript, Error> {
-        // The documented `audio_format` is the file's own format, read from its extension; a file
-        // the API does not accept is refused here.
-        let extension = path
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let form = typed(
-            "speech-to-text form (audio_format from the file extension)",
-            json!({"audio_format": extension}),
-        )?;
-        self.transcribe_with(form, path, wait).await
+    fn transcribe<'a>(
+        &'a self,
+        path: &'a Path,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Transcript, Error>> {
+        Box::pin(async move {
+            // The documented `audio_format` is the file's own format, read from its extension; a file
+            // the API does not accept is refused here.
+            let extension = path
+                .extension()
+                .and_then(|extension| extension.to_str())
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let form = typed(
+                "speech-to-text form (audio_format from the file extension)",
+                json!({"audio_format": extension}),
+            )?;
+            self.transcribe_with(form, path, wait).await
+        })
     }
 
-    async fn resume_transcription(
-        &self,
-        job: &JobHandle,
-        wait: &Wait,
-    ) -> Result<Transcript, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        self.wait_transcript(job, Freshness::Resumed, wait, &deadline)
-            .await
+    fn resume_transcription<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Transcript, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            self.wait_transcript(job, Freshness::Resumed, wait, &deadline)
+                .await
+        })
     }
 }

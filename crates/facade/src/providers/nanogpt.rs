@@ -2,6 +2,7 @@
 //! to poll; all three end as one [`Speech`].
 
 use futures_util::TryStreamExt;
+use futures_util::future::BoxFuture;
 use nanogpt_client::types::SubmitTtsResponse;
 use nanogpt_client::{jobs, types};
 use serde_json::{Value, json};
@@ -135,18 +136,30 @@ async fn read_audio(audio: Audio, limits: &DownloadLimits) -> Result<AudioResult
 }
 
 impl Synthesize for NanoGpt {
-    async fn synthesize(&self, request: &SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
-        let mut body = json!({"text": request.text, "voice": request.voice});
-        if let Some(format) = &request.format {
-            body["response_format"] = json!(format);
-        }
-        self.speak(typed("text-to-speech request", body)?, wait)
-            .await
+    fn synthesize<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            let mut body = json!({"text": request.text, "voice": request.voice});
+            if let Some(format) = &request.format {
+                body["response_format"] = json!(format);
+            }
+            self.speak(typed("text-to-speech request", body)?, wait)
+                .await
+        })
     }
 
-    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        self.wait_run(job, Freshness::Resumed, wait, &deadline)
-            .await
+    fn resume_synthesis<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            self.wait_run(job, Freshness::Resumed, wait, &deadline)
+                .await
+        })
     }
 }

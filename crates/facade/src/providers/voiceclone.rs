@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use futures_util::future::BoxFuture;
 use serde_json::json;
 use speech_client_runtime::FilePart;
 use voiceclone_client::{jobs, types};
@@ -101,53 +102,73 @@ impl VoiceClone {
 }
 
 impl Synthesize for VoiceClone {
-    async fn synthesize(&self, request: &SpeechRequest, wait: &Wait) -> Result<Speech, Error> {
-        let mut body = json!({"text": request.text, "voiceId": request.voice});
-        if let Some(format) = &request.format {
-            body["format"] = json!(format);
-        }
-        self.speak(typed("speech request", body)?, wait).await
+    fn synthesize<'a>(
+        &'a self,
+        request: &'a SpeechRequest,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            let mut body = json!({"text": request.text, "voiceId": request.voice});
+            if let Some(format) = &request.format {
+                body["format"] = json!(format);
+            }
+            self.speak(typed("speech request", body)?, wait).await
+        })
     }
 
-    async fn resume_synthesis(&self, job: &JobHandle, wait: &Wait) -> Result<Speech, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        self.wait_speech(job, Freshness::Resumed, wait, &deadline)
-            .await
+    fn resume_synthesis<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<Speech, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            self.wait_speech(job, Freshness::Resumed, wait, &deadline)
+                .await
+        })
     }
 }
 
 impl CloneVoice for VoiceClone {
-    async fn clone_voice(
-        &self,
-        path: &Path,
-        title: Option<&str>,
-        wait: &Wait,
-    ) -> Result<String, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        let mut form = json!({});
-        if let Some(title) = title {
-            form["title"] = json!(title);
-        }
-        let form: types::VoiceCloneForm = typed("voice clone form", form)?;
-        let start = &jobs::CLONE_VOICE;
-        // The upload is rebuilt from the file for every attempt (a sent stream cannot be reused).
-        let cloned = send(self.calls(), start.operation, &deadline, |_| {
-            self.client
-                .clone_voice()
-                .body(form.clone())
-                .voice(FilePart::from_path(path))
-                .send()
+    fn clone_voice<'a>(
+        &'a self,
+        path: &'a Path,
+        title: Option<&'a str>,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<String, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            let mut form = json!({});
+            if let Some(title) = title {
+                form["title"] = json!(title);
+            }
+            let form: types::VoiceCloneForm = typed("voice clone form", form)?;
+            let start = &jobs::CLONE_VOICE;
+            // The upload is rebuilt from the file for every attempt (a sent stream cannot be reused).
+            let cloned = send(self.calls(), start.operation, &deadline, |_| {
+                self.client
+                    .clone_voice()
+                    .body(form.clone())
+                    .voice(FilePart::from_path(path))
+                    .send()
+            })
+            .await?
+            .into_inner();
+            let job = JobHandle::started(start, &json(&cloned), None)?;
+            self.wait_voice(&job, Freshness::JustStarted, wait, &deadline)
+                .await
         })
-        .await?
-        .into_inner();
-        let job = JobHandle::started(start, &json(&cloned), None)?;
-        self.wait_voice(&job, Freshness::JustStarted, wait, &deadline)
-            .await
     }
 
-    async fn resume_clone(&self, job: &JobHandle, wait: &Wait) -> Result<String, Error> {
-        let deadline = Deadline::after(wait.deadline);
-        self.wait_voice(job, Freshness::Resumed, wait, &deadline)
-            .await
+    fn resume_clone<'a>(
+        &'a self,
+        job: &'a JobHandle,
+        wait: &'a Wait,
+    ) -> BoxFuture<'a, Result<String, Error>> {
+        Box::pin(async move {
+            let deadline = Deadline::after(wait.deadline);
+            self.wait_voice(job, Freshness::Resumed, wait, &deadline)
+                .await
+        })
     }
 }
