@@ -99,7 +99,7 @@ fn text(value: &Value) -> String {
 
 /// A finished job: its result value (where the contract points), polls and elapsed time.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Finished {
+pub(crate) struct Finished {
     pub job_id: String,
     pub result: Option<Value>,
     pub polls: u32,

@@ -33,7 +33,6 @@ pub use download::{
 };
 pub use error::{ApiFailure, Error, Submission};
 pub use handle::JobHandle;
-pub use job::Finished;
 pub use options::{JobProgress, Options, Wait};
 pub use providers::{Audixa, Miragic, NanoGpt, VoiceClone};
 pub use speech::{

@@ -17,8 +17,16 @@ use crate::handle::JobHandle;
 use crate::job::{Finished, Freshness, wait_job};
 use crate::options::{Options, Wait};
 
-/// A generated client, as the facade builds it.
-pub trait GeneratedClient: Sized {
+/// Keeps [`GeneratedClient`] implemented only here, for the generated clients: its constants are
+/// the spec's, and nothing outside can vouch for them.
+mod sealed {
+    pub trait Sealed {}
+}
+pub(crate) use sealed::Sealed;
+
+/// A generated client, as the facade builds it. Sealed: implemented for every generated client
+/// this crate knows, and by nothing else.
+pub trait GeneratedClient: sealed::Sealed + Sized {
     /// `service::CREDENTIAL` of the generated crate.
     const CREDENTIAL: CredentialScheme;
     /// `service::BASE_URL` of the generated crate.
@@ -133,6 +141,7 @@ fn checked_base_url(base_url: &str) -> Result<String, Error> {
 /// Implements [`GeneratedClient`] for a generated crate's `Client`.
 macro_rules! generated_client {
     ($krate:ident) => {
+        impl $crate::providers::connection::Sealed for $krate::Client {}
         impl $crate::providers::connection::GeneratedClient for $krate::Client {
             const CREDENTIAL: speech_client_runtime::service::CredentialScheme =
                 $krate::service::CREDENTIAL;
