@@ -1749,11 +1749,12 @@ pub mod jobs {
         percent: None,
         message: &["/detail", "/error"],
         code: None,
+        parameters: &[],
     };
 }
 /// Where the API is and how it authenticates, from the spec.
 pub mod service {
-    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
+    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
     /// The documented base URL (`servers[0]`).
     pub const BASE_URL: &str = "https://api.audixa.ai/v2";
     /// How the API key is sent (the first top-level security scheme).
@@ -1777,4 +1778,98 @@ pub mod service {
         need_credits: None,
         insufficient_credits_codes: &[],
     };
+    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`), as one value.
+    pub const SERVICE: Service = Service {
+        name: "audixa",
+        base_url: BASE_URL,
+        credential: CREDENTIAL,
+        key_variable: KEY_VARIABLE,
+        base_url_variable: BASE_URL_VARIABLE,
+        spends_credits: SPENDS_CREDITS,
+        error_body: ERROR_BODY,
+        job_starts: &[crate::jobs::CREATE_TTS_GENERATION],
+        job_statuses: &[crate::jobs::GET_GENERATION_STATUS],
+        speech: {
+            use speech_client_runtime::neutral;
+            neutral::Neutral {
+                synthesize: Some(neutral::Synthesis {
+                    operation: "create_tts_generation",
+                    text: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "text",
+                    },
+                    voice: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "voice",
+                    },
+                    format: None,
+                    result: &[],
+                }),
+                transcribe: None,
+                clone_voice: None,
+                voices: Some(neutral::VoiceListing {
+                    operation: "list_voices",
+                    items: "/voices",
+                    id: "/voice_id",
+                    name: Some("/name"),
+                    parameters: &[("model", "\"base\"")],
+                }),
+                balance: None,
+            }
+        },
+    };
+}
+impl speech_client_runtime::dispatch::Dispatch for Client {
+    fn service(&self) -> &'static speech_client_runtime::service::Service {
+        &service::SERVICE
+    }
+    fn dispatch<'a>(
+        &'a self,
+        operation: &'a str,
+        request: speech_client_runtime::dispatch::Request,
+    ) -> speech_client_runtime::dispatch::DispatchFuture<'a> {
+        use speech_client_runtime::dispatch;
+        #[allow(unused_variables)]
+        let request = request;
+        Box::pin(async move {
+            match operation {
+                "create_tts_generation" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.create_tts_generation();
+                    if let Some(value) = request.body::<types::TtsRequest>()? {
+                        call = call.body(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "get_generation_status" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.get_generation_status();
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("generation_id")?
+                    {
+                        call = call.generation_id(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "list_voices" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.list_voices();
+                    if let Some(value) = request
+                        .parameter::<types::ListVoicesModel>("model")?
+                    {
+                        call = call.model(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
+            }
+        })
+    }
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
+    }
 }

@@ -64,6 +64,8 @@ pub struct JobStatus {
     /// Where a failure message is; the first one present wins.
     pub message: &'static [&'static str],
     pub code: Option<&'static str>,
+    /// Fixed values of the status call's own parameters, by wire name, as JSON text.
+    pub parameters: &'static [(&'static str, &'static str)],
 }
 
 /// A job's state, read through a [`JobStatus`].
@@ -165,6 +167,7 @@ mod tests {
         percent: Some("/data/progress"),
         message: &["/data/errorMessage", "/error"],
         code: Some("/code"),
+        parameters: &[],
     };
 
     #[test]

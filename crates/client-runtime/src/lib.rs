@@ -9,10 +9,12 @@
 mod audio;
 pub mod body_limit;
 mod bounded;
+pub mod dispatch;
 mod file_part;
 pub mod hooks;
 pub mod jobs;
 pub mod multipart;
+pub mod neutral;
 mod open_enum;
 pub mod path;
 pub mod response;

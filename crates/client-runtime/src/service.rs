@@ -2,6 +2,9 @@
 //! first top-level security scheme) and what its error bodies carry where (`x-error-body`). The
 //! generated crates expose them in their `service` module.
 
+use crate::jobs::{JobStart, JobStatus};
+use crate::neutral::Neutral;
+
 /// How an API key is sent: in `header`, after `prefix` (`"Bearer "` for HTTP bearer auth).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CredentialScheme {
@@ -27,4 +30,49 @@ pub struct ErrorBody {
     pub need_credits: Option<&'static str>,
     /// Codes that mean the account lacks credits, whatever the status.
     pub insufficient_credits_codes: &'static [&'static str],
+}
+
+/// Everything a provider's spec says about it beyond its operations: the generated crates'
+/// `service::SERVICE`, one value a facade drives the provider with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Service {
+    /// The provider's name: its spec's file stem (`specs/<name>.yaml`).
+    pub name: &'static str,
+    /// The documented base URL (`servers[0]`).
+    pub base_url: &'static str,
+    pub credential: CredentialScheme,
+    /// The environment variable that holds the API key (`x-environment`).
+    pub key_variable: &'static str,
+    /// The variable that holds the base URL, for an API whose documented host is a placeholder.
+    pub base_url_variable: Option<&'static str>,
+    /// The operations that spend credits (`x-spends-credits`).
+    pub spends_credits: &'static [&'static str],
+    pub error_body: ErrorBody,
+    /// The operations that start jobs (`x-job-start`).
+    pub job_starts: &'static [JobStart],
+    /// The operations that report a job's state (`x-job-status`).
+    pub job_statuses: &'static [JobStatus],
+    /// The neutral operations (`x-speech`).
+    pub speech: Neutral,
+}
+
+impl Service {
+    /// The job contract `operation` starts, if it starts jobs.
+    pub fn job_start(&self, operation: &str) -> Option<&'static JobStart> {
+        self.job_starts
+            .iter()
+            .find(|start| start.operation == operation)
+    }
+
+    /// The status contract of the status operation `operation`.
+    pub fn job_status(&self, operation: &str) -> Option<&'static JobStatus> {
+        self.job_statuses
+            .iter()
+            .find(|status| status.operation == operation)
+    }
+
+    /// Whether `operation` spends credits.
+    pub fn spends_credits(&self, operation: &str) -> bool {
+        self.spends_credits.contains(&operation)
+    }
 }

@@ -2425,6 +2425,7 @@ pub mod jobs {
         percent: Some("/data/progress"),
         message: &["/data/errorMessage"],
         code: None,
+        parameters: &[],
     };
     ///How to wait for the job [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job) starts (`x-job-start`).
     pub const CREATE_SPEECH_TO_TEXT_JOB: JobStart = JobStart {
@@ -2446,11 +2447,12 @@ pub mod jobs {
         percent: Some("/data/progress"),
         message: &["/data/errorMessage"],
         code: None,
+        parameters: &[],
     };
 }
 /// Where the API is and how it authenticates, from the spec.
 pub mod service {
-    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
+    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
     /// The documented base URL (`servers[0]`).
     pub const BASE_URL: &str = "https://backend.miragic.ai";
     /// How the API key is sent (the first top-level security scheme).
@@ -2477,6 +2479,58 @@ pub mod service {
         need_credits: None,
         insufficient_credits_codes: &[],
     };
+    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`), as one value.
+    pub const SERVICE: Service = Service {
+        name: "miragic",
+        base_url: BASE_URL,
+        credential: CREDENTIAL,
+        key_variable: KEY_VARIABLE,
+        base_url_variable: BASE_URL_VARIABLE,
+        spends_credits: SPENDS_CREDITS,
+        error_body: ERROR_BODY,
+        job_starts: &[
+            crate::jobs::CREATE_TEXT_TO_SPEECH_JOB,
+            crate::jobs::CREATE_SPEECH_TO_TEXT_JOB,
+        ],
+        job_statuses: &[
+            crate::jobs::GET_TEXT_TO_SPEECH_JOB,
+            crate::jobs::GET_SPEECH_TO_TEXT_JOB,
+        ],
+        speech: {
+            use speech_client_runtime::neutral;
+            neutral::Neutral {
+                synthesize: Some(neutral::Synthesis {
+                    operation: "create_text_to_speech_job",
+                    text: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "text",
+                    },
+                    voice: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "voice",
+                    },
+                    format: None,
+                    result: &[],
+                }),
+                transcribe: Some(neutral::Transcription {
+                    operation: "create_speech_to_text_job",
+                    audio: neutral::AudioInput::Direct(neutral::Target {
+                        place: neutral::Place::File,
+                        name: "file",
+                    }),
+                    format: Some(neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "audio_format",
+                    }),
+                    result: &[],
+                }),
+                clone_voice: None,
+                voices: None,
+                balance: None,
+            }
+        },
+    };
 }
 impl Client {
     /**Create a text-to-speech job
@@ -2494,5 +2548,70 @@ Starts the STT process by creating a task that generates text content from an au
 Sends a `POST` request to `/api/v1/speech-to-text/generate`.*/
     pub fn create_speech_to_text_job(&self) -> builder::CreateSpeechToTextJob<'_> {
         builder::CreateSpeechToTextJob::new(self)
+    }
+}
+impl speech_client_runtime::dispatch::Dispatch for Client {
+    fn service(&self) -> &'static speech_client_runtime::service::Service {
+        &service::SERVICE
+    }
+    fn dispatch<'a>(
+        &'a self,
+        operation: &'a str,
+        request: speech_client_runtime::dispatch::Request,
+    ) -> speech_client_runtime::dispatch::DispatchFuture<'a> {
+        use speech_client_runtime::dispatch;
+        #[allow(unused_variables)]
+        let request = request;
+        Box::pin(async move {
+            match operation {
+                "create_text_to_speech_job" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.create_text_to_speech_job();
+                    if let Some(value) = request.body::<types::TextToSpeechForm>()? {
+                        call = call.body(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "get_text_to_speech_job" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.get_text_to_speech_job();
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("jobId")?
+                    {
+                        call = call.job_id(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "create_speech_to_text_job" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.create_speech_to_text_job();
+                    if let Some(value) = request.body::<types::SpeechToTextForm>()? {
+                        call = call.body(value);
+                    }
+                    if let Some(file) = request.file("file") {
+                        call = call.file(file);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "get_speech_to_text_job" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.get_speech_to_text_job();
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("jobId")?
+                    {
+                        call = call.job_id(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
+            }
+        })
+    }
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
     }
 }

@@ -2351,11 +2351,12 @@ pub mod jobs {
         percent: None,
         message: &["/error"],
         code: Some("/code"),
+        parameters: &[],
     };
 }
 /// Where the API is and how it authenticates, from the spec.
 pub mod service {
-    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
+    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
     /// The documented base URL (`servers[0]`).
     pub const BASE_URL: &str = "https://nano-gpt.com/api";
     /// How the API key is sent (the first top-level security scheme).
@@ -2379,6 +2380,44 @@ pub mod service {
         need_credits: None,
         insufficient_credits_codes: &[],
     };
+    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`), as one value.
+    pub const SERVICE: Service = Service {
+        name: "nanogpt",
+        base_url: BASE_URL,
+        credential: CREDENTIAL,
+        key_variable: KEY_VARIABLE,
+        base_url_variable: BASE_URL_VARIABLE,
+        spends_credits: SPENDS_CREDITS,
+        error_body: ERROR_BODY,
+        job_starts: &[crate::jobs::SUBMIT_TTS],
+        job_statuses: &[crate::jobs::GET_TTS_STATUS],
+        speech: {
+            use speech_client_runtime::neutral;
+            neutral::Neutral {
+                synthesize: Some(neutral::Synthesis {
+                    operation: "submit_tts",
+                    text: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "text",
+                    },
+                    voice: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "voice",
+                    },
+                    format: Some(neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "response_format",
+                    }),
+                    result: &["/audioUrl"],
+                }),
+                transcribe: None,
+                clone_voice: None,
+                voices: None,
+                balance: None,
+            }
+        },
+    };
 }
 impl Client {
     /**Submit a text-to-speech request
@@ -2396,5 +2435,87 @@ Synthesize speech (TTS) or generate music with a single request; the audio bytes
 Sends a `POST` request to `/v1/audio/speech`.*/
     pub fn create_speech(&self) -> builder::CreateSpeech<'_> {
         builder::CreateSpeech::new(self)
+    }
+}
+impl speech_client_runtime::dispatch::Dispatch for Client {
+    fn service(&self) -> &'static speech_client_runtime::service::Service {
+        &service::SERVICE
+    }
+    fn dispatch<'a>(
+        &'a self,
+        operation: &'a str,
+        request: speech_client_runtime::dispatch::Request,
+    ) -> speech_client_runtime::dispatch::DispatchFuture<'a> {
+        use speech_client_runtime::dispatch;
+        #[allow(unused_variables)]
+        let request = request;
+        Box::pin(async move {
+            match operation {
+                "submit_tts" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.submit_tts();
+                    if let Some(value) = request.body::<types::TtsRequest>()? {
+                        call = call.body(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(
+                        dispatch::reply(
+                            response,
+                            |value| match value {
+                                types::SubmitTtsResponse::TtsPendingTicket(value) => {
+                                    dispatch::json(value)
+                                }
+                                types::SubmitTtsResponse::TtsResult(value) => {
+                                    dispatch::json(value)
+                                }
+                                types::SubmitTtsResponse::Audio(value) => {
+                                    dispatch::Reply::Audio(value)
+                                }
+                            },
+                        ),
+                    )
+                }
+                "get_tts_status" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.get_tts_status();
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("runId")?
+                    {
+                        call = call.run_id(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("model")?
+                    {
+                        call = call.model(value);
+                    }
+                    if let Some(value) = request.parameter::<f64>("cost")? {
+                        call = call.cost(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("paymentSource")?
+                    {
+                        call = call.payment_source(value);
+                    }
+                    if let Some(value) = request.parameter::<bool>("isApiRequest")? {
+                        call = call.is_api_request(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "create_speech" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.create_speech();
+                    if let Some(value) = request.body::<types::SpeechRequest>()? {
+                        call = call.body(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::Reply::Audio(value)))
+                }
+                other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
+            }
+        })
+    }
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
     }
 }

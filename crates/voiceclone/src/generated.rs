@@ -3127,6 +3127,11 @@ pub mod jobs {
         percent: None,
         message: &[],
         code: None,
+        parameters: &[
+            ("sortBy", "\"createdAt\""),
+            ("sortOrder", "\"desc\""),
+            ("limit", "100"),
+        ],
     };
     ///How to wait for the job [`Client::create_speech`](crate::Client::create_speech) starts (`x-job-start`).
     pub const CREATE_SPEECH: JobStart = JobStart {
@@ -3148,11 +3153,12 @@ pub mod jobs {
         percent: None,
         message: &[],
         code: None,
+        parameters: &[],
     };
 }
 /// Where the API is and how it authenticates, from the spec.
 pub mod service {
-    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
+    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
     /// The documented base URL (`servers[0]`).
     pub const BASE_URL: &str = "https://your-domain.com/api/v1";
     /// How the API key is sent (the first top-level security scheme).
@@ -3176,6 +3182,64 @@ pub mod service {
         need_credits: Some("/needCredits"),
         insufficient_credits_codes: &["USAGE_LIMIT_EXCEEDED"],
     };
+    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`), as one value.
+    pub const SERVICE: Service = Service {
+        name: "voiceclone",
+        base_url: BASE_URL,
+        credential: CREDENTIAL,
+        key_variable: KEY_VARIABLE,
+        base_url_variable: BASE_URL_VARIABLE,
+        spends_credits: SPENDS_CREDITS,
+        error_body: ERROR_BODY,
+        job_starts: &[crate::jobs::CLONE_VOICE, crate::jobs::CREATE_SPEECH],
+        job_statuses: &[crate::jobs::LIST_VOICES, crate::jobs::GET_SPEECH],
+        speech: {
+            use speech_client_runtime::neutral;
+            neutral::Neutral {
+                synthesize: Some(neutral::Synthesis {
+                    operation: "create_speech",
+                    text: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "text",
+                    },
+                    voice: neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "voiceId",
+                    },
+                    format: Some(neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "format",
+                    }),
+                    result: &[],
+                }),
+                transcribe: None,
+                clone_voice: Some(neutral::Cloning {
+                    operation: "clone_voice",
+                    audio: neutral::AudioInput::Direct(neutral::Target {
+                        place: neutral::Place::File,
+                        name: "voice",
+                    }),
+                    name: Some(neutral::Target {
+                        place: neutral::Place::Body,
+                        name: "title",
+                    }),
+                    result: &[],
+                }),
+                voices: Some(neutral::VoiceListing {
+                    operation: "list_voices",
+                    items: "/voices",
+                    id: "/id",
+                    name: Some("/title"),
+                    parameters: &[],
+                }),
+                balance: Some(neutral::BalanceReading {
+                    operation: "get_credits",
+                    value: "/credits",
+                }),
+            }
+        },
+    };
 }
 impl Client {
     /**Clone a voice model from an audio file
@@ -3185,5 +3249,101 @@ Clone a voice model from an audio file. Costs 1000 credits (fixed) per voice clo
 Sends a `POST` request to `/voice-clone`.*/
     pub fn clone_voice(&self) -> builder::CloneVoice<'_> {
         builder::CloneVoice::new(self)
+    }
+}
+impl speech_client_runtime::dispatch::Dispatch for Client {
+    fn service(&self) -> &'static speech_client_runtime::service::Service {
+        &service::SERVICE
+    }
+    fn dispatch<'a>(
+        &'a self,
+        operation: &'a str,
+        request: speech_client_runtime::dispatch::Request,
+    ) -> speech_client_runtime::dispatch::DispatchFuture<'a> {
+        use speech_client_runtime::dispatch;
+        #[allow(unused_variables)]
+        let request = request;
+        Box::pin(async move {
+            match operation {
+                "clone_voice" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.clone_voice();
+                    if let Some(value) = request.body::<types::VoiceCloneForm>()? {
+                        call = call.body(value);
+                    }
+                    if let Some(file) = request.file("voice") {
+                        call = call.voice(file);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "list_voices" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.list_voices();
+                    if let Some(value) = request
+                        .parameter::<crate::generated::types::ListVoicesPage>("page")?
+                    {
+                        call = call.page(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<crate::generated::types::ListVoicesLimit>("limit")?
+                    {
+                        call = call.limit(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<types::ListVoicesStatus>("status")?
+                    {
+                        call = call.status(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<types::ListVoicesType>("type")?
+                    {
+                        call = call.type_(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<types::ListVoicesSortBy>("sortBy")?
+                    {
+                        call = call.sort_by(value);
+                    }
+                    if let Some(value) = request
+                        .parameter::<types::ListVoicesSortOrder>("sortOrder")?
+                    {
+                        call = call.sort_order(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "create_speech" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.create_speech();
+                    if let Some(value) = request.body::<types::SpeechRequest>()? {
+                        call = call.body(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "get_speech" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.get_speech();
+                    if let Some(value) = request
+                        .parameter::<::std::string::String>("speechId")?
+                    {
+                        call = call.speech_id(value);
+                    }
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                "get_credits" => {
+                    #[allow(unused_mut)]
+                    let mut call = self.get_credits();
+                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                }
+                other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
+            }
+        })
+    }
+    fn as_any(&self) -> &dyn ::std::any::Any {
+        self
     }
 }

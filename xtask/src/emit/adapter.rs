@@ -132,20 +132,20 @@ enum SetterSource {
 }
 
 /// The builders of the generated `builder` module, by struct name.
-struct Builders(Vec<Builder>);
+pub(super) struct Builders(Vec<Builder>);
 
-struct Builder {
+pub(super) struct Builder {
     name: String,
     /// `(method, value type)` of every `fn x<V>(self, value: V) where V: TryInto<T>` setter.
-    values: Vec<(String, syn::Type)>,
+    pub(super) values: Vec<(String, syn::Type)>,
     /// Methods that take a `FilePart`.
     files: Vec<String>,
     /// `T` of `send(self) -> Result<ResponseValue<T>, Error<E>>`.
-    success: Option<syn::Type>,
+    pub(super) success: Option<syn::Type>,
 }
 
 impl Builders {
-    fn read(module: &syn::File) -> Result<Self> {
+    pub(super) fn read(module: &syn::File) -> Result<Self> {
         let items = module_items(module, "builder")?;
         let mut builders = Vec::new();
         for item in items {
@@ -174,7 +174,7 @@ impl Builders {
         Ok(Self(builders))
     }
 
-    fn get(&self, operation_id: &str) -> Result<&Builder> {
+    pub(super) fn get(&self, operation_id: &str) -> Result<&Builder> {
         let name = heck::AsUpperCamelCase(operation_id).to_string();
         self.0
             .iter()
@@ -202,6 +202,17 @@ impl Builder {
         }
     }
 
+    /// The setter of the parameter (or body) `name`, and the type it converts to.
+    pub(super) fn setter(&self, operation_id: &str, name: &str) -> Result<(syn::Ident, syn::Type)> {
+        let snake = name.to_snake_case();
+        let (method, ty) = self
+            .values
+            .iter()
+            .find(|(method, _)| *method == snake || *method == format!("{snake}_"))
+            .with_context(|| format!("{operation_id}: no setter for `{name}`"))?;
+        Ok((format_ident!("{method}"), ty.clone()))
+    }
+
     /// The code that sets one parameter (or the body) from the call, converting the JSON value
     /// to the setter's own type: a value the type refuses is a `CallError`, as a consumer's
     /// `TryFrom` error would be.
@@ -212,15 +223,8 @@ impl Builder {
         krate: &syn::Ident,
         source: SetterSource,
     ) -> Result<TokenStream> {
-        let snake = name.to_snake_case();
-        let (method, ty) = self
-            .values
-            .iter()
-            .find(|(method, _)| *method == snake || *method == format!("{snake}_"))
-            .with_context(|| format!("{operation_id}: no setter for `{name}`"))?;
-        let mut ty = ty.clone();
+        let (setter, mut ty) = self.setter(operation_id, name)?;
         CratePaths(krate).visit_type_mut(&mut ty);
-        let setter = format_ident!("{method}");
         Ok(match source {
             SetterSource::Parameter => quote! {
                 if let Some(value) = call.parameter::<#ty>(#name)? {
@@ -236,7 +240,7 @@ impl Builder {
     }
 
     /// The method that sets the file part `field`.
-    fn file_setter(&self, operation_id: &str, field: &str) -> Result<syn::Ident> {
+    pub(super) fn file_setter(&self, operation_id: &str, field: &str) -> Result<syn::Ident> {
         let snake = field.to_snake_case();
         self.files
             .iter()
@@ -282,7 +286,10 @@ impl Builder {
 }
 
 /// The binary (file) properties of the operation's request body schema.
-fn binary_fields(spec: &Spec, operation: &crate::spec::Operation) -> Result<Vec<String>> {
+pub(super) fn binary_fields(
+    spec: &Spec,
+    operation: &crate::spec::Operation,
+) -> Result<Vec<String>> {
     let mut fields = Vec::new();
     for (_, media) in operation.request_content().into_iter().flatten() {
         let Some(schema) = media.get("schema") else {
@@ -316,7 +323,7 @@ fn module_items<'a>(module: &'a syn::File, name: &str) -> Result<&'a [syn::Item]
 
 /// The variants of a result enum in `types`, each with its one field's type; `None` when `name`
 /// is not such an enum.
-fn result_enum_variants(
+pub(super) fn result_enum_variants(
     module: &syn::File,
     name: &str,
 ) -> Result<Option<Vec<(String, syn::Type)>>> {
@@ -394,14 +401,14 @@ fn first_generic(ty: &syn::Type) -> Option<syn::Type> {
     })
 }
 
-fn last_ident(ty: &syn::Type) -> Option<String> {
+pub(super) fn last_ident(ty: &syn::Type) -> Option<String> {
     match ty {
         syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
         _ => None,
     }
 }
 
-fn type_ends_with(ty: &syn::Type, name: &str) -> bool {
+pub(super) fn type_ends_with(ty: &syn::Type, name: &str) -> bool {
     last_ident(ty).is_some_and(|ident| ident == name)
 }
 

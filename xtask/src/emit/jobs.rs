@@ -62,6 +62,15 @@ pub fn module(spec: &Spec) -> Result<Option<syn::Item>> {
                 _ => quote!(None),
             };
             let code = optional(status, "code");
+            let fixed = status
+                .get("parameters")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(name, value)| {
+                    let value = value.to_string();
+                    quote!((#name, #value))
+                });
             let doc = format!(
                 "How to read the state of a job from [`Client::{id}`](crate::Client::{id}) (`x-job-status`)."
             );
@@ -78,6 +87,7 @@ pub fn module(spec: &Spec) -> Result<Option<syn::Item>> {
                     percent: #percent,
                     message: &[#(#message),*],
                     code: #code,
+                    parameters: &[#(#fixed),*],
                 };
             });
         }

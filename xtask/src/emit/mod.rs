@@ -1,11 +1,13 @@
 //! The generated module of a provider crate: progenitor's output with the xtask's items merged in.
 
 pub mod adapter;
+mod dispatch;
 mod hooks;
 mod jobs;
 pub mod mock;
 mod operations;
 mod service;
+mod speech;
 mod values;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -81,6 +83,8 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
             }
         })?);
     }
+    let dispatch = dispatch::emit(spec, &file)?;
+    file.items.push(dispatch);
     Ok(file)
 }
 

@@ -1,6 +1,7 @@
 //! The `service` module of a provider crate: the documented base URL (`servers[0]`), how the API
 //! key is sent (the first top-level security scheme) and what error bodies carry where
-//! (`x-error-body`), so a facade needs no provider constant in Rust.
+//! (`x-error-body`), so a facade needs no provider constant in Rust; and `SERVICE`, all of it with
+//! the job contracts and the neutral operations (`x-speech`) in one value.
 
 use anyhow::{Context, Result};
 use quote::quote;
@@ -27,6 +28,20 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
         .and_then(Value::as_str)
         .with_context(|| format!("{}: no x-environment.key", spec.path.display()))?;
     let base_url_variable = optional(&environment, "base-url");
+    let provider = &spec.provider;
+    let speech = super::speech::table(spec)?;
+    let [job_starts, job_statuses] = ["x-job-start", "x-job-status"].map(|extension| {
+        spec.operations()
+            .into_iter()
+            .filter(|operation| operation.value.get(extension).is_some())
+            .filter_map(|operation| operation.id())
+            .map(|id| {
+                let name =
+                    quote::format_ident!("{}", heck::ToShoutySnakeCase::to_shouty_snake_case(id));
+                quote!(crate::jobs::#name)
+            })
+            .collect::<Vec<_>>()
+    });
     let spends_credits: Vec<&str> = spec
         .operations()
         .into_iter()
@@ -36,7 +51,7 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
     Ok(syn::parse2(quote! {
         /// Where the API is and how it authenticates, from the spec.
         pub mod service {
-            pub use speech_client_runtime::service::{CredentialScheme, ErrorBody};
+            pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
             /// The documented base URL (`servers[0]`).
             pub const BASE_URL: &str = #base_url;
             /// How the API key is sent (the first top-level security scheme).
@@ -56,6 +71,20 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
                 credits: #credits,
                 need_credits: #need_credits,
                 insufficient_credits_codes: &[#(#insufficient),*],
+            };
+            /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
+            /// (`x-speech`), as one value.
+            pub const SERVICE: Service = Service {
+                name: #provider,
+                base_url: BASE_URL,
+                credential: CREDENTIAL,
+                key_variable: KEY_VARIABLE,
+                base_url_variable: BASE_URL_VARIABLE,
+                spends_credits: SPENDS_CREDITS,
+                error_body: ERROR_BODY,
+                job_starts: &[#(#job_starts),*],
+                job_statuses: &[#(#job_statuses),*],
+                speech: #speech,
             };
         }
     })?)

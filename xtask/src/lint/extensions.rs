@@ -28,6 +28,7 @@ const KNOWN: &[&str] = &[
     "x-send-default",
     "x-environment",
     "x-spends-credits",
+    "x-speech",
 ];
 
 /// Keys whose object is a map of names (a property called `x-foo` is a name, not an extension).

@@ -74,6 +74,20 @@ fn check_status(
     findings: &mut Findings,
 ) -> Result<()> {
     let place = format!("{}: x-job-status", operation.label());
+    for (name, _) in status
+        .get("parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let mut declared = false;
+        for parameter in operation.parameters() {
+            declared |= spec.resolve(parameter)?.get("name").and_then(Value::as_str) == Some(name);
+        }
+        if !declared {
+            findings.add(&place, format!("`parameters`: no parameter `{name}`"));
+        }
+    }
     let pointer = status
         .get("state")
         .and_then(Value::as_str)
@@ -134,7 +148,7 @@ fn check_status(
 }
 
 /// The JSON schema of the operation's first success response.
-fn success_schema(spec: &Spec, operation: &Operation) -> Result<Option<Value>> {
+pub(super) fn success_schema(spec: &Spec, operation: &Operation) -> Result<Option<Value>> {
     for (status, response) in operation.responses() {
         if !is_success(status) {
             continue;
@@ -150,7 +164,7 @@ fn success_schema(spec: &Spec, operation: &Operation) -> Result<Option<Value>> {
 }
 
 /// The schema of the value at `pointer` inside a value of `schema`.
-fn schema_at(spec: &Spec, schema: &Value, pointer: &str) -> Result<Option<Value>> {
+pub(super) fn schema_at(spec: &Spec, schema: &Value, pointer: &str) -> Result<Option<Value>> {
     let mut current = spec.resolve_schema(schema)?;
     for segment in pointer.split('/').skip(1) {
         let next = current

@@ -5,6 +5,7 @@ mod extensions;
 mod jobs;
 mod json_schema;
 mod service;
+mod speech;
 
 use std::collections::BTreeSet;
 
@@ -48,6 +49,7 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
     extensions::check(&spec.doc, &mut findings);
     jobs::check(spec, &mut findings)?;
     service::check(spec, &mut findings);
+    speech::check(spec, &mut findings)?;
     check_open_responses(&spec.doc, &mut findings)?;
     check_sent_defaults(&spec.doc, &mut findings)?;
     check_formats(&spec.doc, &mut findings);

@@ -1,0 +1,187 @@
+//! Calling any operation of a generated client by name, with JSON values: what a facade needs to
+//! drive every provider through one code path. Each generated crate implements [`Dispatch`] for its
+//! `Client`; the values are converted to the operation's own typed request, so every documented
+//! limit is checked exactly as with the typed builders, before anything is sent.
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+
+use progenitor_client::{Error, ResponseValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::Audio;
+use crate::file_part::FilePart;
+use crate::service::Service;
+
+/// The values of one request: parameters by wire name, the JSON body (for a multipart form, its
+/// text fields), and file parts by field name. Cloning is cheap (a file part is read again when
+/// sent), so a retry sends the same request again.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub parameters: BTreeMap<String, Value>,
+    pub body: Option<Value>,
+    pub files: BTreeMap<String, FilePart>,
+}
+
+impl Request {
+    /// The parameter `name` as the operation's typed value; `None` when the request does not set it.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the parameter when the type refuses the value.
+    pub fn parameter<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error<Value>> {
+        self.parameters
+            .get(name)
+            .filter(|value| !value.is_null())
+            .map(|value| typed(&format!("parameter `{name}`"), value))
+            .transpose()
+    }
+
+    /// The body as the operation's typed request body; `None` when the request has none.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] naming the field the type refuses.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, Error<Value>> {
+        self.body
+            .as_ref()
+            .map(|value| typed("body", value))
+            .transpose()
+    }
+
+    /// The file part for `field`.
+    pub fn file(&self, field: &str) -> Option<FilePart> {
+        self.files.get(field).cloned()
+    }
+}
+
+/// `value` as `T`, or a refusal that names the field the type refused.
+fn typed<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, Error<Value>> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let reason = error.inner().to_string();
+        let field = format!("`{path}`");
+        // The generated value types name their field themselves; others are named here.
+        Error::InvalidRequest(if path == "." || reason.contains(&field) {
+            format!("{what}: {reason}")
+        } else {
+            format!("{what}: {field}: {reason}")
+        })
+    })
+}
+
+/// What an operation answered with.
+#[derive(Debug)]
+pub enum Reply {
+    /// A JSON body, as the generated type decoded it (serialised back).
+    Json(Value),
+    /// An audio body, not yet read.
+    Audio(Audio),
+    /// No body.
+    Empty,
+}
+
+/// The result of a dispatched call: progenitor's, with the typed error body as JSON.
+pub type Dispatched = Result<ResponseValue<Reply>, Error<Value>>;
+
+/// A future that a dispatched call returns.
+pub type DispatchFuture<'a> = Pin<Box<dyn Future<Output = Dispatched> + Send + 'a>>;
+
+/// A generated client that can be called by operation name (implemented by every generated
+/// `Client`).
+pub trait Dispatch: Any + Send + Sync {
+    /// What the spec says about the provider.
+    fn service(&self) -> &'static Service;
+
+    /// Sends `operation` with the values of `request`. A value the operation's types refuse, or
+    /// an operation the spec does not have, is [`Error::InvalidRequest`] and nothing is sent.
+    fn dispatch<'a>(&'a self, operation: &'a str, request: Request) -> DispatchFuture<'a>;
+
+    /// The client itself, to reach its typed calls.
+    fn as_any(&self) -> &dyn Any;
+}
+
+/// A typed success as a [`Reply`] (for the generated `Dispatch` implementations).
+pub fn reply<T>(response: ResponseValue<T>, into: impl FnOnce(T) -> Reply) -> ResponseValue<Reply> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    ResponseValue::new(into(response.into_inner()), status, headers)
+}
+
+/// A typed JSON value as a [`Reply`].
+pub fn json<T: Serialize>(value: T) -> Reply {
+    Reply::Json(serde_json::to_value(value).unwrap_or(Value::Null))
+}
+
+/// A typed error as one with its body as JSON (for the generated `Dispatch` implementations).
+pub fn untyped_error<E: Serialize>(error: Error<E>) -> Error<Value> {
+    match error {
+        Error::ErrorResponse(response) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = serde_json::to_value(response.into_inner()).unwrap_or(Value::Null);
+            Error::ErrorResponse(ResponseValue::new(body, status, headers))
+        }
+        Error::InvalidRequest(message) => Error::InvalidRequest(message),
+        Error::CommunicationError(error) => Error::CommunicationError(error),
+        Error::InvalidUpgrade(error) => Error::InvalidUpgrade(error),
+        Error::ResponseBodyError(error) => Error::ResponseBodyError(error),
+        Error::InvalidResponsePayload(bytes, error) => Error::InvalidResponsePayload(bytes, error),
+        Error::UnexpectedResponse(response) => Error::UnexpectedResponse(response),
+        Error::Custom(message) => Error::Custom(message),
+    }
+}
+
+/// The refusal of an operation the spec does not have.
+pub fn unknown_operation(service: &Service, operation: &str) -> Error<Value> {
+    Error::InvalidRequest(format!("{} has no operation `{operation}`", service.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        text: String,
+        speed: Option<f64>,
+    }
+
+    #[test]
+    fn a_value_the_type_refuses_is_an_invalid_request_naming_the_field() {
+        let request = Request {
+            body: Some(json!({"text": "hi", "speed": "fast"})),
+            ..Request::default()
+        };
+        let Err(Error::InvalidRequest(message)) = request.body::<Body>() else {
+            panic!("accepted");
+        };
+        assert!(
+            message.starts_with("body: `speed`: invalid type"),
+            "{message}"
+        );
+        let request = Request {
+            body: Some(json!({"text": "hi", "extra": 1})),
+            ..Request::default()
+        };
+        let Err(Error::InvalidRequest(message)) = request.body::<Body>() else {
+            panic!("accepted");
+        };
+        assert!(message.contains("unknown field `extra`"), "{message}");
+    }
+
+    #[test]
+    fn an_absent_or_null_parameter_is_not_set() {
+        let request = Request {
+            parameters: [("a".to_owned(), Value::Null)].into_iter().collect(),
+            ..Request::default()
+        };
+        assert!(request.parameter::<String>("a").unwrap().is_none());
+        assert!(request.parameter::<String>("b").unwrap().is_none());
+    }
+}
