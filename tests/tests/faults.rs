@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::{Flow, KEY, flows, options, serve, status_only, synthesize, synthesize_at};
 use httpmock::{HttpMockResponse, Method, MockServer};
 use serde_json::json;
-use speech_facade::retry::RetryPolicy;
+use speech_facade::RetryPolicy;
 use speech_facade::{Error, Options, Submission};
 use speech_mock_support::{RawAct, RawServer, Recorder, json_response};
 

@@ -147,6 +147,13 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
         outputs.extend(crate_files::outputs(spec)?);
     }
     outputs.push(crate_files::adapter_index(specs)?);
+    outputs.push(crate_files::facade_registry(specs)?);
+    outputs.push(crate_files::manifest_with_clients(
+        root,
+        Path::new("crates/facade/Cargo.toml"),
+        specs,
+        &[],
+    )?);
     if check {
         files::check(root, &outputs)?;
         println!("generated files are up to date ({} specs)", specs.len());

@@ -1841,7 +1841,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.body(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "get_generation_status" => {
                     #[allow(unused_mut)]
@@ -1852,7 +1852,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.generation_id(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "list_voices" => {
                     #[allow(unused_mut)]
@@ -1863,7 +1863,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.model(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

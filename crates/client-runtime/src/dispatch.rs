@@ -25,14 +25,17 @@ pub struct Request {
     pub parameters: BTreeMap<String, Value>,
     pub body: Option<Value>,
     pub files: BTreeMap<String, FilePart>,
+    /// The file an upload operation takes: its raw (`application/octet-stream`) body, or its one
+    /// file part.
+    pub upload: Option<FilePart>,
 }
 
 impl Request {
     /// The parameter `name` as the operation's typed value; `None` when the request does not set it.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] naming the parameter when the type refuses the value.
-    pub fn parameter<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Error<Value>> {
+    /// A [`Refusal`] naming the parameter when the type refuses the value.
+    pub fn parameter<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, Refusal> {
         self.parameters
             .get(name)
             .filter(|value| !value.is_null())
@@ -43,28 +46,41 @@ impl Request {
     /// The body as the operation's typed request body; `None` when the request has none.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] naming the field the type refuses.
-    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, Error<Value>> {
+    /// A [`Refusal`] naming the field the type refuses.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, Refusal> {
         self.body
             .as_ref()
             .map(|value| typed("body", value))
             .transpose()
     }
 
-    /// The file part for `field`.
-    pub fn file(&self, field: &str) -> Option<FilePart> {
-        self.files.get(field).cloned()
+    /// The file part for `field`; the upload for an operation whose only file part it is.
+    pub fn file(&self, field: &str, only_part: bool) -> Option<FilePart> {
+        self.files
+            .get(field)
+            .or(self.upload.as_ref().filter(|_| only_part))
+            .cloned()
+    }
+}
+
+/// A value the operation's types refuse; it becomes [`Error::InvalidRequest`] (nothing is sent).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+impl From<Refusal> for Error<Value> {
+    fn from(refusal: Refusal) -> Self {
+        Error::InvalidRequest(refusal.0)
     }
 }
 
 /// `value` as `T`, or a refusal that names the field the type refused.
-fn typed<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, Error<Value>> {
+fn typed<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, Refusal> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let reason = error.inner().to_string();
         let field = format!("`{path}`");
         // The generated value types name their field themselves; others are named here.
-        Error::InvalidRequest(if path == "." || reason.contains(&field) {
+        Refusal(if path == "." || reason.contains(&field) {
             format!("{what}: {reason}")
         } else {
             format!("{what}: {field}: {reason}")
@@ -158,7 +174,7 @@ mod tests {
             body: Some(json!({"text": "hi", "speed": "fast"})),
             ..Request::default()
         };
-        let Err(Error::InvalidRequest(message)) = request.body::<Body>() else {
+        let Err(Refusal(message)) = request.body::<Body>() else {
             panic!("accepted");
         };
         assert!(
@@ -169,7 +185,7 @@ mod tests {
             body: Some(json!({"text": "hi", "extra": 1})),
             ..Request::default()
         };
-        let Err(Error::InvalidRequest(message)) = request.body::<Body>() else {
+        let Err(Refusal(message)) = request.body::<Body>() else {
             panic!("accepted");
         };
         assert!(message.contains("unknown field `extra`"), "{message}");

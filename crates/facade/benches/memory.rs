@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use speech_facade::{
-    ApiKey, AudioResult, Audixa, CloneVoice, DownloadLimits, Downloader, Error, Miragic, NanoGpt,
-    Options, Speech, SpeechRequest, Synthesize, Transcribe, VoiceClone, Wait,
+    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Options, Provider, Speech,
+    SpeechRequest, Synthesize, Transcribe, Wait,
 };
 use speech_mock_support::{RawAct, RawServer};
 
@@ -106,8 +106,8 @@ fn run_scenario(scenario: usize) {
         let before = memory("VmRSS:");
         match scenario {
             0 => {
-                let miragic =
-                    Miragic::new(&server.url(""), ApiKey::new("k"), options).expect("client");
+                let miragic = Provider::new("miragic", &server.url(""), ApiKey::new("k"), options)
+                    .expect("client");
                 miragic
                     .transcribe(&upload, &wait)
                     .await
@@ -115,15 +115,16 @@ fn run_scenario(scenario: usize) {
             }
             1 => {
                 let voiceclone =
-                    VoiceClone::new(&server.url(""), ApiKey::new("k"), options).expect("client");
+                    Provider::new("voiceclone", &server.url(""), ApiKey::new("k"), options)
+                        .expect("client");
                 voiceclone
                     .clone_voice(&upload, None, &wait)
                     .await
                     .expect("clone");
             }
             3 => {
-                let miragic =
-                    Miragic::new(&server.url(""), ApiKey::new("k"), options).expect("client");
+                let miragic = Provider::new("miragic", &server.url(""), ApiKey::new("k"), options)
+                    .expect("client");
                 let error = miragic.synthesize(&request(), &wait).await.unwrap_err();
                 assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
             }
@@ -135,13 +136,14 @@ fn run_scenario(scenario: usize) {
                     ..options
                 };
                 let nanogpt =
-                    NanoGpt::new(&server.url("/api"), ApiKey::new("k"), limited).expect("client");
+                    Provider::new("nanogpt", &server.url("/api"), ApiKey::new("k"), limited)
+                        .expect("client");
                 let error = nanogpt.synthesize(&request(), &wait).await.unwrap_err();
                 assert!(matches!(error, Error::Download(_)), "{error:?}");
             }
             5 => {
-                let audixa =
-                    Audixa::new(&server.url("/v2"), ApiKey::new("k"), options).expect("client");
+                let audixa = Provider::new("audixa", &server.url("/v2"), ApiKey::new("k"), options)
+                    .expect("client");
                 let error = audixa.synthesize(&request(), &wait).await.unwrap_err();
                 assert!(matches!(error, Error::ResponseTooLarge { .. }), "{error:?}");
             }
@@ -165,11 +167,7 @@ fn run_scenario(scenario: usize) {
 }
 
 fn request() -> SpeechRequest {
-    SpeechRequest {
-        text: "A sentence long enough for every provider's minimum.".into(),
-        voice: "v".into(),
-        format: None,
-    }
+    SpeechRequest::new("A sentence long enough for every provider's minimum.", "v")
 }
 
 /// A file of `size` bytes that starts like an MP3 (an ID3v2 tag header), since uploads are checked

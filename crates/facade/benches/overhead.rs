@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use httpmock::{Method, MockServer};
 use serde_json::{Value, json};
-use speech_facade::{ApiKey, Options, VoiceClone, Wait};
+use speech_facade::{ApiKey, JobHandle, Options, Provider, Synthesize, Wait};
 
 const ROUNDS: usize = 2000;
 const WARM_UP: usize = 200;
@@ -52,9 +52,16 @@ async fn run() {
             .build()
             .expect("a client"),
     );
-    let facade =
-        VoiceClone::new(&base, ApiKey::new(KEY), Options::default()).expect("a facade client");
+    let facade = Provider::new("voiceclone", &base, ApiKey::new(KEY), Options::default())
+        .expect("a facade client");
     let wait = Wait::up_to(Duration::from_secs(10));
+    let job = JobHandle {
+        operation: "get_speech".into(),
+        id: "s1".into(),
+        parameters: [("speechId".to_owned(), serde_json::json!("s1"))]
+            .into_iter()
+            .collect(),
+    };
 
     let mut times: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
     for round in 0..WARM_UP + ROUNDS {
@@ -79,7 +86,7 @@ async fn run() {
 
         let start = Instant::now();
         let _ = facade
-            .wait_for_speech("s1", &wait)
+            .resume_synthesis(&job, &wait)
             .await
             .expect("facade request");
         let facade_time = start.elapsed();
@@ -96,7 +103,7 @@ async fn run() {
     for (index, label) in [
         "raw reqwest + serde_json",
         "generated client (voiceclone get_speech)",
-        "facade (wait_for_speech, completes on the first poll)",
+        "facade (resume_synthesis, completes on the first poll)",
     ]
     .iter()
     .enumerate()

@@ -10,7 +10,8 @@
 
 use std::time::Duration;
 
-use speech_facade::wait::{Polled, Status, WaitPolicy, wait_for_with_rng};
+use speech_facade::WaitPolicy;
+use speech_facade::bench_support::{Polled, Status, wait_for_with_rng};
 use tokio::time::Instant;
 
 const JOBS: [u64; 4] = [1, 7, 30, 120];

@@ -7,13 +7,17 @@ mod common;
 
 use httpmock::Method;
 use serde_json::json;
-use speech_facade::{ApiKey, Audixa, Options};
+use speech_facade::{ApiKey, Options, Provider};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("AUDIXA_API_KEY").is_some() {
         let voice = std::env::var("AUDIXA_VOICE").unwrap_or_else(|_| "am_ethan".into());
-        common::speak_and_save(&Audixa::from_env(Options::default())?, &voice).await?;
+        common::speak_and_save(
+            &speech_facade::connect("audixa", Options::default())?,
+            &voice,
+        )
+        .await?;
         return Ok(());
     }
     let local = common::LocalProvider::start();
@@ -30,7 +34,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             status("Generating", None),
             status("Completed", Some(local.storage_url())),
         );
-    let provider = Audixa::new(
+    let provider = Provider::new(
+        "audixa",
         &local.server.url("/v2"),
         ApiKey::new("local-key"),
         Options::default(),

@@ -7,13 +7,17 @@ mod common;
 
 use httpmock::Method;
 use serde_json::json;
-use speech_facade::{ApiKey, Miragic, Options};
+use speech_facade::{ApiKey, Options, Provider};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("MIRAGIC_API_KEY").is_some() {
         let voice = std::env::var("MIRAGIC_VOICE").unwrap_or_else(|_| "alloy".into());
-        common::speak_and_save(&Miragic::from_env(Options::default())?, &voice).await?;
+        common::speak_and_save(
+            &speech_facade::connect("miragic", Options::default())?,
+            &voice,
+        )
+        .await?;
         return Ok(());
     }
     let local = common::LocalProvider::start();
@@ -22,7 +26,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .submit(Method::POST, "/api/v1/text-to-speech/generate", 200,
             json!({"success": true, "data": {"jobId": "job1", "status": "PENDING"}, "message": "Job created"}))
         .status("/api/v1/text-to-speech/jobs/job1", job("PENDING", None), job("COMPLETED", Some(local.storage_url())));
-    let provider = Miragic::new(
+    let provider = Provider::new(
+        "miragic",
         &local.server.base_url(),
         ApiKey::new("local-key"),
         Options::default(),

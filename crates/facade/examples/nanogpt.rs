@@ -8,13 +8,17 @@ mod common;
 
 use httpmock::Method;
 use serde_json::json;
-use speech_facade::{ApiKey, NanoGpt, Options};
+use speech_facade::{ApiKey, Options, Provider};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("NANOGPT_API_KEY").is_some() {
         let voice = std::env::var("NANOGPT_VOICE").unwrap_or_else(|_| "af_bella".into());
-        common::speak_and_save(&NanoGpt::from_env(Options::default())?, &voice).await?;
+        common::speak_and_save(
+            &speech_facade::connect("nanogpt", Options::default())?,
+            &voice,
+        )
+        .await?;
         return Ok(());
     }
     let local = common::LocalProvider::start();
@@ -23,7 +27,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .submit(Method::POST, "/api/tts", 202,
             json!({"status": "pending", "runId": "run1", "model": "Elevenlabs-V3", "charged": true, "cost": 0.0036}))
         .status("/api/tts/status", status("pending", None), status("completed", Some(local.storage_url())));
-    let provider = NanoGpt::new(
+    let provider = Provider::new(
+        "nanogpt",
         &local.server.url("/api"),
         ApiKey::new("local-key"),
         Options::default(),

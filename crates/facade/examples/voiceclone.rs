@@ -7,13 +7,17 @@ mod common;
 
 use httpmock::Method;
 use serde_json::json;
-use speech_facade::{ApiKey, Options, VoiceClone};
+use speech_facade::{ApiKey, Options, Provider};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if std::env::var_os("VOICECLONE_API_KEY").is_some() {
         let voice = std::env::var("VOICECLONE_VOICE").unwrap_or_else(|_| "clxxxx".into());
-        common::speak_and_save(&VoiceClone::from_env(Options::default())?, &voice).await?;
+        common::speak_and_save(
+            &speech_facade::connect("voiceclone", Options::default())?,
+            &voice,
+        )
+        .await?;
         return Ok(());
     }
     let local = common::LocalProvider::start();
@@ -30,7 +34,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             speech("PROCESSING", None),
             speech("COMPLETED", Some(local.storage_url())),
         );
-    let provider = VoiceClone::new(
+    let provider = Provider::new(
+        "voiceclone",
         &local.server.url("/api/v1"),
         ApiKey::new("local-key"),
         Options::default(),

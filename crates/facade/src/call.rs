@@ -1,5 +1,4 @@
-//! Sending a generated client's request with the retry policy, held to the caller's deadline, and
-//! reading its answer as JSON for the spec's waiting contracts.
+//! Sending a generated client's request with the retry policy, held to the caller's deadline.
 
 use std::fmt::Debug;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -111,26 +110,6 @@ fn unconfirmed(error: Error, spends_credits: bool, operation: &str) -> Error {
     }
 }
 
-/// One status poll: the request `build` makes, sent as a free read (retried), answered as JSON for
-/// the waiting contract, with the server's delay hint.
-pub(crate) async fn poll_json<T, E, F, Fut>(
-    calls: Calls<'_>,
-    operation: &'static str,
-    deadline: &Deadline,
-    build: F,
-) -> Result<(Value, Option<Duration>), Error>
-where
-    T: Serialize,
-    E: Serialize + Debug,
-    F: FnMut(u32) -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, ClientError<E>>>,
-{
-    let response = send(calls, operation, deadline, build).await?;
-    let status = response.status().as_u16();
-    let retry_after = hint(response.headers(), status, &calls.retry.hint_limits);
-    Ok((json(&response.into_inner()), retry_after))
-}
-
 /// What the retry loop needs to know about a failure. A `429` is a rate-limit refusal unless the
 /// error body carries one of the spec's insufficient-credits codes.
 fn inspect<E: Serialize>(error: &ClientError<E>, shape: &ErrorBody) -> AttemptFailure {
@@ -196,9 +175,4 @@ pub(crate) fn hint(
         Hint::After(delay) => Some(delay),
         Hint::TooLong(_) => Some(limits.ceiling),
     }
-}
-
-/// A typed value as JSON, for the waiting contracts' pointers.
-pub(crate) fn json<T: Serialize>(value: &T) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }

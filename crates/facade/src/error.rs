@@ -52,6 +52,12 @@ pub enum Error {
     /// The key cannot be sent as an HTTP header value.
     #[error("the API key is not a valid header value")]
     InvalidCredential,
+    /// The provider's spec maps no such neutral operation (`x-speech`): nothing was sent.
+    #[error("{provider} offers no {operation}")]
+    Unsupported {
+        provider: &'static str,
+        operation: &'static str,
+    },
     /// Refused before anything was sent: the message names the field and the limit.
     #[error("invalid input: {message}")]
     InvalidInput { message: String },

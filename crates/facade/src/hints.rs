@@ -37,7 +37,7 @@ const MILLISECOND_TIMESTAMP_THRESHOLD: f64 = 1e12;
 /// Bounds applied to what servers ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HintLimits {
-    /// The longest wait the client accepts. A longer request is [`Hint::TooLong`]: the caller is
+    /// The longest wait the client accepts. A longer request is not waited out: the caller is
     /// better served by an error it can act on than by a call that silently hangs for minutes.
     pub ceiling: Duration,
 }

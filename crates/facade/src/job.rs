@@ -2,7 +2,6 @@
 //! the one engine of [`crate::wait`], fed with states and results read by JSON Pointer, held to
 //! the caller's deadline, and resumable from a [`JobHandle`].
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -16,21 +15,18 @@ use crate::options::{JobProgress, Wait};
 use crate::wait::{Polled, Status, WaitError, WaitPolicy};
 
 impl JobHandle {
-    /// The handle of a job that `start` started, read from the start response (as JSON). The id is
-    /// the parameter named `id_parameter`, or the start's `job-id` when the job is found in a list.
-    pub(crate) fn started(
-        start: &JobStart,
-        response: &Value,
-        id_parameter: Option<&str>,
-    ) -> Result<Self, Error> {
-        let parameters: BTreeMap<String, Value> = start
-            .poll_parameters(response)
-            .into_iter()
-            .map(|(name, value)| (name.to_owned(), value))
-            .collect();
-        let id = match id_parameter {
-            Some(name) => parameters.get(name).map(text),
-            None => start.job_id(response),
+    /// The handle of a job that `start` started, read from the start response (as JSON): every
+    /// poll parameter the contract names, and the job id, which is the start's `job-id` when the
+    /// job is found in a list, else the first poll parameter (the contract lists it first).
+    pub(crate) fn started(start: &JobStart, response: &Value) -> Result<Self, Error> {
+        let found = start.poll_parameters(response);
+        let id = match start.job_id {
+            Some(_) => start.job_id(response),
+            None => start
+                .parameters
+                .first()
+                .and_then(|(first, _)| found.iter().find(|(name, _)| name == first))
+                .map(|(_, value)| text(value)),
         };
         let id = id.ok_or_else(|| Error::UnexpectedResponse {
             status: None,
@@ -40,22 +36,11 @@ impl JobHandle {
         Ok(Self {
             operation: start.poll.to_owned(),
             id,
-            parameters,
+            parameters: found
+                .into_iter()
+                .map(|(name, value)| (name.to_owned(), value))
+                .collect(),
         })
-    }
-
-    /// The handle of a job polled with its id alone, passed as `id_parameter` (`None` when the
-    /// job is found in a list by id).
-    pub(crate) fn with_id(operation: &str, id_parameter: Option<&str>, id: &str) -> Self {
-        let parameters = id_parameter
-            .map(|name| (name.to_owned(), Value::String(id.to_owned())))
-            .into_iter()
-            .collect();
-        Self {
-            operation: operation.to_owned(),
-            id: id.to_owned(),
-            parameters,
-        }
     }
 
     /// Checks that this handle is for `operation` before polling with it.
@@ -70,23 +55,6 @@ impl JobHandle {
                 self.operation
             ),
         })
-    }
-
-    /// A required parameter, as text.
-    pub(crate) fn required(&self, name: &str) -> Result<String, Error> {
-        self.optional(name)
-            .map(text)
-            .ok_or_else(|| Error::InvalidInput {
-                message: format!(
-                    "the job handle has no `{name}`, which `{}` needs",
-                    self.operation
-                ),
-            })
-    }
-
-    /// An optional parameter.
-    pub(crate) fn optional(&self, name: &str) -> Option<&Value> {
-        self.parameters.get(name).filter(|value| !value.is_null())
     }
 }
 
@@ -261,24 +229,19 @@ mod tests {
     #[test]
     fn a_handle_keeps_every_poll_parameter_and_survives_a_round_trip_through_json() {
         let response = json!({"runId": "r-1", "model": "Elevenlabs-Turbo-V2.5", "cost": 0.25});
-        let handle = JobHandle::started(&START, &response, Some("runId")).unwrap();
+        let handle = JobHandle::started(&START, &response).unwrap();
         assert_eq!(handle.id, "r-1");
         assert_eq!(handle.operation, "get_status");
-        assert_eq!(handle.required("model").unwrap(), "Elevenlabs-Turbo-V2.5");
-        assert_eq!(handle.optional("cost"), Some(&json!(0.25)));
+        assert_eq!(handle.parameters["model"], json!("Elevenlabs-Turbo-V2.5"));
+        assert_eq!(handle.parameters["cost"], json!(0.25));
         let stored = serde_json::to_string(&handle).unwrap();
         let restored: JobHandle = serde_json::from_str(&stored).unwrap();
         assert_eq!(restored, handle);
     }
 
     #[test]
-    fn a_handle_without_a_needed_parameter_or_for_another_operation_is_refused_by_name() {
-        let handle = JobHandle::with_id("get_status", Some("runId"), "r-1");
-        let error = handle.required("model").unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "invalid input: the job handle has no `model`, which `get_status` needs"
-        );
+    fn a_handle_for_another_operation_is_refused_by_name() {
+        let handle = JobHandle::started(&START, &json!({"runId": "r-1", "model": "m"})).unwrap();
         assert!(handle.expect("get_status").is_ok());
         let error = handle.expect("get_speech").unwrap_err();
         assert!(error.to_string().contains("is for `get_status`"), "{error}");
@@ -286,7 +249,7 @@ mod tests {
 
     #[test]
     fn a_start_response_without_the_id_is_an_unexpected_response() {
-        let error = JobHandle::started(&START, &json!({"model": "m"}), Some("runId")).unwrap_err();
+        let error = JobHandle::started(&START, &json!({"model": "m"})).unwrap_err();
         assert!(
             matches!(&error, Error::UnexpectedResponse { excerpt, .. } if excerpt == "submit answered without a job id"),
             "{error:?}"

@@ -1,17 +1,19 @@
 //! One way to use every speech provider: submit a job, wait for it, get audio or text back.
 //!
-//! The generated clients (`miragic-client`, `audixa-client`, `voiceclone-client`, `nanogpt-client`)
-//! do one request each. This crate adds, once for all providers:
+//! The generated clients (one crate per spec in `specs/`) do one request each. This crate adds,
+//! once for all providers:
+//! - [`connect`]: any provider by name, configured from the environment variables its spec
+//!   declares, as one [`Provider`] type driven by its spec's tables;
+//! - [`speech`]: provider-neutral traits ([`Synthesize`], [`Transcribe`], [`CloneVoice`]),
+//!   dyn-compatible, that [`Provider`] implements where the spec maps the operation (`x-speech`);
 //! - [`credentials`]: API keys from the caller or the environment, held as secrets;
 //! - [`error`]: one error enum to match on, keeping status, code, message and request id;
-//! - [`wait`]: one waiting engine for every asynchronous job (a required deadline that bounds the
-//!   whole call, growing delays, server hints, typed outcomes, a [`JobHandle`] to resume with);
-//! - [`retry`] and [`hints`]: retries of reads with capped backoff, server delay hints, and never a
+//! - waiting: one engine for every asynchronous job (a required deadline that bounds the whole
+//!   call, growing delays, server hints, a [`JobHandle`] to resume with), tuned by [`WaitPolicy`];
+//! - retries of reads with capped backoff and server delay hints ([`RetryPolicy`]), and never a
 //!   second send of a request that may have been processed;
 //! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials, within
-//!   size limits, refusing redirects that downgrade to http or reach metadata addresses;
-//! - [`speech`]: provider-neutral traits ([`Synthesize`], [`Transcribe`], [`CloneVoice`]) that
-//!   every type of [`providers`] implements where the provider offers the operation.
+//!   size limits, refusing redirects that downgrade to http or reach metadata addresses.
 
 mod call;
 pub mod credentials;
@@ -19,13 +21,13 @@ mod deadline;
 pub mod download;
 pub mod error;
 mod handle;
-pub mod hints;
+mod hints;
 mod job;
 pub mod options;
-pub mod providers;
-pub mod retry;
+mod provider;
+mod retry;
 pub mod speech;
-pub mod wait;
+mod wait;
 
 pub use credentials::ApiKey;
 pub use download::{
@@ -33,8 +35,18 @@ pub use download::{
 };
 pub use error::{ApiFailure, Error, Submission};
 pub use handle::JobHandle;
+pub use hints::HintLimits;
 pub use options::{JobProgress, Options, Wait};
-pub use providers::{Audixa, Miragic, NanoGpt, VoiceClone};
+pub use provider::{Provider, Voice, connect, providers};
+pub use retry::RetryPolicy;
 pub use speech::{
     AudioResult, CloneVoice, Speech, SpeechRequest, Synthesize, Transcribe, Transcript,
 };
+pub use wait::WaitPolicy;
+
+/// The waiting engine on its own, for this crate's benchmarks only: not part of the API, and
+/// may change in any release.
+#[doc(hidden)]
+pub mod bench_support {
+    pub use crate::wait::{Polled, Status, wait_for_with_rng};
+}

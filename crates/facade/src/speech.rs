@@ -1,6 +1,6 @@
 //! The provider-neutral operations: the same calls whichever provider a client was built for, so
-//! switching provider is a change of constructor. Each provider keeps its own typed methods for
-//! everything these do not cover.
+//! switching provider is a change of name ([`crate::connect`]). Each provider keeps its generated
+//! client ([`crate::Provider::client`]) for everything these do not cover.
 
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,35 @@ pub struct SpeechRequest {
     /// The provider's voice id (`alloy`, `am_ethan`, a cloned voice id, ...).
     pub voice: String,
     /// An audio format the provider offers (`mp3`, `wav`, ...); `None` leaves it to the provider.
+    /// A provider that offers no choice refuses it.
     pub format: Option<String>,
+    /// The provider's own request fields, by wire name (NanoGPT's `model`, Audixa's `speed`):
+    /// checked with the rest of the request against its spec before anything is sent.
+    pub options: serde_json::Map<String, serde_json::Value>,
+}
+
+impl SpeechRequest {
+    /// `text` spoken by `voice`, in the provider's default format.
+    pub fn new(text: impl Into<String>, voice: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            voice: voice.into(),
+            format: None,
+            options: serde_json::Map::new(),
+        }
+    }
+
+    /// In `format` (`mp3`, `wav`, ...).
+    pub fn format(mut self, format: impl Into<String>) -> Self {
+        self.format = Some(format.into());
+        self
+    }
+
+    /// With the provider's own field `name` set to `value`.
+    pub fn option(mut self, name: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.options.insert(name.into(), value.into());
+        self
+    }
 }
 
 /// Where the audio is: a result URL to download (without credentials), or the bytes themselves
@@ -42,14 +70,6 @@ pub struct Speech {
 }
 
 impl Speech {
-    /// A job that finished with a result URL.
-    pub(crate) fn from_job(finished: &crate::job::Finished) -> Result<Self, Error> {
-        Ok(Self {
-            job_id: Some(finished.job_id.clone()),
-            audio: AudioResult::Url(finished.text("an audio URL")?),
-        })
-    }
-
     /// Writes the audio to `path`: a result URL is downloaded (without credentials, within
     /// `limits`); bytes already received are written. Either way the file appears complete or not
     /// at all.
@@ -138,7 +158,8 @@ pub trait Transcribe {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transcript {
-    pub job_id: String,
+    /// The provider's job id, when the transcription was a job.
+    pub job_id: Option<String>,
     pub text: String,
 }
 

@@ -42,7 +42,7 @@ pub const MIN_DELAY: Duration = Duration::from_millis(100);
 ///
 /// Values outside their documented range do not cause panics: a multiplier below 1 (or NaN) is
 /// treated as 1, a jitter outside `0.0..=1.0` (or NaN) is clamped (NaN counts as 0), and every
-/// sleep is at least [`MIN_DELAY`].
+/// sleep is at least 100 ms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WaitPolicy {
     /// Delay before the second poll (the first poll happens immediately).
@@ -246,6 +246,7 @@ fn failure_detail(message: Option<&str>, code: Option<&str>) -> String {
 ///
 /// [`WaitError::Failed`] when the job reports a failure state, [`WaitError::DeadlineExceeded`]
 /// when the deadline passes first, and [`WaitError::Poll`] when `poll` returns an error.
+#[cfg(test)]
 pub async fn wait_for<T, E, F, Fut>(
     job_id: &str,
     deadline: Duration,
@@ -268,14 +269,14 @@ where
     .await
 }
 
-/// [`wait_for`] with a caller-supplied random generator for the jitter.
+/// `wait_for` with a caller-supplied random generator for the jitter.
 ///
-/// Passing `fastrand::Rng::with_seed(..)` makes the poll schedule reproducible, which tests
-/// need; production code normally calls [`wait_for`].
+/// Passing `fastrand::Rng::with_seed(..)` makes the poll schedule reproducible, which tests and
+/// benchmarks need.
 ///
 /// # Errors
 ///
-/// As for [`wait_for`].
+/// As for `wait_for`.
 pub async fn wait_for_with_rng<T, E, F, Fut>(
     job_id: &str,
     deadline: Duration,

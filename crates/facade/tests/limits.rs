@@ -11,8 +11,7 @@ use std::time::Duration;
 use common::{KEY, options};
 use httpmock::MockServer;
 use speech_facade::{
-    ApiKey, Audixa, CloneVoice, Error, Miragic, NanoGpt, SpeechRequest, Synthesize, Transcribe,
-    VoiceClone, Wait,
+    ApiKey, CloneVoice, Error, Provider, SpeechRequest, Synthesize, Transcribe, Wait,
 };
 
 /// The message of an `InvalidInput`.
@@ -24,10 +23,10 @@ fn refused<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
 }
 
 fn request(text: String, voice: &str, format: Option<&str>) -> SpeechRequest {
-    SpeechRequest {
-        text,
-        voice: voice.into(),
-        format: format.map(str::to_owned),
+    let request = SpeechRequest::new(text, voice);
+    match format {
+        Some(format) => request.format(format),
+        None => request,
     }
 }
 
@@ -44,10 +43,10 @@ async fn neutral_calls_refuse_every_documented_limit_before_sending() {
         })
         .await;
     let key = || ApiKey::new(KEY);
-    let voiceclone = VoiceClone::new(&server.url("/api/v1"), key(), options()).unwrap();
-    let nanogpt = NanoGpt::new(&server.url("/api"), key(), options()).unwrap();
-    let audixa = Audixa::new(&server.url("/v2"), key(), options()).unwrap();
-    let miragic = Miragic::new(&server.base_url(), key(), options()).unwrap();
+    let voiceclone = Provider::new("voiceclone", &server.url("/api/v1"), key(), options()).unwrap();
+    let nanogpt = Provider::new("nanogpt", &server.url("/api"), key(), options()).unwrap();
+    let audixa = Provider::new("audixa", &server.url("/v2"), key(), options()).unwrap();
+    let miragic = Provider::new("miragic", &server.base_url(), key(), options()).unwrap();
     let dir = tempfile::tempdir().unwrap();
 
     // (what, message) for each limit; every call must be refused with both parts named.

@@ -6,7 +6,7 @@ mod common;
 
 use common::{KEY, Storage, options, speak_and_save, voiceclone_flow};
 use httpmock::MockServer;
-use speech_facade::{ApiKey, VoiceClone};
+use speech_facade::{ApiKey, Provider};
 
 /// Collects everything the facade logs at any level.
 
@@ -32,7 +32,13 @@ fn spans_and_events_cover_submit_polls_and_download_and_never_carry_the_key() {
             format!("{}?X-Signature=secret-signature", storage.url()),
         )
         .await;
-        let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
+        let provider = Provider::new(
+            "voiceclone",
+            &api.url("/api/v1"),
+            ApiKey::new(KEY),
+            options(),
+        )
+        .unwrap();
         speak_and_save(&provider, "voice1").await.unwrap();
     });
     let log = captured.text();

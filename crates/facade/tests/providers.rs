@@ -10,9 +10,7 @@ use std::time::Duration;
 use common::{AUDIO, KEY, Storage, options, poll_mock, speak_and_save, voiceclone_flow};
 use httpmock::{Method, MockServer};
 use serde_json::json;
-use speech_facade::{
-    ApiKey, Audixa, Error, Miragic, NanoGpt, SpeechRequest, Synthesize, VoiceClone, Wait,
-};
+use speech_facade::{ApiKey, Error, Provider, SpeechRequest, Synthesize, Wait};
 use speech_mock_support::{json_response, sequence};
 
 #[tokio::test]
@@ -20,7 +18,13 @@ async fn voiceclone_speech_is_polled_until_complete_then_downloaded_without_the_
     let api = MockServer::start_async().await;
     let storage = Storage::start().await;
     let (created, polls) = voiceclone_flow(&api, storage.url()).await;
-    let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
+    let provider = Provider::new(
+        "voiceclone",
+        &api.url("/api/v1"),
+        ApiKey::new(KEY),
+        options(),
+    )
+    .unwrap();
 
     let (result, bytes) = speak_and_save(&provider, "voice1").await.unwrap();
 
@@ -53,7 +57,7 @@ async fn miragic_job_is_polled_until_complete_then_downloaded_without_the_key() 
         job("COMPLETED", Some(storage.url())),
     )
     .await;
-    let provider = Miragic::new(&api.base_url(), ApiKey::new(KEY), options()).unwrap();
+    let provider = Provider::new("miragic", &api.base_url(), ApiKey::new(KEY), options()).unwrap();
 
     let (result, bytes) = speak_and_save(&provider, "alloy").await.unwrap();
 
@@ -92,7 +96,7 @@ async fn audixa_generation_is_polled_until_complete_then_downloaded_without_the_
             ]));
         })
         .await;
-    let provider = Audixa::new(&api.url("/v2"), ApiKey::new(KEY), options()).unwrap();
+    let provider = Provider::new("audixa", &api.url("/v2"), ApiKey::new(KEY), options()).unwrap();
 
     let (result, bytes) = speak_and_save(&provider, "am_ethan")
         .await
@@ -132,7 +136,7 @@ async fn nanogpt_202_run_is_polled_until_complete_then_downloaded_without_the_ke
             ]));
         })
         .await;
-    let provider = NanoGpt::new(&api.url("/api"), ApiKey::new(KEY), options()).unwrap();
+    let provider = Provider::new("nanogpt", &api.url("/api"), ApiKey::new(KEY), options()).unwrap();
 
     let (result, bytes) = speak_and_save(&provider, "Rachel")
         .await
@@ -168,12 +172,8 @@ async fn a_failed_job_is_a_typed_failure_with_the_job_id_message_and_code() {
             ]));
         })
         .await;
-    let provider = NanoGpt::new(&api.url("/api"), ApiKey::new(KEY), options()).unwrap();
-    let request = SpeechRequest {
-        text: "Hello".into(),
-        voice: "Rachel".into(),
-        format: None,
-    };
+    let provider = Provider::new("nanogpt", &api.url("/api"), ApiKey::new(KEY), options()).unwrap();
+    let request = SpeechRequest::new("Hello", "Rachel");
 
     let error = provider
         .synthesize(&request, &Wait::up_to(Duration::from_secs(10)))
@@ -203,12 +203,14 @@ async fn bad_input_is_refused_before_anything_is_sent() {
             then.status(500);
         })
         .await;
-    let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
-    let request = SpeechRequest {
-        text: "é".repeat(2501),
-        voice: "v".into(),
-        format: None,
-    };
+    let provider = Provider::new(
+        "voiceclone",
+        &api.url("/api/v1"),
+        ApiKey::new(KEY),
+        options(),
+    )
+    .unwrap();
+    let request = SpeechRequest::new("é".repeat(2501), "v");
 
     let error = provider
         .synthesize(&request, &Wait::up_to(Duration::from_secs(1)))
@@ -292,28 +294,25 @@ async fn failed_jobs_of_every_provider_are_typed_failures() {
             then.respond_with(move |_: &httpmock::HttpMockRequest| json_response(200, &body));
         })
         .await;
-        let request = SpeechRequest {
-            text: "Hello, this is a test speech for every provider.".into(),
-            voice: "voice".into(),
-            format: None,
-        };
+        let request =
+            SpeechRequest::new("Hello, this is a test speech for every provider.", "voice");
         let wait = Wait::up_to(Duration::from_secs(10));
         let key = || ApiKey::new(KEY);
         let result = match case.job {
             "m1" => {
-                Miragic::new(&api.base_url(), key(), options())
+                Provider::new("miragic", &api.base_url(), key(), options())
                     .unwrap()
                     .synthesize(&request, &wait)
                     .await
             }
             "g1" => {
-                Audixa::new(&api.url("/v2"), key(), options())
+                Provider::new("audixa", &api.url("/v2"), key(), options())
                     .unwrap()
                     .synthesize(&request, &wait)
                     .await
             }
             _ => {
-                VoiceClone::new(&api.url("/api/v1"), key(), options())
+                Provider::new("voiceclone", &api.url("/api/v1"), key(), options())
                     .unwrap()
                     .synthesize(&request, &wait)
                     .await
@@ -373,7 +372,13 @@ async fn a_cloned_voice_is_waited_for_until_it_is_listed_as_completed() {
     let dir = tempfile::tempdir().unwrap();
     let sample = dir.path().join("voice.mp3");
     std::fs::write(&sample, AUDIO).unwrap();
-    let provider = VoiceClone::new(&api.url("/api/v1"), ApiKey::new(KEY), options()).unwrap();
+    let provider = Provider::new(
+        "voiceclone",
+        &api.url("/api/v1"),
+        ApiKey::new(KEY),
+        options(),
+    )
+    .unwrap();
 
     let voice_id = provider
         .clone_voice(&sample, Some("Mine"), &Wait::up_to(Duration::from_secs(10)))

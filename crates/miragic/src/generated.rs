@@ -2571,7 +2571,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.body(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "get_text_to_speech_job" => {
                     #[allow(unused_mut)]
@@ -2582,7 +2582,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.job_id(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "create_speech_to_text_job" => {
                     #[allow(unused_mut)]
@@ -2590,11 +2590,11 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::SpeechToTextForm>()? {
                         call = call.body(value);
                     }
-                    if let Some(file) = request.file("file") {
+                    if let Some(file) = request.file("file", true) {
                         call = call.file(file);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "get_speech_to_text_job" => {
                     #[allow(unused_mut)]
@@ -2605,7 +2605,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.job_id(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

@@ -2500,7 +2500,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.is_api_request(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "create_speech" => {
                     #[allow(unused_mut)]
@@ -2509,7 +2509,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.body(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::Reply::Audio(value)))
+                    Ok(dispatch::reply(response, dispatch::Reply::Audio))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

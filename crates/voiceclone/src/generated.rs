@@ -3271,11 +3271,11 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::VoiceCloneForm>()? {
                         call = call.body(value);
                     }
-                    if let Some(file) = request.file("voice") {
+                    if let Some(file) = request.file("voice", true) {
                         call = call.voice(file);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "list_voices" => {
                     #[allow(unused_mut)]
@@ -3311,7 +3311,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.sort_order(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "create_speech" => {
                     #[allow(unused_mut)]
@@ -3320,7 +3320,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.body(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "get_speech" => {
                     #[allow(unused_mut)]
@@ -3331,13 +3331,13 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                         call = call.speech_id(value);
                     }
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 "get_credits" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_credits();
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, |value| dispatch::json(value)))
+                    Ok(dispatch::reply(response, dispatch::json))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

@@ -7,11 +7,9 @@ use std::time::Duration;
 use httpmock::{HttpMockResponse, Method, MockServer};
 use serde_json::{Value, json};
 use speech_client_runtime::jobs::JobStatus;
-use speech_facade::retry::RetryPolicy;
-use speech_facade::wait::WaitPolicy;
 use speech_facade::{
-    ApiKey, Audixa, Error, JobHandle, Miragic, NanoGpt, Options, SpeechRequest, Synthesize,
-    VoiceClone, Wait,
+    ApiKey, Error, JobHandle, Options, Provider, RetryPolicy, SpeechRequest, Synthesize, Wait,
+    WaitPolicy,
 };
 use speech_mock_support::{json_response, sequence};
 
@@ -127,13 +125,8 @@ pub async fn synthesize_at(
 
 /// `flow`'s provider at `base`, chosen at run time and used through the neutral interface.
 pub fn provider(flow: &Flow, base: &str, options: Options) -> Result<Box<dyn Synthesize>, Error> {
-    let key = ApiKey::new(KEY);
-    Ok(match flow.name {
-        "miragic" => Box::new(Miragic::new(base, key, options)?),
-        "audixa" => Box::new(Audixa::new(base, key, options)?),
-        "voiceclone" => Box::new(VoiceClone::new(base, key, options)?),
-        _ => Box::new(NanoGpt::new(base, key, options)?),
-    })
+    let provider = Provider::new(flow.name, base, ApiKey::new(KEY), options)?;
+    Ok(Box::new(provider))
 }
 
 /// [`synthesize_at`], with how long the call took (the provider is built before the clock
@@ -144,11 +137,7 @@ pub async fn synthesize_timed(
     deadline: Duration,
     options: Options,
 ) -> (Result<speech_facade::Speech, Error>, Duration) {
-    let request = SpeechRequest {
-        text: "A sentence long enough for every provider's minimum.".into(),
-        voice: "v".into(),
-        format: None,
-    };
+    let request = SpeechRequest::new("A sentence long enough for every provider's minimum.", "v");
     let provider = match provider(flow, base, options) {
         Ok(provider) => provider,
         Err(error) => return (Err(error), Duration::ZERO),

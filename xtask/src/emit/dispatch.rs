@@ -45,10 +45,12 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
                 }
             });
         }
-        for field in binary_fields(spec, &operation)? {
+        let fields = binary_fields(spec, &operation)?;
+        let only_part = fields.len() == 1;
+        for field in fields {
             let setter = builder.file_setter(id, &field)?;
             setters.push(quote! {
-                if let Some(file) = request.file(#field) {
+                if let Some(file) = request.file(#field, #only_part) {
                     call = call.#setter(file);
                 }
             });
@@ -61,7 +63,7 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
                 let mut call = self.#method();
                 #(#setters)*
                 let response = call.send().await.map_err(dispatch::untyped_error)?;
-                Ok(dispatch::reply(response, |value| #reply))
+                Ok(dispatch::reply(response, #reply))
             }
         });
     }
@@ -94,24 +96,21 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
     })?)
 }
 
-/// The expression that turns the success value `value` into a `dispatch::Reply`.
+/// The function that turns the success value into a `dispatch::Reply`.
 fn reply(builder: &Builder, module: &syn::File) -> Result<TokenStream> {
     let ty = builder.success.as_ref().context("no send")?;
     if type_ends_with(ty, "Audio") {
-        return Ok(quote!(dispatch::Reply::Audio(value)));
+        return Ok(quote!(dispatch::Reply::Audio));
     }
     if matches!(ty, syn::Type::Tuple(tuple) if tuple.elems.is_empty()) {
-        return Ok(quote!({
-            let () = value;
-            dispatch::Reply::Empty
-        }));
+        return Ok(quote!(|()| dispatch::Reply::Empty));
     }
     if type_ends_with(ty, "ByteStream") {
         bail!("a byte stream response is not supported");
     }
     let name = super::adapter::last_ident(ty).context("a named success type")?;
     let Some(variants) = result_enum_variants(module, &name)? else {
-        return Ok(quote!(dispatch::json(value)));
+        return Ok(quote!(dispatch::json));
     };
     let name = format_ident!("{name}");
     let arms = variants.iter().map(|(variant, ty)| {
@@ -123,7 +122,7 @@ fn reply(builder: &Builder, module: &syn::File) -> Result<TokenStream> {
         }
     });
     Ok(quote! {
-        match value {
+        |value| match value {
             #(#arms)*
         }
     })

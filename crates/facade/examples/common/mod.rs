@@ -59,12 +59,11 @@ impl LocalProvider {
 }
 
 /// The provider-neutral part: synthesize, report progress, save the audio next to the example.
-pub async fn speak_and_save<P: Synthesize>(provider: &P, voice: &str) -> Result<(), Error> {
-    let request = SpeechRequest {
-        text: "Hello from the speech facade, with one waiting engine for every provider.".into(),
-        voice: voice.into(),
-        format: None,
-    };
+pub async fn speak_and_save(provider: &dyn Synthesize, voice: &str) -> Result<(), Error> {
+    let request = SpeechRequest::new(
+        "Hello from the speech facade, with one waiting engine for every provider.",
+        voice,
+    );
     let wait = Wait::up_to(Duration::from_secs(120)).with_progress(|progress| {
         println!(
             "job {}: {} (poll {})",

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use httpmock::{HttpMockResponse, Method, MockServer};
 use serde_json::{Value, json};
-use speech_facade::wait::WaitPolicy;
+use speech_facade::WaitPolicy;
 use speech_facade::{
     DownloadLimits, Downloader, Error, Options, Speech, SpeechRequest, Synthesize, Wait,
 };
@@ -76,11 +76,7 @@ pub async fn speak_and_save<P: Synthesize>(
     provider: &P,
     voice: &str,
 ) -> Result<(Speech, Vec<u8>), Error> {
-    let request = SpeechRequest {
-        text: "Hello, this is a test speech for every provider.".into(),
-        voice: voice.into(),
-        format: None,
-    };
+    let request = SpeechRequest::new("Hello, this is a test speech for every provider.", voice);
     let speech = provider
         .synthesize(&request, &Wait::up_to(Duration::from_secs(10)))
         .await?;
