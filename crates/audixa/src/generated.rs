@@ -1752,42 +1752,34 @@ pub mod jobs {
         parameters: &[],
     };
 }
-/// Where the API is and how it authenticates, from the spec.
+/// Where the API is, how it authenticates, and what the facade needs to drive it, from
+/// the spec.
 pub mod service {
     pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
-    /// The documented base URL (`servers[0]`).
-    pub const BASE_URL: &str = "https://api.audixa.ai/v2";
-    /// How the API key is sent (the first top-level security scheme).
-    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
-        header: "x-api-key",
-        prefix: "",
-    };
-    /// The environment variable that holds the API key (`x-environment`).
-    pub const KEY_VARIABLE: &str = "AUDIXA_API_KEY";
-    /// The environment variable that holds the base URL, for an API whose documented host
-    /// is a placeholder (`x-environment`).
-    pub const BASE_URL_VARIABLE: Option<&str> = None;
-    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
-    /// provably not processed.
-    pub const SPENDS_CREDITS: &[&str] = &["create_tts_generation"];
-    /// What an error body carries where (`x-error-body`).
-    pub const ERROR_BODY: ErrorBody = ErrorBody {
-        code: &[],
-        message: &["/detail", "/detail/error", "/error", "/message"],
-        credits: None,
-        need_credits: None,
-        insufficient_credits_codes: &[],
-    };
-    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
-    /// (`x-speech`), as one value.
+    /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
+    /// the API key is sent (the first top-level security scheme), the environment variables
+    /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
+    /// sent twice unless provably not processed), what an error body carries where
+    /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`).
     pub const SERVICE: Service = Service {
         name: "audixa",
-        base_url: BASE_URL,
-        credential: CREDENTIAL,
-        key_variable: KEY_VARIABLE,
-        base_url_variable: BASE_URL_VARIABLE,
-        spends_credits: SPENDS_CREDITS,
-        error_body: ERROR_BODY,
+        base_url: "https://api.audixa.ai/v2",
+        credential: CredentialScheme {
+            header: "x-api-key",
+            prefix: "",
+        },
+        key_variable: "AUDIXA_API_KEY",
+        base_url_variable: Some("AUDIXA_BASE_URL"),
+        base_url_required: false,
+        spends_credits: &["create_tts_generation"],
+        error_body: ErrorBody {
+            code: &[],
+            message: &["/detail", "/detail/error", "/error", "/message"],
+            credits: None,
+            need_credits: None,
+            insufficient_credits_codes: &[],
+        },
         job_starts: &[crate::jobs::CREATE_TTS_GENERATION],
         job_statuses: &[crate::jobs::GET_GENERATION_STATUS],
         speech: {
@@ -1837,6 +1829,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_tts_generation" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_tts_generation();
+                    request.check("create_tts_generation", &[], &[], true)?;
                     if let Some(value) = request.body::<types::TtsRequest>()? {
                         call = call.body(value);
                     }
@@ -1846,6 +1839,8 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_generation_status" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_generation_status();
+                    request
+                        .check("get_generation_status", &["generation_id"], &[], false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("generation_id")?
                     {
@@ -1857,6 +1852,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "list_voices" => {
                     #[allow(unused_mut)]
                     let mut call = self.list_voices();
+                    request.check("list_voices", &["model"], &[], false)?;
                     if let Some(value) = request
                         .parameter::<types::ListVoicesModel>("model")?
                     {

@@ -54,6 +54,44 @@ impl Request {
             .transpose()
     }
 
+    /// Refuses values `operation` has no place for (a misspelt parameter would otherwise be
+    /// dropped silently): `parameters` and `files` are its wire names, `body` whether it takes
+    /// one.
+    ///
+    /// # Errors
+    /// A [`Refusal`] naming the first value that has no place.
+    pub fn check(
+        &self,
+        operation: &str,
+        parameters: &[&str],
+        files: &[&str],
+        body: bool,
+    ) -> Result<(), Refusal> {
+        if let Some(name) = self
+            .parameters
+            .keys()
+            .find(|name| !parameters.contains(&name.as_str()))
+        {
+            return Err(Refusal(format!("`{operation}` has no parameter `{name}`")));
+        }
+        if let Some(name) = self
+            .files
+            .keys()
+            .find(|name| !files.contains(&name.as_str()))
+        {
+            return Err(Refusal(format!("`{operation}` has no file part `{name}`")));
+        }
+        if self.body.is_some() && !body {
+            return Err(Refusal(format!("`{operation}` takes no body")));
+        }
+        if self.upload.is_some() && files.len() != 1 {
+            return Err(Refusal(format!(
+                "`{operation}` takes no single file to upload"
+            )));
+        }
+        Ok(())
+    }
+
     /// The file part for `field`; the upload for an operation whose only file part it is.
     pub fn file(&self, field: &str, only_part: bool) -> Option<FilePart> {
         self.files
@@ -189,6 +227,35 @@ mod tests {
             panic!("accepted");
         };
         assert!(message.contains("unknown field `extra`"), "{message}");
+    }
+
+    #[test]
+    fn a_value_the_operation_has_no_place_for_is_refused_by_name() {
+        let request = Request {
+            parameters: [("page".to_owned(), json!(1)), ("pgae".to_owned(), json!(2))]
+                .into_iter()
+                .collect(),
+            ..Request::default()
+        };
+        assert_eq!(
+            request.check("list", &["page"], &[], false),
+            Err(Refusal("`list` has no parameter `pgae`".into()))
+        );
+        assert_eq!(request.check("list", &["page", "pgae"], &[], false), Ok(()));
+        let with_body = Request {
+            body: Some(json!({})),
+            ..Request::default()
+        };
+        assert_eq!(
+            with_body.check("get", &[], &[], false),
+            Err(Refusal("`get` takes no body".into()))
+        );
+        let upload = Request {
+            upload: Some(FilePart::from_bytes(vec![1])),
+            ..Request::default()
+        };
+        assert!(upload.check("speak", &[], &[], true).is_err());
+        assert!(upload.check("clone", &[], &["voice"], true).is_ok());
     }
 
     #[test]

@@ -43,8 +43,11 @@ pub struct Service {
     pub credential: CredentialScheme,
     /// The environment variable that holds the API key (`x-environment`).
     pub key_variable: &'static str,
-    /// The variable that holds the base URL, for an API whose documented host is a placeholder.
+    /// The variable that overrides the documented base URL when set.
     pub base_url_variable: Option<&'static str>,
+    /// The documented host is a placeholder (a per-customer deployment): the base-URL variable
+    /// must be set.
+    pub base_url_required: bool,
     /// The operations that spend credits (`x-spends-credits`).
     pub spends_credits: &'static [&'static str],
     pub error_body: ErrorBody,

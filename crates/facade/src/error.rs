@@ -374,7 +374,7 @@ mod tests {
     use serde_json::json;
 
     /// The voice-clone API's error body, as its spec declares it.
-    const SHAPE: ErrorBody = voiceclone_client::service::ERROR_BODY;
+    const SHAPE: ErrorBody = voiceclone_client::service::SERVICE.error_body;
 
     fn classify(status: u16, body: Value) -> Error {
         let mut headers = reqwest::header::HeaderMap::new();

@@ -44,6 +44,8 @@ pub use speech::{
 };
 pub use wait::WaitPolicy;
 
+pub use speech_client_runtime::service::Service;
+
 /// The waiting engine on its own, for this crate's benchmarks only: not part of the API, and
 /// may change in any release.
 #[doc(hidden)]

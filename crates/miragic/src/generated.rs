@@ -2450,45 +2450,34 @@ pub mod jobs {
         parameters: &[],
     };
 }
-/// Where the API is and how it authenticates, from the spec.
+/// Where the API is, how it authenticates, and what the facade needs to drive it, from
+/// the spec.
 pub mod service {
     pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
-    /// The documented base URL (`servers[0]`).
-    pub const BASE_URL: &str = "https://backend.miragic.ai";
-    /// How the API key is sent (the first top-level security scheme).
-    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
-        header: "X-API-Key",
-        prefix: "",
-    };
-    /// The environment variable that holds the API key (`x-environment`).
-    pub const KEY_VARIABLE: &str = "MIRAGIC_API_KEY";
-    /// The environment variable that holds the base URL, for an API whose documented host
-    /// is a placeholder (`x-environment`).
-    pub const BASE_URL_VARIABLE: Option<&str> = None;
-    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
-    /// provably not processed.
-    pub const SPENDS_CREDITS: &[&str] = &[
-        "create_text_to_speech_job",
-        "create_speech_to_text_job",
-    ];
-    /// What an error body carries where (`x-error-body`).
-    pub const ERROR_BODY: ErrorBody = ErrorBody {
-        code: &["/error/code"],
-        message: &["/error/message", "/message", "/error"],
-        credits: None,
-        need_credits: None,
-        insufficient_credits_codes: &[],
-    };
-    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
-    /// (`x-speech`), as one value.
+    /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
+    /// the API key is sent (the first top-level security scheme), the environment variables
+    /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
+    /// sent twice unless provably not processed), what an error body carries where
+    /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`).
     pub const SERVICE: Service = Service {
         name: "miragic",
-        base_url: BASE_URL,
-        credential: CREDENTIAL,
-        key_variable: KEY_VARIABLE,
-        base_url_variable: BASE_URL_VARIABLE,
-        spends_credits: SPENDS_CREDITS,
-        error_body: ERROR_BODY,
+        base_url: "https://backend.miragic.ai",
+        credential: CredentialScheme {
+            header: "X-API-Key",
+            prefix: "",
+        },
+        key_variable: "MIRAGIC_API_KEY",
+        base_url_variable: Some("MIRAGIC_BASE_URL"),
+        base_url_required: false,
+        spends_credits: &["create_text_to_speech_job", "create_speech_to_text_job"],
+        error_body: ErrorBody {
+            code: &["/error/code"],
+            message: &["/error/message", "/message", "/error"],
+            credits: None,
+            need_credits: None,
+            insufficient_credits_codes: &[],
+        },
         job_starts: &[
             crate::jobs::CREATE_TEXT_TO_SPEECH_JOB,
             crate::jobs::CREATE_SPEECH_TO_TEXT_JOB,
@@ -2567,6 +2556,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_text_to_speech_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_text_to_speech_job();
+                    request.check("create_text_to_speech_job", &[], &[], true)?;
                     if let Some(value) = request.body::<types::TextToSpeechForm>()? {
                         call = call.body(value);
                     }
@@ -2576,6 +2566,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_text_to_speech_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_text_to_speech_job();
+                    request.check("get_text_to_speech_job", &["jobId"], &[], false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("jobId")?
                     {
@@ -2587,6 +2578,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_speech_to_text_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_speech_to_text_job();
+                    request.check("create_speech_to_text_job", &[], &["file"], true)?;
                     if let Some(value) = request.body::<types::SpeechToTextForm>()? {
                         call = call.body(value);
                     }
@@ -2599,6 +2591,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_speech_to_text_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_speech_to_text_job();
+                    request.check("get_speech_to_text_job", &["jobId"], &[], false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("jobId")?
                     {

@@ -2354,42 +2354,34 @@ pub mod jobs {
         parameters: &[],
     };
 }
-/// Where the API is and how it authenticates, from the spec.
+/// Where the API is, how it authenticates, and what the facade needs to drive it, from
+/// the spec.
 pub mod service {
     pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
-    /// The documented base URL (`servers[0]`).
-    pub const BASE_URL: &str = "https://nano-gpt.com/api";
-    /// How the API key is sent (the first top-level security scheme).
-    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
-        header: "x-api-key",
-        prefix: "",
-    };
-    /// The environment variable that holds the API key (`x-environment`).
-    pub const KEY_VARIABLE: &str = "NANOGPT_API_KEY";
-    /// The environment variable that holds the base URL, for an API whose documented host
-    /// is a placeholder (`x-environment`).
-    pub const BASE_URL_VARIABLE: Option<&str> = None;
-    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
-    /// provably not processed.
-    pub const SPENDS_CREDITS: &[&str] = &["submit_tts", "create_speech"];
-    /// What an error body carries where (`x-error-body`).
-    pub const ERROR_BODY: ErrorBody = ErrorBody {
-        code: &["/error/code", "/code"],
-        message: &["/message", "/error/message", "/error"],
-        credits: None,
-        need_credits: None,
-        insufficient_credits_codes: &[],
-    };
-    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
-    /// (`x-speech`), as one value.
+    /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
+    /// the API key is sent (the first top-level security scheme), the environment variables
+    /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
+    /// sent twice unless provably not processed), what an error body carries where
+    /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`).
     pub const SERVICE: Service = Service {
         name: "nanogpt",
-        base_url: BASE_URL,
-        credential: CREDENTIAL,
-        key_variable: KEY_VARIABLE,
-        base_url_variable: BASE_URL_VARIABLE,
-        spends_credits: SPENDS_CREDITS,
-        error_body: ERROR_BODY,
+        base_url: "https://nano-gpt.com/api",
+        credential: CredentialScheme {
+            header: "x-api-key",
+            prefix: "",
+        },
+        key_variable: "NANOGPT_API_KEY",
+        base_url_variable: Some("NANOGPT_BASE_URL"),
+        base_url_required: false,
+        spends_credits: &["submit_tts", "create_speech"],
+        error_body: ErrorBody {
+            code: &["/error/code", "/code"],
+            message: &["/message", "/error/message", "/error"],
+            credits: None,
+            need_credits: None,
+            insufficient_credits_codes: &[],
+        },
         job_starts: &[crate::jobs::SUBMIT_TTS],
         job_statuses: &[crate::jobs::GET_TTS_STATUS],
         speech: {
@@ -2454,6 +2446,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "submit_tts" => {
                     #[allow(unused_mut)]
                     let mut call = self.submit_tts();
+                    request.check("submit_tts", &[], &[], true)?;
                     if let Some(value) = request.body::<types::TtsRequest>()? {
                         call = call.body(value);
                     }
@@ -2478,6 +2471,13 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_tts_status" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_tts_status();
+                    request
+                        .check(
+                            "get_tts_status",
+                            &["runId", "model", "cost", "paymentSource", "isApiRequest"],
+                            &[],
+                            false,
+                        )?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("runId")?
                     {
@@ -2505,6 +2505,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_speech" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_speech();
+                    request.check("create_speech", &[], &[], true)?;
                     if let Some(value) = request.body::<types::SpeechRequest>()? {
                         call = call.body(value);
                     }

@@ -3156,42 +3156,34 @@ pub mod jobs {
         parameters: &[],
     };
 }
-/// Where the API is and how it authenticates, from the spec.
+/// Where the API is, how it authenticates, and what the facade needs to drive it, from
+/// the spec.
 pub mod service {
     pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
-    /// The documented base URL (`servers[0]`).
-    pub const BASE_URL: &str = "https://your-domain.com/api/v1";
-    /// How the API key is sent (the first top-level security scheme).
-    pub const CREDENTIAL: CredentialScheme = CredentialScheme {
-        header: "Authorization",
-        prefix: "Bearer ",
-    };
-    /// The environment variable that holds the API key (`x-environment`).
-    pub const KEY_VARIABLE: &str = "VOICECLONE_API_KEY";
-    /// The environment variable that holds the base URL, for an API whose documented host
-    /// is a placeholder (`x-environment`).
-    pub const BASE_URL_VARIABLE: Option<&str> = Some("VOICECLONE_BASE_URL");
-    /// The operations that spend credits (`x-spends-credits`): never sent twice unless
-    /// provably not processed.
-    pub const SPENDS_CREDITS: &[&str] = &["clone_voice", "create_speech"];
-    /// What an error body carries where (`x-error-body`).
-    pub const ERROR_BODY: ErrorBody = ErrorBody {
-        code: &["/code"],
-        message: &["/error"],
-        credits: Some("/credits"),
-        need_credits: Some("/needCredits"),
-        insufficient_credits_codes: &["USAGE_LIMIT_EXCEEDED"],
-    };
-    /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
-    /// (`x-speech`), as one value.
+    /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
+    /// the API key is sent (the first top-level security scheme), the environment variables
+    /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
+    /// sent twice unless provably not processed), what an error body carries where
+    /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
+    /// (`x-speech`).
     pub const SERVICE: Service = Service {
         name: "voiceclone",
-        base_url: BASE_URL,
-        credential: CREDENTIAL,
-        key_variable: KEY_VARIABLE,
-        base_url_variable: BASE_URL_VARIABLE,
-        spends_credits: SPENDS_CREDITS,
-        error_body: ERROR_BODY,
+        base_url: "https://your-domain.com/api/v1",
+        credential: CredentialScheme {
+            header: "Authorization",
+            prefix: "Bearer ",
+        },
+        key_variable: "VOICECLONE_API_KEY",
+        base_url_variable: Some("VOICECLONE_BASE_URL"),
+        base_url_required: true,
+        spends_credits: &["clone_voice", "create_speech"],
+        error_body: ErrorBody {
+            code: &["/code"],
+            message: &["/error"],
+            credits: Some("/credits"),
+            need_credits: Some("/needCredits"),
+            insufficient_credits_codes: &["USAGE_LIMIT_EXCEEDED"],
+        },
         job_starts: &[crate::jobs::CLONE_VOICE, crate::jobs::CREATE_SPEECH],
         job_statuses: &[crate::jobs::LIST_VOICES, crate::jobs::GET_SPEECH],
         speech: {
@@ -3268,6 +3260,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "clone_voice" => {
                     #[allow(unused_mut)]
                     let mut call = self.clone_voice();
+                    request.check("clone_voice", &[], &["voice"], true)?;
                     if let Some(value) = request.body::<types::VoiceCloneForm>()? {
                         call = call.body(value);
                     }
@@ -3280,6 +3273,13 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "list_voices" => {
                     #[allow(unused_mut)]
                     let mut call = self.list_voices();
+                    request
+                        .check(
+                            "list_voices",
+                            &["page", "limit", "status", "type", "sortBy", "sortOrder"],
+                            &[],
+                            false,
+                        )?;
                     if let Some(value) = request
                         .parameter::<crate::generated::types::ListVoicesPage>("page")?
                     {
@@ -3316,6 +3316,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_speech" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_speech();
+                    request.check("create_speech", &[], &[], true)?;
                     if let Some(value) = request.body::<types::SpeechRequest>()? {
                         call = call.body(value);
                     }
@@ -3325,6 +3326,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_speech" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_speech();
+                    request.check("get_speech", &["speechId"], &[], false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("speechId")?
                     {
@@ -3336,6 +3338,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_credits" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_credits();
+                    request.check("get_credits", &[], &[], false)?;
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
                     Ok(dispatch::reply(response, dispatch::json))
                 }

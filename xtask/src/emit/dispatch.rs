@@ -24,12 +24,14 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
             .context("an operation without an operationId")?;
         let builder = builders.get(id)?;
         let mut setters = Vec::new();
+        let mut names = Vec::new();
         for parameter in operation.parameters() {
             let parameter = spec.resolve(parameter)?;
             let name = parameter
                 .get("name")
                 .and_then(Value::as_str)
                 .context("a parameter without a name")?;
+            names.push(name.to_owned());
             let (setter, ty) = builder.setter(id, name)?;
             setters.push(quote! {
                 if let Some(value) = request.parameter::<#ty>(#name)? {
@@ -37,7 +39,8 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
                 }
             });
         }
-        if operation.value.get("requestBody").is_some() {
+        let has_body = operation.value.get("requestBody").is_some();
+        if has_body {
             let (setter, ty) = builder.setter(id, "body")?;
             setters.push(quote! {
                 if let Some(value) = request.body::<#ty>()? {
@@ -47,6 +50,7 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
         }
         let fields = binary_fields(spec, &operation)?;
         let only_part = fields.len() == 1;
+        let check = quote!(request.check(#id, &[#(#names),*], &[#(#fields),*], #has_body)?;);
         for field in fields {
             let setter = builder.file_setter(id, &field)?;
             setters.push(quote! {
@@ -61,6 +65,7 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
             #id => {
                 #[allow(unused_mut)]
                 let mut call = self.#method();
+                #check
                 #(#setters)*
                 let response = call.send().await.map_err(dispatch::untyped_error)?;
                 Ok(dispatch::reply(response, #reply))

@@ -1,7 +1,7 @@
-//! The `service` module of a provider crate: the documented base URL (`servers[0]`), how the API
-//! key is sent (the first top-level security scheme) and what error bodies carry where
-//! (`x-error-body`), so a facade needs no provider constant in Rust; and `SERVICE`, all of it with
-//! the job contracts and the neutral operations (`x-speech`) in one value.
+//! The `service` module of a provider crate: `SERVICE`, everything the spec says about the
+//! provider beyond its operations (base URL, credential, environment, credit-spending operations,
+//! error bodies, job contracts, neutral operations), so a facade needs no provider constant in
+//! Rust.
 
 use anyhow::{Context, Result};
 use quote::quote;
@@ -48,40 +48,36 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
         .filter(|operation| operation.value.get("x-spends-credits") == Some(&Value::Bool(true)))
         .filter_map(|operation| operation.id())
         .collect();
+    let base_url_required = environment
+        .get("base-url-required")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     Ok(syn::parse2(quote! {
-        /// Where the API is and how it authenticates, from the spec.
+        /// Where the API is, how it authenticates, and what the facade needs to drive it, from
+        /// the spec.
         pub mod service {
             pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
-            /// The documented base URL (`servers[0]`).
-            pub const BASE_URL: &str = #base_url;
-            /// How the API key is sent (the first top-level security scheme).
-            pub const CREDENTIAL: CredentialScheme = CredentialScheme { header: #header, prefix: #prefix };
-            /// The environment variable that holds the API key (`x-environment`).
-            pub const KEY_VARIABLE: &str = #key_variable;
-            /// The environment variable that holds the base URL, for an API whose documented host
-            /// is a placeholder (`x-environment`).
-            pub const BASE_URL_VARIABLE: Option<&str> = #base_url_variable;
-            /// The operations that spend credits (`x-spends-credits`): never sent twice unless
-            /// provably not processed.
-            pub const SPENDS_CREDITS: &[&str] = &[#(#spends_credits),*];
-            /// What an error body carries where (`x-error-body`).
-            pub const ERROR_BODY: ErrorBody = ErrorBody {
-                code: &[#(#code),*],
-                message: &[#(#message),*],
-                credits: #credits,
-                need_credits: #need_credits,
-                insufficient_credits_codes: &[#(#insufficient),*],
-            };
-            /// Everything above, the job contracts (`jobs`) and the provider-neutral operations
-            /// (`x-speech`), as one value.
+            /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
+            /// the API key is sent (the first top-level security scheme), the environment variables
+            /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
+            /// sent twice unless provably not processed), what an error body carries where
+            /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
+            /// (`x-speech`).
             pub const SERVICE: Service = Service {
                 name: #provider,
-                base_url: BASE_URL,
-                credential: CREDENTIAL,
-                key_variable: KEY_VARIABLE,
-                base_url_variable: BASE_URL_VARIABLE,
-                spends_credits: SPENDS_CREDITS,
-                error_body: ERROR_BODY,
+                base_url: #base_url,
+                credential: CredentialScheme { header: #header, prefix: #prefix },
+                key_variable: #key_variable,
+                base_url_variable: #base_url_variable,
+                base_url_required: #base_url_required,
+                spends_credits: &[#(#spends_credits),*],
+                error_body: ErrorBody {
+                    code: &[#(#code),*],
+                    message: &[#(#message),*],
+                    credits: #credits,
+                    need_credits: #need_credits,
+                    insufficient_credits_codes: &[#(#insufficient),*],
+                },
                 job_starts: &[#(#job_starts),*],
                 job_statuses: &[#(#job_statuses),*],
                 speech: #speech,

@@ -515,6 +515,68 @@ components:
     }
 
     #[test]
+    fn neutral_operations_must_name_real_operations_targets_and_pointers() {
+        let with_speech = |speech: &str| {
+            BASE.replace(
+                "paths:\n",
+                "paths:\n  /speak/{voice}:\n    post:\n      operationId: speak\n      x-job-start: {poll: get_job, parameters: {id: /status}}\n      parameters:\n        - {name: voice, in: path, required: true, schema: {type: string}}\n      requestBody:\n        content:\n          multipart/form-data:\n            schema:\n              type: object\n              properties:\n                text: {type: string}\n                sample: {type: string, format: binary}\n      responses:\n        \"204\": {description: started}\n",
+            )
+            .replace(
+                "      operationId: get_job\n",
+                "      operationId: get_job\n      x-job-status: {state: /status, pending: [PENDING], completed: [DONE]}\n",
+            )
+            .replace("x-environment:", &format!("x-speech: {speech}\nx-environment:"))
+        };
+        let good = "{synthesize: {operation: speak, text: body:text, voice: path:voice}, clone-voice: {operation: speak, audio: file:sample}, balance: {operation: get_job, value: /status}}";
+        assert_eq!(findings(&with_speech(good)), Vec::<String>::new());
+        let cases = [
+            (
+                "{synthesize: {operation: talk, text: body:text, voice: path:voice}}",
+                "`operation` does not name an operation",
+            ),
+            (
+                "{synthesize: {operation: speak, text: body:words, voice: path:voice}}",
+                "`speak` has no body `words`",
+            ),
+            (
+                "{synthesize: {operation: speak, text: body:text, voice: query:voice}}",
+                "`speak` has no query `voice`",
+            ),
+            (
+                "{synthesize: {operation: speak, text: body:text}}",
+                "`voice` is required",
+            ),
+            (
+                "{clone-voice: {operation: speak, audio: file:text}}",
+                "`speak` has no file `text`",
+            ),
+            (
+                "{balance: {operation: get_job, value: /credits}}",
+                "`value: /credits` is not in the JSON success schema",
+            ),
+            (
+                "{balance: {operation: get_job, value: credits}}",
+                "is not a JSON Pointer",
+            ),
+            (
+                "{sing: {operation: speak}}",
+                "unknown (synthesize, transcribe",
+            ),
+            (
+                "{synthesize: {operation: get_job, text: body:text, voice: path:voice}}",
+                "starts no job",
+            ),
+        ];
+        for (speech, expected) in cases {
+            let found = findings(&with_speech(speech));
+            assert!(
+                found.iter().any(|f| f.contains(expected)),
+                "{speech}: expected `{expected}` in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_shared_example_is_checked_where_it_is_used() {
         let spec = BASE
             .replace(

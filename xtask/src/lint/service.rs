@@ -29,8 +29,20 @@ fn check_environment(environment: Option<&Value>, findings: &mut Findings) {
         return;
     };
     for (name, value) in environment {
+        if name == "base-url-required" {
+            if !value.is_boolean() || !environment.contains_key("base-url") {
+                findings.add(
+                    place,
+                    "`base-url-required` is `true` or `false`, next to `base-url`".into(),
+                );
+            }
+            continue;
+        }
         if !matches!(name.as_str(), "key" | "base-url") {
-            findings.add(place, format!("unknown entry `{name}` (key, base-url)"));
+            findings.add(
+                place,
+                format!("unknown entry `{name}` (key, base-url, base-url-required)"),
+            );
             continue;
         }
         match value.as_str() {
@@ -74,6 +86,16 @@ mod tests {
         assert_eq!(findings(json!({})).len(), 1);
         assert_eq!(findings(json!({"key": "acme key"})).len(), 1);
         assert_eq!(findings(json!({"key": "K", "region": "R"})).len(), 1);
+        let required = json!({"key": "K", "base-url": "B", "base-url-required": true});
+        assert!(findings(required).is_empty());
+        assert_eq!(
+            findings(json!({"key": "K", "base-url-required": true})).len(),
+            1
+        );
+        assert_eq!(
+            findings(json!({"key": "K", "base-url": "B", "base-url-required": 1})).len(),
+            1
+        );
         let mut missing = Findings::default();
         check_environment(None, &mut missing);
         assert_eq!(missing.0.len(), 1);

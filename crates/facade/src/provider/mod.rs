@@ -45,9 +45,10 @@ impl fmt::Debug for Provider {
     }
 }
 
-/// The names of every provider this crate was generated with (`specs/<name>.yaml`).
-pub fn providers() -> impl Iterator<Item = &'static str> {
-    registry::PROVIDERS.iter().map(|entry| entry.service.name)
+/// Every provider this crate was generated with (`specs/<name>.yaml`), as its spec describes it:
+/// name, environment variables, neutral operations, ...
+pub fn providers() -> impl Iterator<Item = &'static Service> {
+    registry::PROVIDERS.iter().map(|entry| entry.service)
 }
 
 /// The registered provider `name`.
@@ -58,14 +59,18 @@ fn find(name: &str) -> Result<&'static registry::Registered, Error> {
         .ok_or_else(|| Error::InvalidInput {
             message: format!(
                 "no provider `{name}` (known: {})",
-                providers().collect::<Vec<_>>().join(", ")
+                providers()
+                    .map(|service| service.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         })
 }
 
-/// The provider `name`, configured from the environment variables its spec declares: the API key
-/// (`NANOGPT_API_KEY`, ...) and, for an API whose documented host is a placeholder, the base URL.
-/// A missing variable is named in the error.
+/// The provider `name`, configured from the environment variables its spec declares
+/// (`x-environment`): the API key (`NANOGPT_API_KEY`, ...) and the base URL (`NANOGPT_BASE_URL`,
+/// ...), which overrides the documented one when set and must be set when the documented host is
+/// a placeholder. A missing variable is named in the error.
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), speech_facade::Error> {
@@ -79,9 +84,10 @@ fn find(name: &str) -> Result<&'static registry::Registered, Error> {
 /// ```
 pub fn connect(name: &str, options: Options) -> Result<Provider, Error> {
     let service = find(name)?.service;
-    let base_url = match service.base_url_variable {
-        Some(variable) => env(variable)?,
-        None => service.base_url.to_owned(),
+    let base_url = match service.base_url_variable.map(env) {
+        Some(Ok(url)) => url,
+        Some(Err(missing)) if service.base_url_required => return Err(missing),
+        _ => service.base_url.to_owned(),
     };
     Provider::new(
         name,
@@ -289,10 +295,11 @@ mod tests {
     /// names it (a base-URL variable first, since the documented host is then a placeholder).
     #[test]
     fn connect_reads_the_variables_each_spec_names() {
-        for name in providers() {
-            let service = find(name).unwrap().service;
+        for service in providers() {
+            let name = service.name;
             let missing = service
                 .base_url_variable
+                .filter(|_| service.base_url_required)
                 .into_iter()
                 .chain([service.key_variable])
                 .find(|variable| std::env::var_os(variable).is_none());
