@@ -165,7 +165,8 @@ fn inspect<E: Serialize>(error: &ClientError<E>, shape: &ErrorBody) -> AttemptFa
     }
 }
 
-/// The server's delay hint in a response with `status`, within the ceiling.
+/// The server's delay hint in a response with `status`; a longer one than the ceiling becomes the
+/// ceiling (a job poll then waits that long before asking again).
 pub(crate) fn hint(
     headers: &reqwest::header::HeaderMap,
     status: u16,
@@ -174,5 +175,30 @@ pub(crate) fn hint(
     match retry_after(headers, status, SystemTime::now(), limits)? {
         Hint::After(delay) => Some(delay),
         Hint::TooLong(_) => Some(limits.ceiling),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_beyond_the_ceiling_becomes_the_ceiling() {
+        let limits = HintLimits {
+            ceiling: Duration::from_secs(5),
+        };
+        let headers = |seconds: &str| {
+            let mut map = reqwest::header::HeaderMap::new();
+            map.insert("retry-after", seconds.parse().unwrap());
+            map
+        };
+        assert_eq!(
+            hint(&headers("3"), 429, &limits),
+            Some(Duration::from_secs(3))
+        );
+        assert_eq!(
+            hint(&headers("3600"), 429, &limits),
+            Some(Duration::from_secs(5))
+        );
     }
 }

@@ -28,7 +28,7 @@
 
 mod addresses;
 mod deadline;
-mod file;
+pub(crate) mod file;
 mod redact;
 mod redirects;
 
@@ -54,7 +54,7 @@ use redact::{redact, redact_url};
 const MAX_PREALLOCATION: u64 = 8 << 20;
 
 /// The stream of body chunks, already checked against the size limit and the deadline.
-type Body = Pin<Box<dyn Stream<Item = Result<Bytes, DownloadError>> + Send>>;
+pub(crate) type Body = Pin<Box<dyn Stream<Item = Result<Bytes, DownloadError>> + Send>>;
 
 /// How much a download may bring in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -312,11 +312,7 @@ impl Downloader {
     ) -> Result<Downloaded<PathBuf>, DownloadError> {
         let opened = self.open(url, limits).await?;
         let content_type = opened.content_type();
-        let temp = file::create_temp(path)?;
-        let written = file::write_body(opened.into_body(limits), &temp, path).await?;
-        // A failed persist hands the temporary file back; dropping it removes it.
-        temp.persist(path)
-            .map_err(|failed| io_error(path, failed.error))?;
+        let written = file::write_atomically(path, opened.into_body(limits)).await?;
         Ok(Downloaded {
             body: path.to_path_buf(),
             content_type,

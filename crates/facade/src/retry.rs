@@ -76,7 +76,8 @@ pub struct RetryPolicy {
     pub min_delay: Duration,
     /// Upper bound of any backoff delay.
     pub max_delay: Duration,
-    /// Bounds on server hints; a longer hint stops the retries.
+    /// Bounds on every server hint, for retries and for job polls alike: a longer hint stops a
+    /// retry, and a poll waits the ceiling before asking again.
     pub hint_limits: HintLimits,
 }
 

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use bytes::Bytes;
 use futures_util::future::BoxFuture;
 
-use crate::download::{DownloadError, DownloadLimits, Downloaded, Downloader};
+use crate::download::file::write_atomically;
+use crate::download::{DownloadLimits, Downloaded, Downloader};
 use crate::error::Error;
 use crate::handle::JobHandle;
 use crate::options::Wait;
@@ -85,38 +86,16 @@ impl Speech {
                 content_type,
                 bytes,
             } => {
-                let written = write_atomically(path, bytes.clone()).await;
-                written.map_err(|source| {
-                    Error::from(DownloadError::Io {
-                        path: path.to_owned(),
-                        source,
-                    })
-                })?;
+                let body = futures_util::stream::once(std::future::ready(Ok(bytes.clone())));
+                let written = write_atomically(path, Box::pin(body)).await?;
                 Ok(Downloaded {
                     body: path.to_owned(),
                     content_type: content_type.clone(),
-                    bytes: Some(bytes.len() as u64),
+                    bytes: Some(written),
                 })
             }
         }
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, then renames it over `path`.
-async fn write_atomically(path: &Path, bytes: Bytes) -> std::io::Result<()> {
-    let path = path.to_owned();
-    tokio::task::spawn_blocking(move || {
-        let directory = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let mut file = tempfile::NamedTempFile::new_in(directory)?;
-        std::io::Write::write_all(&mut file, &bytes)?;
-        file.as_file().sync_all()?;
-        file.persist(&path).map(drop).map_err(|error| error.error)
-    })
-    .await
-    .map_err(std::io::Error::other)?
 }
 
 /// Text to speech, for every provider.

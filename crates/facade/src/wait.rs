@@ -10,7 +10,8 @@
 //!   quickly and long jobs cost few requests;
 //! * the delay is randomised downwards ("jitter") so that many waiters started together do not
 //!   hit the server in lock-step;
-//! * a `Retry-After`-style hint from the server replaces the computed delay, within a ceiling;
+//! * a `Retry-After`-style hint from the server replaces the computed delay; it arrives bounded by
+//!   `RetryPolicy::hint_limits`, the one ceiling for every hint;
 //! * the deadline is mandatory and is a bound: every poll runs under it (a poll still running
 //!   when it passes is cancelled), and the last poll is moved earlier so that, if it takes as long
 //!   as the one before, it ends at the deadline instead of after it;
@@ -53,8 +54,6 @@ pub struct WaitPolicy {
     pub multiplier: f64,
     /// Randomisation in `0.0..=1.0`: each delay `d` is drawn uniformly from `[d * (1 - jitter), d]`.
     pub jitter: f64,
-    /// A server hint above this is clamped to it, so a misbehaving server cannot stall the caller.
-    pub hint_ceiling: Duration,
     /// How long after a job was started a `404` from its status call still means "not visible
     /// yet" rather than "no such job": some APIs answer a poll that follows the submit closely
     /// before the job is readable (eventual consistency). A resumed wait has no grace.
@@ -62,7 +61,7 @@ pub struct WaitPolicy {
 }
 
 impl Default for WaitPolicy {
-    /// 0.5 s first delay, ×1.5 growth, 10 s cap, 10 % jitter, 30 s hint ceiling.
+    /// 0.5 s first delay, ×1.5 growth, 10 s cap, 10 % jitter, 5 s grace for a `404`.
     ///
     /// Why these values:
     /// * Short jobs: polls land at about 0 s, 0.5 s, 1.25 s, 2.4 s, 4 s, … A job that finishes
@@ -73,8 +72,6 @@ impl Default for WaitPolicy {
     ///   draw lands at its low end; a fixed 2 s loop would send 61.
     /// * Jitter of 10 % de-synchronises waiters started together while keeping the numbers
     ///   above predictable.
-    /// * The 30 s hint ceiling lets a server slow the waiter down when it is busy, but not
-    ///   indefinitely.
     /// * A 5 s grace for a `404` covers a status store that lags the submit by a few polls,
     ///   while a job that really does not exist is reported within seconds.
     fn default() -> Self {
@@ -83,7 +80,6 @@ impl Default for WaitPolicy {
             max_delay: Duration::from_secs(10),
             multiplier: 1.5,
             jitter: 0.1,
-            hint_ceiling: Duration::from_secs(30),
             not_found_grace: Duration::from_secs(5),
         }
     }
@@ -235,7 +231,7 @@ fn failure_detail(message: Option<&str>, code: Option<&str>) -> String {
 /// `deadline` is measured from the call, and is required because a job that never finishes
 /// must not hang the caller. The first poll happens immediately. After each pending answer
 /// `on_progress` is called, then the waiter sleeps for the server's hint if there is one
-/// (clamped to [`WaitPolicy::hint_ceiling`]) or else for the next backoff delay (see
+/// (already bounded by the caller: the facade's `HintLimits`) or else for the next backoff delay (see
 /// [`WaitPolicy`]); the sleep is cut short so that a last poll ends by the deadline.
 /// Time spent inside `poll` counts towards the deadline; if the deadline passes during a poll
 /// that still reports pending, the wait ends without another poll.
@@ -447,7 +443,7 @@ fn settle<T, E>(
 }
 
 /// The sleep after the `pending_polls`-th pending answer: the server hint if present
-/// (clamped to the ceiling), else the jittered backoff delay; never below [`MIN_DELAY`].
+/// (bounded where it was read), else the jittered backoff delay; never below [`MIN_DELAY`].
 fn next_delay(
     policy: &WaitPolicy,
     pending_polls: u32,
@@ -455,7 +451,7 @@ fn next_delay(
     rng: &mut fastrand::Rng,
 ) -> Duration {
     let delay = match hint {
-        Some(hint) => hint.min(policy.hint_ceiling),
+        Some(hint) => hint,
         None => jittered(backoff_delay(policy, pending_polls), policy.jitter, rng),
     };
     delay.max(MIN_DELAY)
@@ -596,7 +592,6 @@ mod tests {
             max_delay: Duration::from_secs(8),
             multiplier: 2.0,
             jitter: 0.0,
-            hint_ceiling: Duration::from_secs(30),
             not_found_grace: Duration::ZERO,
         }
     }
@@ -725,25 +720,6 @@ mod tests {
         assert!(matches!(outcome, Err(WaitError::DeadlineExceeded { .. })));
         // Steady 3 s gaps instead of 1, 2, 4; the last poll lands on the deadline.
         assert_eq!(log.instants(), secs(&[0.0, 3.0, 6.0, 9.0, 10.0]));
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn server_hint_is_clamped_to_the_ceiling() {
-        let log = PollLog::new();
-        let policy = WaitPolicy {
-            hint_ceiling: Duration::from_secs(5),
-            ..doubling_policy()
-        };
-        let outcome = wait_for(
-            JOB,
-            Duration::from_secs(12),
-            &policy,
-            ignore_progress,
-            job_with_hint(&log, Duration::from_secs(3600)),
-        )
-        .await;
-        assert!(matches!(outcome, Err(WaitError::DeadlineExceeded { .. })));
-        assert_eq!(log.instants(), secs(&[0.0, 5.0, 10.0, 12.0]));
     }
 
     #[tokio::test(start_paused = true)]

@@ -1,4 +1,6 @@
-//! The temporary file a download is written to before it replaces its target.
+//! Writing a file that appears complete or not at all: the body goes to a temporary file beside
+//! the target, which replaces the target only once everything is on disk. The one writer of the
+//! crate, for downloads and for audio received in an answer.
 
 use std::io;
 use std::path::Path;
@@ -21,12 +23,23 @@ const TEMP_PREFIX: &str = ".download-";
 /// Name suffix of the temporary files, so that no tool mistakes one for finished audio.
 const TEMP_SUFFIX: &str = ".part";
 
+/// Writes `body` to `path` atomically; returns the number of bytes written. On any failure the
+/// temporary file is removed and `path` is untouched.
+pub(crate) async fn write_atomically(path: &Path, body: Body) -> Result<u64, DownloadError> {
+    let temp = create_temp(path)?;
+    let written = write_body(body, &temp, path).await?;
+    // A failed persist hands the temporary file back; dropping it removes it.
+    temp.persist(path)
+        .map_err(|failed| io_error(path, failed.error))?;
+    Ok(written)
+}
+
 /// Creates the temporary file next to `path`: the same directory keeps the final rename on one
 /// file system, which is what makes it atomic.
 ///
 /// Creating (like the final rename) is a single metadata call and runs inline; the bulk writes and
 /// the sync, which can take long, go through tokio's blocking pool.
-pub(super) fn create_temp(path: &Path) -> Result<NamedTempFile, DownloadError> {
+fn create_temp(path: &Path) -> Result<NamedTempFile, DownloadError> {
     if path.file_name().is_none() {
         let source = io::Error::new(io::ErrorKind::InvalidInput, "the path names no file");
         return Err(io_error(path, source));
@@ -55,7 +68,7 @@ fn temp_builder() -> tempfile::Builder<'static, 'static> {
 
 /// Writes the body into `temp`, then flushes and syncs it so that the rename that follows never
 /// exposes a file whose data is not yet on disk. Returns the number of bytes written.
-pub(super) async fn write_body(
+async fn write_body(
     mut body: Body,
     temp: &NamedTempFile,
     path: &Path,
