@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use speech_facade::WaitPolicy;
-use speech_facade::bench_support::{Polled, Status, wait_for_with_rng};
+use speech_facade::bench_support::{JobState, Polled, wait_for_with_rng};
 use tokio::time::Instant;
 
 const JOBS: [u64; 4] = [1, 7, 30, 120];
@@ -34,17 +34,17 @@ async fn engine(job: Duration, seed: u64) -> (u32, Duration) {
         |_| {},
         || async move {
             let status = if start.elapsed() >= job {
-                Status::Completed {
+                JobState::Completed {
                     state: "done".into(),
-                    result: (),
+                    result: None,
                 }
             } else {
-                Status::Pending {
+                JobState::Pending {
                     state: "pending".into(),
                     percent: None,
                 }
             };
-            Ok::<_, std::convert::Infallible>(Polled::from(status))
+            Ok::<_, speech_facade::Error>(Polled::from(status))
         },
     )
     .await

@@ -5,14 +5,14 @@
 use std::time::Duration;
 
 use serde_json::Value;
-use speech_client_runtime::jobs::{JobStart, JobState, JobStatus};
+use speech_client_runtime::jobs::{JobStart, JobStatus};
 use tracing::Instrument;
 
 use crate::deadline::Deadline;
-use crate::error::{Error, Submission};
+use crate::error::Error;
 use crate::handle::JobHandle;
 use crate::options::{JobProgress, Wait};
-use crate::wait::{Polled, Status, WaitError, WaitPolicy};
+use crate::wait::{Finished, Polled, WaitPolicy};
 
 impl JobHandle {
     /// The handle of a job that `start` started, read from the start response (as JSON): every
@@ -62,27 +62,6 @@ fn text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
-    }
-}
-
-/// A finished job: its result value (where the contract points), polls and elapsed time.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Finished {
-    pub job_id: String,
-    pub result: Option<Value>,
-    pub polls: u32,
-    pub elapsed: Duration,
-}
-
-impl Finished {
-    /// The result as text (a URL, a transcription); a completed job without one is an
-    /// unexpected response that names `what` was missing.
-    pub fn text(&self, what: &str) -> Result<String, Error> {
-        self.result
-            .as_ref()
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| Error::missing_result(&self.job_id, what))
     }
 }
 
@@ -145,8 +124,8 @@ where
         _ => None,
     };
     let rng = fastrand::Rng::new();
-    let outcome = crate::wait::run(
-        job_id,
+    crate::wait::run(
+        job,
         deadline,
         policy,
         rng,
@@ -156,61 +135,15 @@ where
             let polled = poll();
             async move {
                 let (body, retry_after) = polled.await?;
-                let status = match contract.read(&body, job_id) {
-                    JobState::Pending { state, percent } => Status::Pending { state, percent },
-                    JobState::Completed { state, result } => Status::Completed { state, result },
-                    JobState::Failed {
-                        state,
-                        message,
-                        code,
-                    } => Status::Failed {
-                        state,
-                        message,
-                        code,
-                    },
-                };
-                Ok::<_, Error>(Polled {
-                    status,
+                Ok(Polled {
+                    state: contract.read(&body, job_id),
                     retry_after,
                 })
             }
         },
     )
     .instrument(span)
-    .await;
-    match outcome {
-        Ok(done) => Ok(Finished {
-            job_id: job_id.to_owned(),
-            result: done.result,
-            polls: done.polls,
-            elapsed: done.elapsed,
-        }),
-        Err(WaitError::Failed {
-            job_id,
-            state,
-            message,
-            code,
-            ..
-        }) => Err(Error::JobFailed {
-            job_id,
-            state,
-            message,
-            code,
-        }),
-        Err(WaitError::DeadlineExceeded {
-            last_state,
-            last_error,
-            polls,
-            ..
-        }) => Err(Error::DeadlineExceeded {
-            submission: Submission::Started(Box::new(job.clone())),
-            last_state,
-            last_error: last_error.map(Box::new),
-            elapsed: deadline.elapsed(),
-            polls,
-        }),
-        Err(WaitError::Poll { source, .. }) => Err(source),
-    }
+    .await
 }
 
 #[cfg(test)]

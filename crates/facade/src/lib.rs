@@ -50,5 +50,6 @@ pub use speech_client_runtime::service::Service;
 /// may change in any release.
 #[doc(hidden)]
 pub mod bench_support {
-    pub use crate::wait::{Polled, Status, wait_for_with_rng};
+    pub use crate::wait::{Finished, Polled, wait_for_with_rng};
+    pub use speech_client_runtime::jobs::JobState;
 }

@@ -20,8 +20,9 @@ use crate::credentials::{ApiKey, api_client};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
-use crate::job::{Finished, Freshness, wait_job};
+use crate::job::{Freshness, wait_job};
 use crate::options::{Options, Wait};
+use crate::wait::Finished;
 
 pub use neutral::Voice;
 
