@@ -131,6 +131,13 @@ impl Provider {
         self.client.as_any().downcast_ref()
     }
 
+    /// The generated client called by operation name with JSON values, as it is: one request,
+    /// no retry, no deadline, progenitor's errors. For tools that work on any spec's operations
+    /// (a generic test, a command-line call); the neutral calls above are what applications use.
+    pub fn dispatch(&self) -> &dyn Dispatch {
+        self.client.as_ref()
+    }
+
     /// What this provider's requests are sent with.
     fn calls(&self) -> Calls<'_> {
         let service = self.service();
