@@ -1,14 +1,21 @@
-//! Path values cannot move a request, in every generated operation with a path parameter: each
-//! value is either refused before anything is sent (naming the operation and the parameter), or
-//! sent to exactly the templated path with the value as one segment that decodes back to it.
+//! Path values cannot move a request, in every operation with a path parameter of every spec:
+//! each value is either refused before anything is sent (naming the operation and the parameter),
+//! or sent to exactly the templated path with the value as one segment that decodes back to it.
+//!
+//! Driven by the specs alone: each operation is called by name (`Provider::dispatch`) with the
+//! values of its first documented call, the path parameter replaced by a hostile value.
 
-use std::fmt::Debug;
+mod common;
 
+use common::specs::{base_path, documented_request, specs};
 use httpmock::MockServer;
-use miragic_client::Error;
+use progenitor_client::Error;
 use serde_json::json;
+use speech_client_runtime::dispatch::Request;
 use speech_client_runtime::path::decode_segment;
-use speech_mock_support::{Recorder, http_client};
+use speech_facade::{ApiKey, Options, Provider};
+use speech_mock_support::Recorder;
+use speech_spec::Spec;
 
 /// The values a caller (or a server, through a job id it returned) might put in a path.
 fn hostile_values() -> Vec<String> {
@@ -38,103 +45,88 @@ fn hostile_values() -> Vec<String> {
 /// The values that cannot be one segment: the URL parser resolves them as dot segments.
 const REFUSED: [&str; 2] = [".", ".."];
 
-enum Outcome {
-    Refused(String),
-    Sent,
-}
-
-fn outcome<T: Debug, E: Debug>(result: Result<T, Error<E>>) -> Outcome {
-    match result {
-        Err(Error::InvalidRequest(message)) => Outcome::Refused(message),
-        _ => Outcome::Sent,
-    }
-}
-
-/// Runs `call` with every hostile value against a server that records what arrives; `prefix` is
-/// the path before the value, `operation` and `parameter` what a refusal must name.
-async fn check<F, Fut>(operation: &str, parameter: &str, prefix: &str, call: F)
-where
-    F: Fn(String, String) -> Fut,
-    Fut: Future<Output = Outcome>,
-{
-    for value in hostile_values() {
-        let server = MockServer::start_async().await;
-        let recorder = Recorder::default();
-        server
-            .mock_async(|_, then| {
-                then.respond_with(recorder.respond(404, json!({"error": "no such job"})));
-            })
-            .await;
-        let shown = if value.len() > 40 {
-            format!("{}... ({} bytes)", &value[..12], value.len())
-        } else {
-            format!("{value:?}")
-        };
-        match call(server.base_url(), value.clone()).await {
-            Outcome::Refused(message) => {
-                assert!(
-                    REFUSED.contains(&value.as_str()),
-                    "{operation}: {shown} was refused: {message}"
-                );
-                assert!(
-                    message.contains(&format!("`{operation}`"))
-                        && message.contains(&format!("`{parameter}`")),
-                    "{operation}: {shown}: {message}"
-                );
-                assert_eq!(recorder.all().len(), 0, "{operation}: {shown} was sent");
-            }
-            Outcome::Sent => {
-                assert!(
-                    !REFUSED.contains(&value.as_str()),
-                    "{operation}: {shown} was sent"
-                );
-                let requests = recorder.all();
-                assert_eq!(requests.len(), 1, "{operation}: {shown}");
-                let path = requests[0].uri().path().to_owned();
-                let segment = path.strip_prefix(prefix).unwrap_or_else(|| {
-                    panic!("{operation}: {shown} reached {path}, not {prefix}...")
-                });
-                assert!(!segment.contains('/'), "{operation}: {shown}: {path}");
-                assert_eq!(decode_segment(segment), value, "{operation}: {path}");
+#[tokio::test]
+async fn path_values_stay_one_segment_of_their_operation_path_in_every_spec() {
+    let mut checked = 0;
+    for spec in specs() {
+        for operation in spec.operations() {
+            let id = operation.id().unwrap();
+            let path_parameters: Vec<String> = operation
+                .parameters()
+                .map(|parameter| spec.resolve(parameter).unwrap())
+                .filter(|parameter| parameter["in"] == "path")
+                .map(|parameter| parameter["name"].as_str().unwrap().to_owned())
+                .collect();
+            let (documented, _files) = documented_request(&spec, &operation);
+            for parameter in &path_parameters {
+                for value in hostile_values() {
+                    check(&spec, id, operation.path, parameter, &documented, &value).await;
+                }
+                checked += 1;
             }
         }
     }
+    assert!(checked > 0, "no spec has a path parameter to check");
 }
 
-#[tokio::test]
-async fn miragic_job_ids_stay_one_segment_of_the_job_path() {
-    for (operation, prefix) in [
-        ("get_text_to_speech_job", "/api/v1/text-to-speech/jobs/"),
-        ("get_speech_to_text_job", "/api/v1/speech-to-text/jobs/"),
-    ] {
-        check(operation, "jobId", prefix, |base, value| async move {
-            let client = miragic_client::Client::new_with_client(
-                &base,
-                http_client("X-API-Key", "key-that-must-not-leave-the-job-path"),
-            );
-            if operation == "get_text_to_speech_job" {
-                outcome(client.get_text_to_speech_job().job_id(value).send().await)
-            } else {
-                outcome(client.get_speech_to_text_job().job_id(value).send().await)
-            }
+/// Sends `operation` with `parameter` set to `value` and checks where it went, if anywhere.
+async fn check(
+    spec: &Spec,
+    operation: &str,
+    template: &str,
+    parameter: &str,
+    documented: &Request,
+    value: &str,
+) {
+    let server = MockServer::start_async().await;
+    let recorder = Recorder::default();
+    server
+        .mock_async(|_, then| {
+            then.respond_with(recorder.respond(404, json!({"error": "no such job"})));
         })
         .await;
-    }
-}
-
-#[tokio::test]
-async fn voiceclone_speech_ids_stay_one_segment_of_the_speech_path_under_the_base_path() {
-    check(
-        "get_speech",
-        "speechId",
-        "/api/v1/tts/",
-        |base, value| async move {
-            let client = voiceclone_client::Client::new_with_client(
-                &format!("{base}/api/v1"),
-                http_client("authorization", "Bearer key-that-must-not-leave-the-api"),
+    let base = base_path(spec);
+    let key = ApiKey::new("key-that-must-not-leave-the-operation-path");
+    let provider = Provider::new(&spec.provider, &server.url(&base), key, Options::default())
+        .expect("a provider for every spec");
+    let mut request = documented.clone();
+    request
+        .parameters
+        .insert(parameter.to_owned(), json!(value));
+    let shown = if value.len() > 40 {
+        format!("{}... ({} bytes)", &value[..12], value.len())
+    } else {
+        format!("{value:?}")
+    };
+    let label = format!("{}::{operation}: {shown}", spec.provider);
+    match provider.dispatch().dispatch(operation, request).await {
+        Err(Error::InvalidRequest(message)) => {
+            assert!(REFUSED.contains(&value), "{label} was refused: {message}");
+            assert!(
+                message.contains(&format!("`{operation}`"))
+                    && message.contains(&format!("`{parameter}`")),
+                "{label}: {message}"
             );
-            outcome(client.get_speech().speech_id(value).send().await)
-        },
-    )
-    .await;
+            assert_eq!(recorder.all().len(), 0, "{label} was sent");
+        }
+        _ => {
+            assert!(!REFUSED.contains(&value), "{label} was sent");
+            let requests = recorder.all();
+            assert_eq!(requests.len(), 1, "{label}");
+            let path = requests[0].uri().path().to_owned();
+            let sent = path
+                .strip_prefix(&base)
+                .unwrap_or_else(|| panic!("{label} reached {path}, outside {base}"));
+            let sent: Vec<&str> = sent.split('/').collect();
+            let expected: Vec<&str> = template.split('/').collect();
+            assert_eq!(sent.len(), expected.len(), "{label}: {path}");
+            for (segment, templated) in sent.iter().zip(&expected) {
+                if *templated == format!("{{{parameter}}}") {
+                    assert_eq!(decode_segment(segment), value, "{label}: {path}");
+                } else if !templated.starts_with('{') {
+                    assert_eq!(segment, templated, "{label}: {path}");
+                }
+            }
+        }
+    }
 }

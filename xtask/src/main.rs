@@ -148,12 +148,20 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     }
     outputs.push(crate_files::adapter_index(specs)?);
     outputs.push(crate_files::facade_registry(specs)?);
-    outputs.push(crate_files::manifest_with_clients(
-        root,
-        Path::new("crates/facade/Cargo.toml"),
-        specs,
-        &[],
-    )?);
+    // Every manifest that lists the clients: the facade's registry, the conformance adapters
+    // (which use the typed mocks) and the workspace tests (the README's examples).
+    for (manifest, features) in [
+        ("crates/facade/Cargo.toml", &[][..]),
+        ("conformance/Cargo.toml", &["mock"][..]),
+        ("tests/Cargo.toml", &[][..]),
+    ] {
+        outputs.push(crate_files::manifest_with_clients(
+            root,
+            Path::new(manifest),
+            specs,
+            features,
+        )?);
+    }
     if check {
         files::check(root, &outputs)?;
         println!("generated files are up to date ({} specs)", specs.len());

@@ -373,8 +373,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// The voice-clone API's error body, as its spec declares it.
-    const SHAPE: ErrorBody = voiceclone_client::service::SERVICE.error_body;
+    /// An error body with a code, a message and the credits counts (`x-error-body`).
+    const SHAPE: ErrorBody = ErrorBody {
+        code: &["/code"],
+        message: &["/error"],
+        credits: Some("/credits"),
+        need_credits: Some("/needCredits"),
+        insufficient_credits_codes: &["USAGE_LIMIT_EXCEEDED"],
+    };
 
     fn classify(status: u16, body: Value) -> Error {
         let mut headers = reqwest::header::HeaderMap::new();

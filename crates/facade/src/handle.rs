@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 /// Everything needed to poll a job again: the status operation, the job id, and every parameter
-/// that operation takes, as the start response gave them (NanoGPT's status call needs the model
-/// and the cost fields as well as the run id).
+/// that operation takes, as the start response gave them (a status call may need a model or a
+/// cost as well as the job id).
 ///
 /// It serialises (JSON with `serde_json`), so an application can store it when a deadline passes
 /// and resume the wait later, in another process, with the provider's resume call.

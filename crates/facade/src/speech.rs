@@ -22,7 +22,7 @@ pub struct SpeechRequest {
     /// An audio format the provider offers (`mp3`, `wav`, ...); `None` leaves it to the provider.
     /// A provider that offers no choice refuses it.
     pub format: Option<String>,
-    /// The provider's own request fields, by wire name (NanoGPT's `model`, Audixa's `speed`):
+    /// The provider's own request fields, by wire name (a `model`, a `speed`):
     /// checked with the rest of the request against its spec before anything is sent.
     pub options: serde_json::Map<String, serde_json::Value>,
 }

@@ -2,6 +2,8 @@
 //! options that poll and retry fast, and the provider-neutral synthesis.
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
+pub mod specs;
+
 use std::time::Duration;
 
 use httpmock::{HttpMockResponse, Method, MockServer};

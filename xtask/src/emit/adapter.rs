@@ -413,7 +413,7 @@ pub(super) fn type_ends_with(ty: &syn::Type, name: &str) -> bool {
 }
 
 /// Rewrites the generated module's own paths (`types::X`, `crate::generated::types::X`) into
-/// paths through the provider crate (`miragic_client::types::X`).
+/// paths through the provider crate (`<provider>_client::types::X`).
 struct CratePaths<'a>(&'a syn::Ident);
 
 impl VisitMut for CratePaths<'_> {

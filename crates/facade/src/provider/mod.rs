@@ -69,14 +69,14 @@ fn find(name: &str) -> Result<&'static registry::Registered, Error> {
 }
 
 /// The provider `name`, configured from the environment variables its spec declares
-/// (`x-environment`): the API key (`NANOGPT_API_KEY`, ...) and the base URL (`NANOGPT_BASE_URL`,
-/// ...), which overrides the documented one when set and must be set when the documented host is
-/// a placeholder. A missing variable is named in the error.
+/// (`x-environment`): the API key (`<NAME>_API_KEY`) and the base URL (`<NAME>_BASE_URL`), which
+/// overrides the documented one when set and must be set when the documented host is a
+/// placeholder. A missing variable is named in the error; [`providers`] lists the names.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), speech_facade::Error> {
+/// # async fn run(name: &str) -> Result<(), speech_facade::Error> {
 /// use speech_facade::{Options, SpeechRequest, Synthesize, Wait};
-/// let provider = speech_facade::connect("nanogpt", Options::default())?;
+/// let provider = speech_facade::connect(name, Options::default())?;
 /// let speaker: &dyn Synthesize = &provider;
 /// let speech = speaker
 ///     .synthesize(&SpeechRequest::new("Hello!", "af_bella"), &Wait::up_to(std::time::Duration::from_secs(60)))

@@ -1,0 +1,38 @@
+//! The specs as the generic suites read them: every spec of `specs/`, its base path, and the values
+//! of an operation's first documented call, ready to send by operation name.
+
+use serde_json::Value;
+use speech_client_runtime::dispatch::Request;
+use speech_spec::{Operation, Spec};
+
+/// Every spec of the workspace's `specs/`.
+pub fn specs() -> Vec<Spec> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    speech_spec::load_all(&root).expect("the specs load")
+}
+
+/// The path of `servers[0]` (`/api/v1` of `https://your-domain.com/api/v1`).
+pub fn base_path(spec: &Spec) -> String {
+    let url = spec.doc.pointer("/servers/0/url").and_then(Value::as_str);
+    let url = reqwest::Url::parse(url.expect("servers[0].url")).expect("a URL");
+    url.path().trim_end_matches('/').to_owned()
+}
+
+/// The values of the operation's first documented call (none when it has none), as a dispatch
+/// request, with the directory that holds its file parts (keep it while the request is used).
+pub fn documented_request(spec: &Spec, operation: &Operation<'_>) -> (Request, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let examples = speech_conformance::cases::request_examples(spec, operation).unwrap();
+    let Some(example) = examples.first() else {
+        return (Request::default(), dir);
+    };
+    let documented = speech_conformance::cases::documented_call(spec, operation, example).unwrap();
+    let call = speech_conformance::run::materialise(&documented, dir.path()).unwrap();
+    let request = Request {
+        parameters: call.parameters,
+        body: call.body,
+        files: call.files,
+        upload: None,
+    };
+    (request, dir)
+}
