@@ -389,3 +389,30 @@ async fn a_cloned_voice_is_waited_for_until_it_is_listed_as_completed() {
     upload.assert_calls_async(1).await;
     listed.assert_calls_async(3).await;
 }
+
+/// The generated client stays reachable, typed, for every operation and option of the API.
+#[tokio::test]
+async fn the_typed_client_is_reachable_from_the_provider() {
+    let api = MockServer::start_async().await;
+    let credits = api
+        .mock_async(|when, then| {
+            when.method(Method::GET).path("/api/v1/credits");
+            then.respond_with(move |_: &httpmock::HttpMockRequest| {
+                json_response(200, &json!({"success": true, "credits": 42,
+                    "breakdown": {"regular": 40, "permanent": 2, "resetAt": "2024-02-01T00:00:00.000Z"}}))
+            });
+        })
+        .await;
+    let provider = Provider::new(
+        "voiceclone",
+        &api.url("/api/v1"),
+        ApiKey::new(KEY),
+        options(),
+    )
+    .unwrap();
+    assert!(provider.client::<nanogpt_client::Client>().is_none());
+    let typed: &voiceclone_client::Client = provider.client().unwrap();
+    let answer = typed.get_credits().send().await.unwrap().into_inner();
+    assert_eq!(answer.credits, 42);
+    credits.assert_calls_async(1).await;
+}

@@ -299,6 +299,28 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_provider_prints_its_name_not_its_key_and_refuses_an_unknown_operation() {
+        for service in providers() {
+            let key = ApiKey::new("secret-key-123");
+            let provider =
+                Provider::new(service.name, "http://127.0.0.1:9", key, Options::default()).unwrap();
+            let printed = format!("{:?}", provider.clone());
+            assert!(printed.contains(service.name), "{printed}");
+            assert!(!printed.contains("secret-key-123"), "{printed}");
+            let refused = provider
+                .dispatch()
+                .dispatch("no_such_operation", Request::default())
+                .await;
+            assert!(
+                matches!(&refused, Err(progenitor_client::Error::InvalidRequest(message))
+                    if message.contains("no operation `no_such_operation`")),
+                "{}",
+                service.name
+            );
+        }
+    }
+
     /// Every registered provider reads the variables its spec names: with one unset, `connect`
     /// names it (a base-URL variable first, since the documented host is then a placeholder).
     #[test]
