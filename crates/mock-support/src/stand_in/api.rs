@@ -84,7 +84,12 @@ impl Api {
                 .and_then(|(_, rule)| rule.take());
             let role = if let Some(rule) = start {
                 Role::Start(rule)
-            } else if let Some(contract) = operation.value.get("x-job-status") {
+            } else if let Some(contract) = operation
+                .value
+                .get("x-job-status")
+                // A status operation no start polls reports no job of the stand-in's.
+                .filter(|_| polled.iter().any(|(poll, ..)| poll == id))
+            {
                 let polling = || polled.iter().filter(|(poll, ..)| poll == id);
                 let id_parameter = polling().find_map(|(_, parameter, _)| parameter.as_deref());
                 let start_ids: Vec<String> = polling()

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use jsonschema::Validator;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use speech_spec::json_schema::SchemaSet;
 use speech_spec::{Operation, Spec, is_json_media, is_success};
 
@@ -72,24 +72,27 @@ impl StartRule {
             .into_iter()
             .find(|candidate| candidate.id() == Some(poll))
             .with_context(|| format!("`x-job-start.poll` names `{poll}`, not an operation"))?;
-        let (id_parameter, id_pointer) = match start.get("job-id").and_then(Value::as_str) {
-            Some(pointer) => (None, pointer.to_owned()),
-            None => {
-                let parameters = start
-                    .get("parameters")
-                    .and_then(Value::as_object)
-                    .context("`x-job-start` has neither `parameters` nor `job-id`")?;
-                let (name, pointer) = id_parameter(spec, &status_operation, parameters)?;
-                (Some(name), pointer)
-            }
-        };
+        let (id_parameter, id_pointer, numeric_parameter) =
+            match start.get("job-id").and_then(Value::as_str) {
+                Some(pointer) => (None, pointer.to_owned(), false),
+                None => {
+                    let parameters = start
+                        .get("parameters")
+                        .and_then(Value::as_object)
+                        .context("`x-job-start` has neither `parameters` nor `job-id`")?;
+                    let chosen = id_parameter(spec, &status_operation, parameters)?;
+                    (Some(chosen.name), chosen.pointer, chosen.numeric)
+                }
+            };
         let contract_status = start.get("status").and_then(Value::as_u64);
         let (status, media, value) = start_example(spec, operation, contract_status)?;
         let documented = value.pointer(&id_pointer);
         Ok(Self {
             poll: poll.to_owned(),
             answer: Answer::json(status, &media, value.clone()),
-            numeric_id: documented.is_some_and(Value::is_number),
+            // A number where the documented answer prints one, or where nothing is printed and
+            // the status operation takes one.
+            numeric_id: documented.map_or(numeric_parameter, Value::is_number),
             documented_ids: documented.map(id_text).into_iter().collect(),
             id_pointer,
             id_parameter,
@@ -97,46 +100,64 @@ impl StartRule {
     }
 }
 
-/// The parameter of the status operation that carries the job's id, with the pointer into the
-/// start answer that fills it: a path parameter, else one named like an id (`jobId`,
-/// `generation_id`), else the first. The others (a model, a cost) are kept as documented.
+/// The parameter of the status operation that carries the job's id: a path parameter, else one
+/// named like an id (`jobId`, `generation_id`), else the first. The others (a model, a cost) are
+/// kept as documented.
+struct IdParameter {
+    name: String,
+    /// Where the start answer carries it.
+    pointer: String,
+    /// Its schema takes a number, not a text.
+    numeric: bool,
+}
+
 fn id_parameter(
     spec: &Spec,
     status: &Operation,
     parameters: &Map<String, Value>,
-) -> Result<(String, String)> {
-    let mut in_path = Vec::new();
+) -> Result<IdParameter> {
+    let mut declared = Vec::new();
     for parameter in status.parameters() {
         let parameter = spec.resolve(parameter)?;
-        if text(parameter, "in") == Some("path") {
-            in_path.extend(text(parameter, "name"));
-        }
+        let schema = spec.resolve_schema(parameter.get("schema").unwrap_or(&Value::Null))?;
+        let numeric = matches!(text(&schema, "type"), Some("integer" | "number"));
+        let name = text(parameter, "name").unwrap_or_default();
+        declared.push((name, text(parameter, "in") == Some("path"), numeric));
     }
+    let in_path = |name: &str| declared.iter().any(|(n, path, _)| *n == name && *path);
     let named_like_id = |name: &str| name.to_ascii_lowercase().ends_with("id");
-    let chosen = parameters
+    let (name, pointer) = parameters
         .iter()
-        .find(|(name, _)| in_path.contains(&name.as_str()))
+        .find(|(name, _)| in_path(name))
         .or_else(|| parameters.iter().find(|(name, _)| named_like_id(name)))
         .or_else(|| parameters.iter().next())
         .context("`x-job-start.parameters` is empty")?;
-    let pointer = chosen
-        .1
-        .as_str()
-        .context("a parameter's pointer is not text")?;
-    Ok((chosen.0.clone(), pointer.to_owned()))
+    Ok(IdParameter {
+        name: name.clone(),
+        pointer: pointer
+            .as_str()
+            .context("a parameter's pointer is not text")?
+            .to_owned(),
+        numeric: declared.iter().any(|(n, _, numeric)| n == name && *numeric),
+    })
 }
 
 /// The documented answer of a start: the example of the contract's status, else of the first
-/// success status with a JSON example.
+/// success status with a JSON example. With none documented, an empty object (which the job's id
+/// is written into) with the contract's status, else the first success status.
 fn start_example(
     spec: &Spec,
     operation: &Operation,
     contract_status: Option<u64>,
 ) -> Result<(u16, String, Value)> {
+    let mut first_success = None;
     for (status, response) in operation.responses() {
         let Ok(code) = status.parse::<u16>() else {
             continue;
         };
+        if is_success(status) {
+            first_success.get_or_insert(code);
+        }
         let wanted = match contract_status {
             Some(wanted) => u64::from(code) == wanted,
             None => is_success(status),
@@ -145,10 +166,11 @@ fn start_example(
             return Ok((code, media, value));
         }
     }
-    bail!(
-        "{}: no documented JSON answer starts a job",
-        operation.label()
-    )
+    let status = contract_status
+        .and_then(|status| u16::try_from(status).ok())
+        .or(first_success)
+        .unwrap_or(200);
+    Ok((status, "application/json".into(), json!({})))
 }
 
 impl StatusRule {
@@ -256,7 +278,7 @@ impl StatusRule {
     }
 }
 
-/// The first success status of a status operation that has JSON examples.
+/// A status operation's success answer, as documented.
 struct Documented {
     status: u16,
     media: String,
@@ -264,7 +286,10 @@ struct Documented {
     examples: Vec<Value>,
 }
 
+/// The first success status with JSON examples; with none documented, the first success status
+/// (its JSON schema, if any) and no example, so jobs are reported from their contract alone.
 fn status_examples(spec: &Spec, operation: &Operation) -> Result<Documented> {
+    let mut undocumented = None;
     for (status, response) in operation.responses() {
         let Ok(code) = status.parse::<u16>() else {
             continue;
@@ -280,21 +305,24 @@ fn status_examples(spec: &Spec, operation: &Operation) -> Result<Documented> {
             .flatten()
             .filter(|(media, _)| is_json_media(media))
         {
-            let examples = examples(spec, object)?;
-            if !examples.is_empty() {
-                return Ok(Documented {
-                    status: code,
-                    media: media.clone(),
-                    schema: object.get("schema").cloned(),
-                    examples,
-                });
+            let found = Documented {
+                status: code,
+                media: media.clone(),
+                schema: object.get("schema").cloned(),
+                examples: examples(spec, object)?,
+            };
+            if !found.examples.is_empty() {
+                return Ok(found);
             }
+            undocumented.get_or_insert(found);
         }
     }
-    bail!(
-        "{}: no documented JSON answer reports a job",
-        operation.label()
-    )
+    Ok(undocumented.unwrap_or(Documented {
+        status: 200,
+        media: "application/json".into(),
+        schema: None,
+        examples: Vec::new(),
+    }))
 }
 
 impl Contract {

@@ -85,7 +85,7 @@ impl Jobs {
                     .filter(|job| job.status_operation == operation)
                     .map(|job| report.job(job))
                     .collect();
-                let mut list = rule.examples.first().cloned().unwrap_or_default();
+                let mut list = rule.examples.first().cloned().unwrap_or_else(|| json!({}));
                 match list.pointer_mut(items) {
                     Some(Value::Array(documented)) => {
                         documented.splice(0..0, listed);

@@ -263,3 +263,34 @@ fn it_serves_without_a_runtime_and_stops_when_dropped() {
         "still listening"
     );
 }
+
+/// With no documented example for the start or the status, a job is still run: its id, state
+/// and result are written where the contracts point.
+#[tokio::test]
+async fn a_job_without_documented_answers_is_written_from_its_contracts() {
+    let bare = TINY
+        .replace("examples: {made: {value: {ticket: {number: 7}}}}", "")
+        .replace(
+            r#"examples: {done: {value: {phase: done, output: "https://cdn.example/out/7.flac"}}}"#,
+            "",
+        );
+    let spec = Spec::parse(Path::new("bare.yaml"), &bare).unwrap();
+    let stand_in = StandIn::builder(spec).pending_polls(1).start().unwrap();
+    let started = post(&stand_in, "t", json!({"words": "hi"})).await;
+    assert_eq!(started.status, 200);
+    let number = started.json()["ticket"]["number"].clone();
+    assert!(
+        number.is_u64(),
+        "the path parameter takes a number: {number}"
+    );
+    let url = |number: &Value| format!("{}/renders/{number}?token=t", stand_in.url());
+    let pending = call(reqwest::Method::GET, url(&number), None).await.json();
+    assert_eq!(pending, json!({"phase": "queued", "pct": 50}));
+    let done = call(reqwest::Method::GET, url(&number), None).await.json();
+    assert_eq!(
+        (&done["phase"], &done["pct"]),
+        (&json!("done"), &json!(100))
+    );
+    let output = done["output"].as_str().unwrap();
+    assert!(output.starts_with(stand_in.storage_url()), "{output}");
+}
