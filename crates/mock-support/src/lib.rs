@@ -8,16 +8,20 @@
 //! - [`invalid_request`]: the message of a request the client refused to send.
 //! - [`CapturedLog`]: a log sink a test reads back.
 //! - [`RawServer`]: a loopback server that can cut, hang up, stream or never end what httpmock cannot.
+//! - [`StandIn`]: a local server that plays any provider from its spec alone (documented answers,
+//!   jobs, credential, request validation).
 
 mod log;
 mod multipart;
 mod raw;
 mod recorder;
+mod stand_in;
 
 pub use log::CapturedLog;
 pub use multipart::{Part, multipart_parts};
 pub use raw::{RawAct, RawServer, UNENDING_CAP};
 pub use recorder::{Recorder, exact_query, json_response, sequence};
+pub use stand_in::{StandIn, StandInBuilder};
 
 use progenitor_client::Error;
 

@@ -5,6 +5,8 @@
 //! extensions and rewrite schemas, which is simpler on plain JSON than on `openapiv3`'s typed model.
 //! The typed model is only built for progenitor, from the transformed JSON.
 
+pub mod json_schema;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -130,6 +132,64 @@ pub fn credential(doc: &Value, operation: Option<&Operation>) -> Result<Option<C
         header: header.to_owned(),
         prefix: prefix.to_owned(),
     }))
+}
+
+/// The credentials an operation accepts, as OpenAPI states them: one entry per alternative
+/// (its own `security`, else the document's), each the schemes that must all be present, by name
+/// with their `components.securitySchemes` definition. No alternative, or an empty one, means the
+/// operation needs no credential.
+pub fn security_alternatives<'a>(
+    doc: &'a Value,
+    operation: &Operation<'a>,
+) -> Result<Vec<Vec<(&'a str, &'a Value)>>> {
+    let requirements = operation
+        .value
+        .get("security")
+        .or_else(|| doc.get("security"))
+        .and_then(Value::as_array);
+    requirements
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .map(|requirement| {
+            requirement
+                .keys()
+                .map(|scheme| {
+                    let definition = doc
+                        .pointer(&format!("/components/securitySchemes/{scheme}"))
+                        .with_context(|| format!("security scheme `{scheme}` is not defined"))?;
+                    Ok((scheme.as_str(), resolve(doc, definition)?))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The path of the document's first server URL (`https://api.example.com/v2` gives `/v2`), its
+/// variables replaced by their defaults; empty when the API sits at the host's root.
+pub fn base_path(doc: &Value) -> String {
+    let Some(server) = doc.pointer("/servers/0") else {
+        return String::new();
+    };
+    let mut url = server
+        .get("url")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    for (name, variable) in server
+        .get("variables")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let default = variable.get("default").and_then(Value::as_str);
+        url = url.replace(&format!("{{{name}}}"), default.unwrap_or_default());
+    }
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |start| &rest[start..]),
+        None => url.as_str(),
+    };
+    path.trim_end_matches('/').to_owned()
 }
 
 /// All operations of a document, in path then method order.
@@ -295,6 +355,48 @@ mod tests {
             sent_defaults(&doc, &form).unwrap(),
             [("question".to_owned(), json!("Transcribe"))]
         );
+    }
+
+    #[test]
+    fn security_alternatives_list_each_requirement_with_its_schemes() {
+        let doc = json!({
+            "security": [{"key": []}, {"bearer": []}],
+            "components": {"securitySchemes": {
+                "key": {"type": "apiKey", "in": "header", "name": "x-api-key"},
+                "bearer": {"type": "http", "scheme": "bearer"},
+            }},
+            "paths": {"/a": {"get": {}, "post": {"security": []}}},
+        });
+        let operations = operations(&doc);
+        let get = security_alternatives(&doc, &operations[0]).unwrap();
+        let names: Vec<Vec<&str>> = get
+            .iter()
+            .map(|all| all.iter().map(|(name, _)| *name).collect())
+            .collect();
+        assert_eq!(names, [["key"], ["bearer"]]);
+        assert_eq!(get[0][0].1["name"], "x-api-key");
+        assert!(
+            security_alternatives(&doc, &operations[1])
+                .unwrap()
+                .is_empty()
+        );
+        let undefined = json!({"security": [{"missing": []}], "paths": {"/a": {"get": {}}}});
+        let error = security_alternatives(&undefined, &super::operations(&undefined)[0]);
+        assert!(error.unwrap_err().to_string().contains("missing"));
+    }
+
+    #[test]
+    fn the_base_path_is_the_first_server_path() {
+        let base = |servers| base_path(&json!({ "servers": servers }));
+        assert_eq!(base(json!([{"url": "https://api.example.com/v2/"}])), "/v2");
+        assert_eq!(base(json!([{"url": "https://api.example.com"}])), "");
+        assert_eq!(base(json!([{"url": "/api"}])), "/api");
+        assert_eq!(
+            base(json!([{"url": "https://{host}/{version}", "variables": {
+                "host": {"default": "example.com"}, "version": {"default": "v1"}}}])),
+            "/v1"
+        );
+        assert_eq!(base_path(&json!({})), "");
     }
 
     #[test]
