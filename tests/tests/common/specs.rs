@@ -5,10 +5,14 @@ use serde_json::Value;
 use speech_client_runtime::dispatch::Request;
 use speech_spec::{Operation, Spec};
 
+/// The workspace root.
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
 /// Every spec of the workspace's `specs/`.
 pub fn specs() -> Vec<Spec> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    speech_spec::load_all(&root).expect("the specs load")
+    speech_spec::load_all(&root()).expect("the specs load")
 }
 
 /// The path of `servers[0]` (`/api/v1` of `https://your-domain.com/api/v1`).
@@ -21,18 +25,33 @@ pub fn base_path(spec: &Spec) -> String {
 /// The values of the operation's first documented call (none when it has none), as a dispatch
 /// request, with the directory that holds its file parts (keep it while the request is used).
 pub fn documented_request(spec: &Spec, operation: &Operation<'_>) -> (Request, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
+    documented_requests(spec, operation)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| (Request::default(), tempfile::tempdir().unwrap()))
+}
+
+/// The values of every documented call of the operation, in the spec's order, each with the
+/// directory that holds its file parts.
+pub fn documented_requests(
+    spec: &Spec,
+    operation: &Operation<'_>,
+) -> Vec<(Request, tempfile::TempDir)> {
     let examples = speech_conformance::cases::request_examples(spec, operation).unwrap();
-    let Some(example) = examples.first() else {
-        return (Request::default(), dir);
-    };
-    let documented = speech_conformance::cases::documented_call(spec, operation, example).unwrap();
-    let call = speech_conformance::run::materialise(&documented, dir.path()).unwrap();
-    let request = Request {
-        parameters: call.parameters,
-        body: call.body,
-        files: call.files,
-        upload: None,
-    };
-    (request, dir)
+    examples
+        .iter()
+        .map(|example| {
+            let dir = tempfile::tempdir().unwrap();
+            let documented =
+                speech_conformance::cases::documented_call(spec, operation, example).unwrap();
+            let call = speech_conformance::run::materialise(&documented, dir.path()).unwrap();
+            let request = Request {
+                parameters: call.parameters,
+                body: call.body,
+                files: call.files,
+                upload: None,
+            };
+            (request, dir)
+        })
+        .collect()
 }
