@@ -1,0 +1,70 @@
+//! Text to speech with any provider, chosen by name:
+//! `cargo run -p speech-facade --example speak -- <provider> [voice] [text]`.
+//!
+//! With the provider's key variable set (`<NAME>_API_KEY`, and `<NAME>_BASE_URL` where its spec
+//! requires one) it talks to the real API. Otherwise it says so and talks to a local stand-in
+//! that plays the provider from its spec (`specs/<provider>.yaml`): the documented answers, a job
+//! that is pending for two polls, and audio on a second local origin.
+
+use std::path::Path;
+use std::time::Duration;
+
+use speech_facade::{
+    ApiKey, DownloadLimits, Downloader, Options, Provider, SpeechRequest, Synthesize, Wait,
+};
+use speech_mock_support::StandIn;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let known: Vec<&str> = speech_facade::providers().map(|p| p.name).collect();
+    let Some(name) = args.next() else {
+        return Err(format!("usage: speak <provider> [voice] [text]; providers: {known:?}").into());
+    };
+    let voice = args.next().unwrap_or_else(|| "default".into());
+    let text = args.next().unwrap_or_else(|| {
+        "Hello from the speech facade, with one waiting engine for every provider.".into()
+    });
+
+    // The stand-in lives as long as the provider that talks to it.
+    let (provider, _stand_in) = match speech_facade::connect(&name, Options::default()) {
+        Ok(provider) => (provider, None),
+        Err(speech_facade::Error::MissingConfiguration { variable }) => {
+            println!("`{variable}` is not set: using a local stand-in for `{name}`");
+            let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../specs")
+                .join(format!("{name}.yaml"));
+            let stand_in = StandIn::from_file(spec)?.key("local-key").start()?;
+            let key = ApiKey::new("local-key");
+            let provider = Provider::new(&name, stand_in.url(), key, Options::default())?;
+            (provider, Some(stand_in))
+        }
+        Err(error) => return Err(error.into()),
+    };
+
+    let wait = Wait::up_to(Duration::from_secs(120)).with_progress(|progress| {
+        println!(
+            "job {}: {} (poll {})",
+            progress.job_id, progress.state, progress.polls
+        )
+    });
+    let speaker: &dyn Synthesize = &provider;
+    let speech = speaker
+        .synthesize(&SpeechRequest::new(text, voice), &wait)
+        .await?;
+    let path = std::env::temp_dir().join(format!("speech-facade-{name}.audio"));
+    let saved = speech
+        .save(
+            &Downloader::new(Duration::from_secs(60))?,
+            &path,
+            &DownloadLimits::default(),
+        )
+        .await?;
+    println!(
+        "saved {} bytes ({:?}) to {}",
+        saved.bytes.unwrap_or(0),
+        saved.content_type,
+        path.display()
+    );
+    Ok(())
+}
