@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use crate::emit;
@@ -45,6 +45,43 @@ pub fn adapter_index(specs: &[Spec]) -> Result<Output> {
              // change the specs (or the xtask) and run `cargo xtask generate`.\n{}",
             emit::adapter::generate_index(&providers)?
         ),
+    })
+}
+
+/// Where the conformance suite's manifest lists the clients it replays.
+const CONFORMANCE_MANIFEST: &str = "conformance/Cargo.toml";
+const CLIENTS_BEGIN: &str = "# <generated clients>\n";
+const CLIENTS_END: &str = "# </generated clients>\n";
+
+/// The conformance suite's manifest with its generated section (between [`CLIENTS_BEGIN`] and
+/// [`CLIENTS_END`]) listing one client per spec, so a new spec needs no manifest edit. The rest of
+/// the manifest is hand-written and read from `root`.
+pub fn conformance_manifest(root: &Path, specs: &[Spec]) -> Result<Output> {
+    let path = PathBuf::from(CONFORMANCE_MANIFEST);
+    let current = std::fs::read_to_string(root.join(&path))
+        .with_context(|| format!("reading {}", path.display()))?;
+    let (Some(begin), Some(end)) = (current.find(CLIENTS_BEGIN), current.find(CLIENTS_END)) else {
+        bail!(
+            "{} has no `{}` ... `{}` section",
+            path.display(),
+            CLIENTS_BEGIN.trim(),
+            CLIENTS_END.trim()
+        );
+    };
+    let clients: String = specs
+        .iter()
+        .map(|spec| {
+            format!(
+                "{} = {{ path = \"../{}\", features = [\"mock\"] }}\n",
+                package_name(spec),
+                crate_dir(spec).display()
+            )
+        })
+        .collect();
+    let start = begin + CLIENTS_BEGIN.len();
+    Ok(Output {
+        path,
+        contents: format!("{}{clients}{}", &current[..start], &current[end..]),
     })
 }
 

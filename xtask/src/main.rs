@@ -147,6 +147,7 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
         outputs.extend(crate_files::outputs(spec)?);
     }
     outputs.push(crate_files::adapter_index(specs)?);
+    outputs.push(crate_files::conformance_manifest(root, specs)?);
     if check {
         files::check(root, &outputs)?;
         println!("generated files are up to date ({} specs)", specs.len());

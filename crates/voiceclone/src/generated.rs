@@ -657,7 +657,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub description: ::std::option::Option<
             crate::generated::types::VoiceCloneFormDescription,
         >,
-        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (the document also allows a comma-separated string; see errata tags-string-or-json).
+        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string; see errata tags-string-or-json).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name (auto-generated if not provided).
@@ -3021,7 +3021,21 @@ Sets the file part `voice`. At most 20971520 bytes. Accepted types: audio/mpeg, 
             let voice = voice.map_err(Error::InvalidRequest)?;
             let url = format!("{}/voice-clone", client.baseurl,);
             #[allow(unused_mut)]
-            let mut form = speech_client_runtime::multipart::text_fields(&body)
+            let mut form = speech_client_runtime::multipart::text_fields(
+                    &body,
+                    &[
+                        ("tags", speech_client_runtime::multipart::FieldEncoding::Json),
+                        ("title", speech_client_runtime::multipart::FieldEncoding::Text),
+                        (
+                            "description",
+                            speech_client_runtime::multipart::FieldEncoding::Text,
+                        ),
+                        (
+                            "coverImage",
+                            speech_client_runtime::multipart::FieldEncoding::Text,
+                        ),
+                    ],
+                )
                 .map_err(Error::InvalidRequest)?;
             let part = voice;
             form = form
