@@ -167,8 +167,15 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     Ok(())
 }
 
+/// The workspace the xtask was run in: the parent of `xtask/`, as `cargo run` reports it when it
+/// starts the binary, else as it was when the binary was built. cargo does not rebuild a binary
+/// whose package merely moved, so a copy of the workspace that builds into the same target
+/// directory would otherwise run a binary that generates into the original.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()

@@ -50,7 +50,10 @@ pub fn client_media(content: &Map<String, Value>) -> Result<(RequestKind, Vec<&s
             let schema = object.get("schema").unwrap_or(&Value::Null);
             match request_kind(media, schema) {
                 Some(kind) => Ok((kind, media.as_str())),
-                None => bail!("request media type `{media}` is not supported"),
+                None => bail!(
+                    "request media type `{media}` is not supported (JSON, a form, or a binary file \
+                     written inline as `{{type: string, format: binary}}`)"
+                ),
             }
         })
         .collect::<Result<_>>()?;

@@ -41,7 +41,7 @@ pub enum ParameterLocation {
     Query,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Body {
     /// A JSON body of the named schema.
     Json(String),
@@ -388,11 +388,6 @@ impl Body {
         let object = &content[media[0]];
         let schema = object.get("schema").unwrap_or(&Value::Null);
         if kind == RequestKind::Binary {
-            if schema_ref_name(schema).is_some() {
-                bail!(
-                    "a binary request body is written inline: `{{type: string, format: binary}}`"
-                );
-            }
             if !required {
                 bail!("a binary request body is the upload itself: mark it `required: true`");
             }
@@ -518,6 +513,38 @@ mod tests {
             doc["components"]["schemas"]["Form"],
             json!({"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}})
         );
+    }
+
+    #[test]
+    fn a_binary_body_is_planned_inline_required_with_its_media_types_and_limits() {
+        let plan = |body: Value| {
+            let doc = json!({"paths": {"/upload": {"post": {"operationId": "upload_audio",
+                "requestBody": body,
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Uploaded"}}}}}}}}});
+            let operation = spec::operations(&doc)[0];
+            EmittedOperation::new(&doc, &operation, &BTreeMap::new()).map(|o| o.body)
+        };
+        let audio = json!({"type": "string", "format": "binary", "description": "The file.",
+                           "x-max-bytes": 10, "x-content-types": ["audio/mpeg"]});
+        let body = plan(json!({"required": true, "content": {
+            "audio/mpeg": {"schema": audio}, "audio/wav": {"schema": audio}}}))
+        .unwrap();
+        assert_eq!(
+            body,
+            Some(Body::Binary(BinaryBodyPlan {
+                media_types: vec!["audio/mpeg".into(), "audio/wav".into()],
+                max_bytes: Some(10),
+                content_types: vec!["audio/mpeg".into()],
+                description: Some("The file.".into()),
+            }))
+        );
+        let optional = plan(json!({"content": {"application/octet-stream": {"schema": audio}}}));
+        assert!(format!("{:#}", optional.unwrap_err()).contains("mark it `required: true`"));
+        let named = plan(
+            json!({"required": true, "content": {"application/octet-stream": {
+            "schema": {"$ref": "#/components/schemas/Audio"}}}}),
+        );
+        assert!(format!("{:#}", named.unwrap_err()).contains("is not supported"));
     }
 
     #[test]
