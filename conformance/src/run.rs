@@ -717,16 +717,7 @@ impl ExpectedRequest {
         if method != self.method {
             problems.push(format!("method {method}, documented {}", self.method));
         }
-        let decoded: Vec<String> = path
-            .split('/')
-            .map(speech_client_runtime::path::decode_segment)
-            .collect();
-        if decoded != self.path {
-            problems.push(format!(
-                "path {path} (decoded {decoded:?}), documented {:?}",
-                self.path
-            ));
-        }
+        problems.extend(path_problem(&path, &self.path));
         let mut query = request.query_params();
         query.sort();
         for (name, value) in &query {
@@ -840,6 +831,18 @@ impl ExpectedRequest {
     }
 }
 
+/// How a received path differs from the documented one, compared segment by segment, each
+/// percent-decoded as the server decodes it: a value with reserved characters (`a/b c`) is one
+/// segment the client sends encoded (`a%2Fb%20c`), and it matches the value as documented.
+fn path_problem(received: &str, documented: &[String]) -> Option<String> {
+    let decoded: Vec<String> = received
+        .split('/')
+        .map(speech_client_runtime::path::decode_segment)
+        .collect();
+    (decoded != documented)
+        .then(|| format!("path {received} (decoded {decoded:?}), documented {documented:?}"))
+}
+
 fn describe_parts(parts: &[Part], out: &mut String) {
     let mut sorted: Vec<&Part> = parts.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
@@ -923,5 +926,37 @@ pub(crate) fn plain_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_problem;
+
+    fn segments(path: &[&str]) -> Vec<String> {
+        path.iter().map(|segment| (*segment).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_path_is_compared_decoded_segment_by_segment() {
+        let documented = segments(&["", "v1", "tts", r"a/b c?#%2e\é"]);
+        let encoded = "/v1/tts/a%2Fb%20c%3F%23%252e%5C%C3%A9";
+        assert_eq!(path_problem(encoded, &documented), None);
+        for wrong in [
+            // the value's slash sent raw: two segments
+            "/v1/tts/a/b%20c%3F%23%252e%5C%C3%A9",
+            // encoded twice
+            "/v1/tts/a%252Fb%2520c%253F%2523%25252e%255C%25C3%25A9",
+            // `%2e` in the value decoded by the client instead of sent as text
+            "/v1/tts/a%2Fb%20c%3F%23.%5C%C3%A9",
+        ] {
+            let problem = path_problem(wrong, &documented);
+            assert!(
+                problem
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(&format!("path {wrong} "))),
+                "{wrong}: {problem:?}"
+            );
+        }
     }
 }
