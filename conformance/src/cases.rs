@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use serde_json::{Map, Value};
-use speech_spec::{Operation, Spec};
+use speech_spec::{Operation, RequestKind, Spec};
 
 /// One documented example to replay.
 #[derive(Clone, Debug)]
@@ -171,16 +171,40 @@ pub struct NotSent {
     pub fields: Vec<String>,
 }
 
+/// A documented request body, as the call sends it (its media type's kind).
 #[derive(Debug)]
 pub enum DocumentedBody {
     Json(Value),
-    /// Text fields (as JSON values), the exact text where the call sends one (`x-form-text`), and
+    /// Text fields (as JSON values), the exact text where the call prints one (`x-form-text`), and
     /// the file parts.
     Multipart {
         fields: Map<String, Value>,
         form_text: BTreeMap<String, String>,
         files: BTreeMap<String, DocumentedFile>,
     },
+    /// Text fields (as JSON values) posted as a urlencoded form of `media_type`.
+    FormUrlencoded {
+        media_type: String,
+        fields: Map<String, Value>,
+    },
+    /// A raw binary body: the path the call uploads, sent as `media_type`.
+    Binary {
+        media_type: String,
+        path: String,
+    },
+}
+
+impl DocumentedBody {
+    /// The JSON body or the form's text fields, as the client is given them.
+    pub fn fields(&self) -> Option<Value> {
+        match self {
+            Self::Json(value) => Some(value.clone()),
+            Self::Multipart { fields, .. } | Self::FormUrlencoded { fields, .. } => {
+                Some(Value::Object(fields.clone()))
+            }
+            Self::Binary { .. } => None,
+        }
+    }
 }
 
 /// A file part as the call uploads it.
@@ -234,10 +258,28 @@ pub fn documented_call(
                     .collect(),
             });
         }
-        call.body = Some(if media.starts_with("multipart/form-data") {
-            multipart(documented, value)?
-        } else {
-            DocumentedBody::Json(value)
+        let schema = object.get("schema").unwrap_or(&Value::Null);
+        call.body = Some(match speech_spec::request_kind(media, schema) {
+            Some(RequestKind::Multipart) => multipart(documented, value)?,
+            Some(RequestKind::FormUrlencoded) => {
+                let Value::Object(fields) = value else {
+                    anyhow::bail!("a urlencoded example whose value is not an object");
+                };
+                DocumentedBody::FormUrlencoded {
+                    media_type: media.clone(),
+                    fields,
+                }
+            }
+            Some(RequestKind::Binary) => {
+                let path = value
+                    .as_str()
+                    .context("a binary body example whose value is not the uploaded path")?;
+                DocumentedBody::Binary {
+                    media_type: media.clone(),
+                    path: path.to_owned(),
+                }
+            }
+            Some(RequestKind::Json) | None => DocumentedBody::Json(value),
         });
     }
     Ok(call)

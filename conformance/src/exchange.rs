@@ -11,13 +11,14 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use speech_client_runtime::{Audio, FilePart};
 
-/// The values of one documented call: parameters by their wire name, the JSON body (for a
-/// multipart form: its text fields), and the file parts by field name.
+/// The values of one documented call: parameters by their wire name, the JSON body (for a form:
+/// its text fields), the file parts by field name, and the file of a raw binary body.
 #[derive(Debug, Default)]
 pub struct Call {
     pub parameters: BTreeMap<String, Value>,
     pub body: Option<Value>,
     pub files: BTreeMap<String, FilePart>,
+    pub body_file: Option<FilePart>,
 }
 
 impl Call {
@@ -40,6 +41,11 @@ impl Call {
     /// The file part for `field`, once.
     pub fn take_file(&mut self, field: &str) -> Option<FilePart> {
         self.files.remove(field)
+    }
+
+    /// The file sent as the whole body, once.
+    pub fn take_body_file(&mut self) -> Option<FilePart> {
+        self.body_file.take()
     }
 }
 

@@ -4,10 +4,12 @@
 //! - [`exchange`]: the provider-neutral values a case hands to a client and gets back.
 //! - [`cases`]: the cases of a spec, read from its examples.
 //! - [`run`]: replaying one case against a local mock server, with the checks of its direction.
+//! - `as_printed`: a documented call in a media type the client does not send, sent as printed.
 //! - [`adapters`]: generated per spec; drives a client from an example's JSON values.
 
 #[rustfmt::skip]
 pub mod adapters;
+mod as_printed;
 pub mod cases;
 pub mod exchange;
 mod json;

@@ -2,7 +2,7 @@
 //! the checks of each direction. A case yields the text its snapshot records and the problems
 //! found; any problem fails the case with a message that names the field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result, bail};
@@ -10,7 +10,7 @@ use httpmock::{HttpMockRequest, HttpMockResponse, MockServer};
 use serde_json::Value;
 use speech_client_runtime::FilePart;
 use speech_mock_support::{Part, Recorder, http_client, multipart_parts};
-use speech_spec::{Operation, Spec, is_json_media, is_success};
+use speech_spec::{FieldEncoding, Operation, RequestKind, Spec, is_json_media, is_success};
 
 use crate::cases::{
     Case, CaseKind, DocumentedBody, DocumentedCall, FileSource, documented_call, request_examples,
@@ -146,7 +146,8 @@ fn first_documented_call(spec: &Spec, operation: &Operation<'_>) -> Result<Docum
 }
 
 /// The request direction: the documented call's values go through the generated client; the
-/// server records what arrives and it is compared with the call.
+/// server records what arrives and it is compared with the call. A call printed in a media type
+/// the client does not send is also sent as printed ([`crate::as_printed`]).
 async fn request_case(spec: &Spec, operation: &Operation<'_>, example: &str) -> Result<Outcome> {
     let documented = documented_call(spec, operation, example)?;
     let files = tempfile::tempdir()?;
@@ -178,8 +179,15 @@ async fn request_case(spec: &Spec, operation: &Operation<'_>, example: &str) -> 
         });
     };
     let expected = ExpectedRequest::new(spec, operation, &documented)?;
-    let (snapshot, found) = expected.compare(&request).await;
+    let (mut snapshot, found) = expected.compare(&request).await;
     problems.extend(found);
+    if let Some(DocumentedBody::FormUrlencoded { media_type, fields }) = &documented.body {
+        let (printed, found) =
+            crate::as_printed::replay_form(spec, operation, &documented, media_type, fields)
+                .await?;
+        snapshot.push_str(&printed);
+        problems.extend(found);
+    }
     Ok(Outcome { snapshot, problems })
 }
 
@@ -303,9 +311,9 @@ async fn send(
     .await?)
 }
 
-/// Turns a documented call into the client's values; file parts are written to `dir` under the
-/// uploaded path's last segment (so the client sends that file name), or, for a variable, given
-/// MP3 bytes named after the variable.
+/// Turns a documented call into the client's values; uploaded files (file parts and raw bodies)
+/// are written to `dir` under the uploaded path's last segment (so the client sends that file
+/// name), or, for a variable, given MP3 bytes named after the variable.
 pub fn materialise(documented: &DocumentedCall, dir: &std::path::Path) -> Result<Call> {
     let mut call = Call {
         parameters: documented
@@ -318,16 +326,17 @@ pub fn materialise(documented: &DocumentedCall, dir: &std::path::Path) -> Result
     match &documented.body {
         None => {}
         Some(DocumentedBody::Json(value)) => call.body = Some(value.clone()),
+        Some(DocumentedBody::FormUrlencoded { fields, .. }) => {
+            call.body = Some(Value::Object(fields.clone()));
+        }
+        Some(DocumentedBody::Binary { path, .. }) => {
+            call.body_file = Some(FilePart::from_path(uploaded_file(dir, path)?));
+        }
         Some(DocumentedBody::Multipart { fields, files, .. }) => {
             call.body = Some(Value::Object(fields.clone()));
             for (field, file) in files {
                 let part = match &file.source {
-                    FileSource::Path(path) => {
-                        let name = path.rsplit('/').next().unwrap_or(path);
-                        let local = dir.join(name);
-                        std::fs::write(&local, file_bytes())?;
-                        FilePart::from_path(local)
-                    }
+                    FileSource::Path(path) => FilePart::from_path(uploaded_file(dir, path)?),
                     FileSource::Variable(variable) => FilePart::from_bytes(file_bytes())
                         .file_name(variable.clone())
                         .content_type("audio/mpeg"),
@@ -346,8 +355,16 @@ pub fn materialise(documented: &DocumentedCall, dir: &std::path::Path) -> Result
     Ok(call)
 }
 
+/// Writes the test file for an uploaded `path` into `dir`, under the path's last segment (the file
+/// name the client sends).
+fn uploaded_file(dir: &std::path::Path, path: &str) -> Result<std::path::PathBuf> {
+    let local = dir.join(path.rsplit('/').next().unwrap_or(path));
+    std::fs::write(&local, file_bytes())?;
+    Ok(local)
+}
+
 /// The credential header the operation's first security scheme names, with the test key.
-fn credential(spec: &Spec, operation: &Operation<'_>) -> Result<(String, String)> {
+pub(crate) fn credential(spec: &Spec, operation: &Operation<'_>) -> Result<(String, String)> {
     Ok(match speech_spec::credential(&spec.doc, Some(operation))? {
         Some(credential) => (
             credential.header.to_ascii_lowercase(),
@@ -358,7 +375,7 @@ fn credential(spec: &Spec, operation: &Operation<'_>) -> Result<(String, String)
 }
 
 /// The path of `servers[0]` (`/api/v1` of `https://your-domain.com/api/v1`).
-fn base_path(spec: &Spec) -> Result<String> {
+pub(crate) fn base_path(spec: &Spec) -> Result<String> {
     let url = spec
         .doc
         .pointer("/servers/0/url")
@@ -433,7 +450,7 @@ pub(crate) fn served_response(
 
 /// The operation's first documented success answer, served to request cases so that the call
 /// completes (the request, not this answer, is what a request case checks).
-fn success_answer(spec: &Spec, operation: &Operation<'_>) -> Result<HttpMockResponse> {
+pub(crate) fn success_answer(spec: &Spec, operation: &Operation<'_>) -> Result<HttpMockResponse> {
     for (status, response) in operation.responses() {
         if !is_success(status) {
             continue;
@@ -544,6 +561,8 @@ struct ExpectedRequest {
 enum ExpectedBody {
     Json(Value),
     Multipart(Vec<ExpectedPart>),
+    /// The uploaded file's bytes, sent as this media type.
+    Binary(String),
 }
 
 struct ExpectedPart {
@@ -552,6 +571,105 @@ struct ExpectedPart {
     content_type: Option<String>,
     data: Vec<u8>,
     is_file: bool,
+}
+
+/// What the client must send for a documented body: the documented values in the media type the
+/// client sends (`speech_spec::client_media`), without the fields the call prints but the client
+/// does not send, with the defaults the client sends (`x-send-default`), and a form's text fields
+/// as the call prints them (`x-form-text`), else encoded as the spec's `encoding` says.
+fn expected_body(
+    spec: &Spec,
+    operation: &Operation<'_>,
+    call: &DocumentedCall,
+    documented: &DocumentedBody,
+) -> Result<ExpectedBody> {
+    let content = operation
+        .request_content()
+        .context("a documented body for an operation without one")?;
+    let (kind, media) = speech_spec::client_media(content)?;
+    let media = &content[media[0]];
+    if let DocumentedBody::Binary { media_type, .. } = documented {
+        return Ok(ExpectedBody::Binary(media_type.clone()));
+    }
+    let sent_defaults = match media.get("schema") {
+        Some(schema) => speech_spec::sent_defaults(&spec.doc, schema)?,
+        None => Vec::new(),
+    };
+    let sent = |field: &String| {
+        call.not_sent
+            .as_ref()
+            .is_none_or(|not_sent| !not_sent.fields.contains(field))
+    };
+    let mut value = documented.fields().unwrap_or(Value::Null);
+    if let Value::Object(members) = &mut value {
+        members.retain(|field, _| sent(field));
+        for (name, default) in &sent_defaults {
+            members
+                .entry(name.clone())
+                .or_insert_with(|| default.clone());
+        }
+    }
+    match kind {
+        RequestKind::Json => Ok(ExpectedBody::Json(value)),
+        RequestKind::Multipart => {
+            let encodings = speech_spec::form_field_encodings(&spec.doc, media)?;
+            let printed = match documented {
+                DocumentedBody::Multipart { form_text, .. } => form_text.clone(),
+                _ => BTreeMap::new(),
+            };
+            let mut parts = Vec::new();
+            for (name, value) in value.as_object().into_iter().flatten() {
+                let encoding = encodings
+                    .iter()
+                    .find(|(field, _)| field == name)
+                    .map(|(_, encoding)| *encoding);
+                let texts = match printed.get(name) {
+                    Some(text) => vec![text.clone()],
+                    None => form_texts(value, encoding),
+                };
+                for text in texts {
+                    parts.push(ExpectedPart {
+                        name: name.clone(),
+                        file_name: None,
+                        content_type: None,
+                        data: text.into_bytes(),
+                        is_file: false,
+                    });
+                }
+            }
+            if let DocumentedBody::Multipart { files, .. } = documented {
+                for (name, file) in files {
+                    parts.push(ExpectedPart {
+                        name: name.clone(),
+                        file_name: file.file_name.clone(),
+                        content_type: file.content_type.clone(),
+                        data: file_bytes(),
+                        is_file: true,
+                    });
+                }
+            }
+            Ok(ExpectedBody::Multipart(parts))
+        }
+        other => bail!(
+            "{}: the client sends {other:?} bodies; the documented call sends values",
+            operation.label()
+        ),
+    }
+}
+
+/// The texts of the parts a form field becomes, as its encoding says (a field the schema does
+/// not declare is sent as text).
+fn form_texts(value: &Value, encoding: Option<FieldEncoding>) -> Vec<String> {
+    match (value, encoding) {
+        (Value::Null, _) => Vec::new(),
+        (Value::Array(items), Some(FieldEncoding::EachItem)) => items
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(plain_text)
+            .collect(),
+        (value, Some(FieldEncoding::Json)) => vec![value.to_string()],
+        (value, _) => vec![plain_text(value)],
+    }
 }
 
 impl ExpectedRequest {
@@ -575,75 +693,9 @@ impl ExpectedRequest {
             }
         }
         query.sort();
-        // Fields the client sends with their default when the call sets none (`x-send-default`).
-        let request_schema = operation
-            .request_content()
-            .and_then(|content| content.values().next())
-            .and_then(|media| media.get("schema"));
-        let sent_defaults = match request_schema {
-            Some(schema) => speech_spec::sent_defaults(&spec.doc, schema)?,
-            None => Vec::new(),
-        };
-        let sent = |field: &String| {
-            call.not_sent
-                .as_ref()
-                .is_none_or(|not_sent| !not_sent.fields.contains(field))
-        };
         let body = match &call.body {
             None => None,
-            Some(DocumentedBody::Json(value)) => {
-                let mut value = value.clone();
-                if let Value::Object(members) = &mut value {
-                    members.retain(|field, _| sent(field));
-                    for (name, default) in &sent_defaults {
-                        members
-                            .entry(name.clone())
-                            .or_insert_with(|| default.clone());
-                    }
-                }
-                Some(ExpectedBody::Json(value))
-            }
-            Some(DocumentedBody::Multipart {
-                fields,
-                form_text,
-                files,
-            }) => {
-                let mut parts = Vec::new();
-                for (name, value) in fields.iter().filter(|(name, _)| sent(name)) {
-                    let text = form_text
-                        .get(name)
-                        .cloned()
-                        .unwrap_or_else(|| plain_text(value));
-                    parts.push(ExpectedPart {
-                        name: name.clone(),
-                        file_name: None,
-                        content_type: None,
-                        data: text.into_bytes(),
-                        is_file: false,
-                    });
-                }
-                for (name, default) in &sent_defaults {
-                    if !fields.contains_key(name) {
-                        parts.push(ExpectedPart {
-                            name: name.clone(),
-                            file_name: None,
-                            content_type: None,
-                            data: plain_text(default).into_bytes(),
-                            is_file: false,
-                        });
-                    }
-                }
-                for (name, file) in files {
-                    parts.push(ExpectedPart {
-                        name: name.clone(),
-                        file_name: file.file_name.clone(),
-                        content_type: file.content_type.clone(),
-                        data: file_bytes(),
-                        is_file: true,
-                    });
-                }
-                Some(ExpectedBody::Multipart(parts))
-            }
+            Some(documented) => Some(expected_body(spec, operation, call, documented)?),
         };
         Ok(Self {
             method: operation.method.to_ascii_uppercase(),
@@ -665,16 +717,7 @@ impl ExpectedRequest {
         if method != self.method {
             problems.push(format!("method {method}, documented {}", self.method));
         }
-        let decoded: Vec<String> = path
-            .split('/')
-            .map(speech_client_runtime::path::decode_segment)
-            .collect();
-        if decoded != self.path {
-            problems.push(format!(
-                "path {path} (decoded {decoded:?}), documented {:?}",
-                self.path
-            ));
-        }
+        problems.extend(path_problem(&path, &self.path));
         let mut query = request.query_params();
         query.sort();
         for (name, value) in &query {
@@ -743,6 +786,22 @@ impl ExpectedRequest {
                 describe_parts(&received, &mut out);
                 compare_parts(expected, &received, &mut problems);
             }
+            Some(ExpectedBody::Binary(media_type)) => {
+                if !essence.eq_ignore_ascii_case(media_type) {
+                    problems.push(format!(
+                        "content type `{content_type}`, documented {media_type}"
+                    ));
+                }
+                let body = request.body_vec();
+                let _ = writeln!(out, "body: {} bytes", body.len());
+                if body != file_bytes() {
+                    problems.push(format!(
+                        "the body is not the uploaded file: {} bytes, the file has {}",
+                        body.len(),
+                        file_bytes().len()
+                    ));
+                }
+            }
         }
         if let Some(not_sent) = &self.not_sent {
             let _ = writeln!(
@@ -772,6 +831,18 @@ impl ExpectedRequest {
     }
 }
 
+/// How a received path differs from the documented one, compared segment by segment, each
+/// percent-decoded as the server decodes it: a value with reserved characters (`a/b c`) is one
+/// segment the client sends encoded (`a%2Fb%20c`), and it matches the value as documented.
+fn path_problem(received: &str, documented: &[String]) -> Option<String> {
+    let decoded: Vec<String> = received
+        .split('/')
+        .map(speech_client_runtime::path::decode_segment)
+        .collect();
+    (decoded != documented)
+        .then(|| format!("path {received} (decoded {decoded:?}), documented {documented:?}"))
+}
+
 fn describe_parts(parts: &[Part], out: &mut String) {
     let mut sorted: Vec<&Part> = parts.iter().collect();
     sorted.sort_by(|a, b| a.name.cmp(&b.name));
@@ -798,53 +869,94 @@ fn describe_parts(parts: &[Part], out: &mut String) {
     }
 }
 
+/// Compares the parts of each name in order (a field encoded one part per item repeats its name).
 fn compare_parts(expected: &[ExpectedPart], received: &[Part], problems: &mut Vec<String>) {
-    for part in expected {
-        let Some(got) = received
-            .iter()
-            .find(|candidate| candidate.name == part.name)
-        else {
-            problems.push(format!("part `{}` was not sent", part.name));
-            continue;
-        };
-        if got.data != part.data {
-            problems.push(format!(
-                "part `{}`: sent {:?}, documented {:?}",
-                part.name,
-                String::from_utf8_lossy(&got.data),
-                String::from_utf8_lossy(&part.data)
-            ));
+    let names: BTreeSet<&str> = expected
+        .iter()
+        .map(|part| part.name.as_str())
+        .chain(received.iter().map(|part| part.name.as_str()))
+        .collect();
+    for name in names {
+        let expected: Vec<&ExpectedPart> = expected.iter().filter(|p| p.name == name).collect();
+        let received: Vec<&Part> = received.iter().filter(|p| p.name == name).collect();
+        match (expected.len(), received.len()) {
+            (_, 0) => problems.push(format!("part `{name}` was not sent")),
+            (0, _) => problems.push(format!(
+                "part `{name}` was sent; the documented call has none"
+            )),
+            (documented, sent) if documented != sent => problems.push(format!(
+                "part `{name}` was sent {sent} times; the documented call sends it {documented} times"
+            )),
+            _ => {}
         }
-        if part.is_file && got.file_name.is_none() {
-            problems.push(format!("part `{}` was sent without a file name", part.name));
-        }
-        if part.file_name.is_some() && got.file_name != part.file_name {
-            problems.push(format!(
-                "part `{}`: file name {:?}, documented {:?}",
-                part.name, got.file_name, part.file_name
-            ));
-        }
-        if part.content_type.is_some() && got.content_type != part.content_type {
-            problems.push(format!(
-                "part `{}`: content type {:?}, documented {:?}",
-                part.name, got.content_type, part.content_type
-            ));
-        }
-    }
-    for got in received {
-        if !expected.iter().any(|part| part.name == got.name) {
-            problems.push(format!(
-                "part `{}` was sent; the documented call has none",
-                got.name
-            ));
+        for (part, got) in expected.iter().zip(&received) {
+            compare_part(part, got, problems);
         }
     }
 }
 
+fn compare_part(part: &ExpectedPart, got: &Part, problems: &mut Vec<String>) {
+    if got.data != part.data {
+        problems.push(format!(
+            "part `{}`: sent {:?}, documented {:?}",
+            part.name,
+            String::from_utf8_lossy(&got.data),
+            String::from_utf8_lossy(&part.data)
+        ));
+    }
+    if part.is_file && got.file_name.is_none() {
+        problems.push(format!("part `{}` was sent without a file name", part.name));
+    }
+    if part.file_name.is_some() && got.file_name != part.file_name {
+        problems.push(format!(
+            "part `{}`: file name {:?}, documented {:?}",
+            part.name, got.file_name, part.file_name
+        ));
+    }
+    if part.content_type.is_some() && got.content_type != part.content_type {
+        problems.push(format!(
+            "part `{}`: content type {:?}, documented {:?}",
+            part.name, got.content_type, part.content_type
+        ));
+    }
+}
+
 /// A JSON value as text on the wire: strings as they are, anything else as compact JSON.
-fn plain_text(value: &Value) -> String {
+pub(crate) fn plain_text(value: &Value) -> String {
     match value {
         Value::String(text) => text.clone(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_problem;
+
+    fn segments(path: &[&str]) -> Vec<String> {
+        path.iter().map(|segment| (*segment).to_owned()).collect()
+    }
+
+    #[test]
+    fn a_path_is_compared_decoded_segment_by_segment() {
+        let documented = segments(&["", "v1", "tts", r"a/b c?#%2e\é"]);
+        let encoded = "/v1/tts/a%2Fb%20c%3F%23%252e%5C%C3%A9";
+        assert_eq!(path_problem(encoded, &documented), None);
+        for wrong in [
+            // the value's slash sent raw: two segments
+            "/v1/tts/a/b%20c%3F%23%252e%5C%C3%A9",
+            // encoded twice
+            "/v1/tts/a%252Fb%2520c%253F%2523%25252e%255C%25C3%25A9",
+            // `%2e` in the value decoded by the client instead of sent as text
+            "/v1/tts/a%2Fb%20c%3F%23.%5C%C3%A9",
+        ] {
+            let problem = path_problem(wrong, &documented);
+            assert!(
+                problem
+                    .as_deref()
+                    .is_some_and(|p| p.starts_with(&format!("path {wrong} "))),
+                "{wrong}: {problem:?}"
+            );
+        }
     }
 }

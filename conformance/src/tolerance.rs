@@ -221,7 +221,9 @@ enum Field {
     },
 }
 
-/// The enum and nullable fields of `value`, found by walking it alongside its schema.
+/// The enum and nullable fields of `value`, found by walking it alongside its schema, with
+/// `$ref`s followed and `allOf` members merged (`speech_spec::resolve_schema`), so how a schema is
+/// composed does not change the cases.
 fn fields_of(spec: &Spec, schema: &Value, value: &Value, pointer: &str) -> Result<Vec<Field>> {
     let schema = spec.resolve_schema(schema)?;
     let mut found = Vec::new();
@@ -302,5 +304,132 @@ fn set(value: &mut Value, pointer: &str, new: Value) {
     let (parent, name) = pointer.rsplit_once('/').unwrap_or(("", pointer));
     if let Some(Value::Object(members)) = value.pointer_mut(parent) {
         members.insert(name.to_owned(), new);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use serde_json::{Value, json};
+    use speech_spec::Spec;
+
+    use super::cases;
+
+    fn specs() -> Vec<Spec> {
+        speech_spec::load_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).unwrap()
+    }
+
+    /// The tolerance case labels of each operation.
+    fn labels(spec: &Spec) -> BTreeMap<String, Vec<String>> {
+        let mut labels: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for case in cases(spec).unwrap() {
+            labels.entry(case.operation).or_default().push(case.label);
+        }
+        labels
+    }
+
+    fn with_doc(spec: &Spec, doc: Value) -> Spec {
+        Spec {
+            provider: spec.provider.clone(),
+            path: spec.path.clone(),
+            doc,
+        }
+    }
+
+    /// Every JSON response schema wrapped twice (`allOf: [{allOf: [schema]}]`), every property of
+    /// every component wrapped once, and every component's properties split over two `allOf`
+    /// members: what a value must hold is unchanged, so the derived cases must be too.
+    fn rewrapped(doc: &Value) -> Value {
+        let mut doc = doc.clone();
+        for item in doc["paths"].as_object_mut().unwrap().values_mut() {
+            for operation in item.as_object_mut().unwrap().values_mut() {
+                let Some(responses) = operation
+                    .get_mut("responses")
+                    .and_then(Value::as_object_mut)
+                else {
+                    continue;
+                };
+                for response in responses.values_mut() {
+                    let media = response
+                        .get_mut("content")
+                        .and_then(Value::as_object_mut)
+                        .into_iter()
+                        .flat_map(|content| content.values_mut());
+                    for media in media {
+                        if let Some(schema) = media.get_mut("schema") {
+                            *schema = json!({"allOf": [{"allOf": [schema.take()]}]});
+                        }
+                    }
+                }
+            }
+        }
+        let schemas = doc["components"]["schemas"].as_object_mut().unwrap();
+        for schema in schemas.values_mut() {
+            let Some(properties) = schema
+                .get_mut("properties")
+                .and_then(Value::as_object_mut)
+                .map(std::mem::take)
+            else {
+                continue;
+            };
+            let wrapped: Vec<(String, Value)> = properties
+                .into_iter()
+                .map(|(name, property)| (name, json!({"allOf": [property]})))
+                .collect();
+            let (first, second) = wrapped.split_at(wrapped.len() / 2);
+            let object = schema.as_object_mut().unwrap();
+            object.remove("properties");
+            object.insert(
+                "allOf".into(),
+                json!([
+                    {"properties": first.iter().cloned().collect::<serde_json::Map<_, _>>()},
+                    {"properties": second.iter().cloned().collect::<serde_json::Map<_, _>>()},
+                ]),
+            );
+        }
+        doc
+    }
+
+    #[test]
+    fn wrapping_schemas_in_all_of_does_not_change_the_cases() {
+        let mut total = 0;
+        for spec in specs() {
+            let before = labels(&spec);
+            let after = labels(&with_doc(&spec, rewrapped(&spec.doc)));
+            assert_eq!(before, after, "{}", spec.path.display());
+            total += before.values().map(Vec::len).sum::<usize>();
+        }
+        assert!(total > 100, "only {total} tolerance cases");
+    }
+
+    #[test]
+    fn an_enum_behind_all_of_still_gets_a_case_per_value() {
+        let spec = specs().into_iter().next().unwrap();
+        let doc = json!({
+            "paths": {"/job": {"get": {"operationId": "get_job", "responses": {"200": {"content": {
+                "application/json": {
+                    "schema": {"allOf": [{"$ref": "#/components/schemas/Job"}], "description": "The job."},
+                    "examples": {"done": {"value": {"status": "DONE"}}},
+                }}}}}}},
+            "components": {"schemas": {
+                "Job": {"allOf": [{"properties": {"status": {"allOf": [{"$ref": "#/components/schemas/Status"}]}}}]},
+                "Status": {"type": "string", "enum": ["PENDING", "DONE"]},
+            }},
+        });
+        let labels = labels(&with_doc(&spec, doc));
+        assert_eq!(
+            labels["get_job"],
+            [
+                "200::done::extra_fields",
+                "200::done::enum::/status=PENDING",
+                "200::done::enum::/status=DONE",
+                "200::done::enum::/status=UNDOCUMENTED_VALUE_FOR_TOLERANCE",
+                "malformed::truncated_json",
+                "malformed::html_page",
+                "malformed::empty_body",
+            ]
+        );
     }
 }

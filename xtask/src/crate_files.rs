@@ -190,8 +190,9 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
     }
     if !plan.operations.is_empty() {
         out.push_str(
-            "\n¹ Emitted by the xtask (multipart upload, audio or several success bodies); it is \
-             called like the others and returns the same `ResponseValue`/`Error` types.\n",
+            "\n¹ Emitted by the xtask (multipart or raw binary upload, audio or several success \
+             bodies); it is called like the others and returns the same `ResponseValue`/`Error` \
+             types.\n",
         );
     }
     out.push_str(

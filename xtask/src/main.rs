@@ -181,8 +181,15 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     Ok(())
 }
 
+/// The workspace the xtask was run in: the parent of `xtask/`, as `cargo run` reports it when it
+/// starts the binary, else as it was when the binary was built. cargo does not rebuild a binary
+/// whose package merely moved, so a copy of the workspace that builds into the same target
+/// directory would otherwise run a binary that generates into the original.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default()
@@ -191,6 +198,53 @@ fn workspace_root() -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A form field that a spec's `encoding` sends as JSON text (voice-clone `tags`) is planned and
+    /// emitted as JSON; without the entry it falls back to the OpenAPI default, one part per item.
+    #[test]
+    fn a_spec_encoding_decides_how_its_form_field_is_sent() {
+        let specs = spec::load_all(&workspace_root()).unwrap();
+        let spec = specs
+            .iter()
+            .find(|spec| spec.doc.to_string().contains("\"encoding\""))
+            .expect("a spec with a multipart `encoding`");
+        let encodings = |spec: &Spec| {
+            plan::Plan::new(spec)
+                .unwrap()
+                .operations
+                .into_iter()
+                .filter_map(|operation| match operation.body {
+                    Some(plan::Body::Multipart { encodings, .. }) => Some(encodings),
+                    _ => None,
+                })
+                .flatten()
+                .collect::<Vec<_>>()
+        };
+        let declared = encodings(spec);
+        assert!(declared.contains(&("tags".to_owned(), spec::FieldEncoding::Json)));
+        let module = &crate_files::outputs(spec).unwrap()[0].contents;
+        assert!(module.contains("speech_client_runtime::multipart::FieldEncoding::Json"));
+
+        let mut doc = spec.doc.clone();
+        for operation in doc["paths"].as_object_mut().unwrap().values_mut() {
+            for media in operation
+                .as_object_mut()
+                .unwrap()
+                .values_mut()
+                .filter_map(|o| o.pointer_mut("/requestBody/content"))
+                .filter_map(serde_json::Value::as_object_mut)
+                .flat_map(|content| content.values_mut())
+            {
+                media.as_object_mut().unwrap().remove("encoding");
+            }
+        }
+        let without = Spec {
+            provider: spec.provider.clone(),
+            path: spec.path.clone(),
+            doc,
+        };
+        assert!(encodings(&without).contains(&("tags".to_owned(), spec::FieldEncoding::EachItem)));
+    }
 
     /// The committed specs, generated twice: the output is byte-identical, and every operation of
     /// every spec is a method on its generated client.

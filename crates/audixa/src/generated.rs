@@ -1829,7 +1829,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_tts_generation" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_tts_generation();
-                    request.check("create_tts_generation", &[], &[], true)?;
+                    request.check("create_tts_generation", &[], &[], true, false)?;
                     if let Some(value) = request.body::<types::TtsRequest>()? {
                         call = call.body(value);
                     }
@@ -1840,7 +1840,13 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     #[allow(unused_mut)]
                     let mut call = self.get_generation_status();
                     request
-                        .check("get_generation_status", &["generation_id"], &[], false)?;
+                        .check(
+                            "get_generation_status",
+                            &["generation_id"],
+                            &[],
+                            false,
+                            false,
+                        )?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("generation_id")?
                     {
@@ -1852,7 +1858,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "list_voices" => {
                     #[allow(unused_mut)]
                     let mut call = self.list_voices();
-                    request.check("list_voices", &["model"], &[], false)?;
+                    request.check("list_voices", &["model"], &[], false, false)?;
                     if let Some(value) = request
                         .parameter::<types::ListVoicesModel>("model")?
                     {

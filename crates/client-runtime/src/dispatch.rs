@@ -55,8 +55,8 @@ impl Request {
     }
 
     /// Refuses values `operation` has no place for (a misspelt parameter would otherwise be
-    /// dropped silently): `parameters` and `files` are its wire names, `body` whether it takes
-    /// one.
+    /// dropped silently): `parameters` and `files` are its wire names, `body` whether it takes a
+    /// JSON or form body, `upload` whether it takes one file (a raw body or its only file part).
     ///
     /// # Errors
     /// A [`Refusal`] naming the first value that has no place.
@@ -66,6 +66,7 @@ impl Request {
         parameters: &[&str],
         files: &[&str],
         body: bool,
+        upload: bool,
     ) -> Result<(), Refusal> {
         if let Some(name) = self
             .parameters
@@ -84,7 +85,7 @@ impl Request {
         if self.body.is_some() && !body {
             return Err(Refusal(format!("`{operation}` takes no body")));
         }
-        if self.upload.is_some() && files.len() != 1 {
+        if self.upload.is_some() && !upload {
             return Err(Refusal(format!(
                 "`{operation}` takes no single file to upload"
             )));
@@ -238,24 +239,27 @@ mod tests {
             ..Request::default()
         };
         assert_eq!(
-            request.check("list", &["page"], &[], false),
+            request.check("list", &["page"], &[], false, false),
             Err(Refusal("`list` has no parameter `pgae`".into()))
         );
-        assert_eq!(request.check("list", &["page", "pgae"], &[], false), Ok(()));
+        assert_eq!(
+            request.check("list", &["page", "pgae"], &[], false, false),
+            Ok(())
+        );
         let with_body = Request {
             body: Some(json!({})),
             ..Request::default()
         };
         assert_eq!(
-            with_body.check("get", &[], &[], false),
+            with_body.check("get", &[], &[], false, false),
             Err(Refusal("`get` takes no body".into()))
         );
         let upload = Request {
             upload: Some(FilePart::from_bytes(vec![1])),
             ..Request::default()
         };
-        assert!(upload.check("speak", &[], &[], true).is_err());
-        assert!(upload.check("clone", &[], &["voice"], true).is_ok());
+        assert!(upload.check("speak", &[], &[], true, false).is_err());
+        assert!(upload.check("clone", &[], &["voice"], true, true).is_ok());
     }
 
     #[test]

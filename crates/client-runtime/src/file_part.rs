@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use bytes::Bytes;
 use reqwest::multipart::Part;
 
-/// A file to upload as one part of a `multipart/form-data` request.
+/// A file to upload: one part of a `multipart/form-data` request, or the whole body of a raw binary
+/// upload (an `application/octet-stream` request body).
 ///
 /// A part is a cheap, cloneable description of where the bytes come from: a buffer in memory, or a
 /// path that is opened and streamed only when the request is sent. Sending the same `FilePart` twice
@@ -99,42 +100,143 @@ impl FilePart {
     /// browsers encode it ([`wire_file_name`]).
     #[doc(hidden)]
     pub async fn into_part(self, rules: &PartRules) -> Result<Part, String> {
-        let field = rules.field;
+        let subject = format!("file part `{}`", rules.field);
         let file_name = wire_file_name(&self.effective_file_name());
         let content_type = self.effective_content_type().map(Cow::into_owned);
-        check_content_type(rules, content_type.as_deref())?;
-        let part = match self.source {
-            Source::Bytes(bytes) => {
-                let len = bytes.len() as u64;
-                check_size(rules, len)?;
-                check_leading_bytes(rules, &bytes[..bytes.len().min(SNIFF_BYTES)])?;
-                Part::stream_with_length(bytes, len)
-            }
-            Source::Path(path) => {
-                let cannot = |doing: &str, e: std::io::Error| {
-                    format!(
-                        "file part `{field}`: cannot {doing} {}: {e}",
-                        path.display()
-                    )
-                };
-                let mut file = tokio::fs::File::open(&path)
-                    .await
-                    .map_err(|e| cannot("open", e))?;
-                let len = file.metadata().await.map_err(|e| cannot("read", e))?.len();
-                check_size(rules, len)?;
-                let head = read_head(&mut file).await.map_err(|e| cannot("read", e))?;
-                check_leading_bytes(rules, &head)?;
-                Part::stream_with_length(file, len)
-            }
-        };
-        let part = part.file_name(file_name);
+        let accepted = rules.content_types;
+        check_content_type(&subject, accepted, content_type.as_deref())?;
+        let loaded = load(self.source, &subject).await?;
+        check_size(&subject, rules.max_bytes, loaded.len)?;
+        check_leading_bytes(&subject, accepted, &loaded.head)?;
+        let part = Part::stream_with_length(loaded.body, loaded.len).file_name(file_name);
         match content_type {
             Some(content_type) => part
                 .mime_str(&content_type)
-                .map_err(|e| format!("file part `{field}`: content type `{content_type}`: {e}")),
+                .map_err(|e| format!("{subject}: content type `{content_type}`: {e}")),
             None => Ok(part),
         }
     }
+
+    /// Checks the file against `rules` and turns it into the whole body of a raw binary upload,
+    /// opening the file if it comes from a path (so every attempt reads it again). Errors are
+    /// messages that name the rule broken; the file name is not sent.
+    ///
+    /// The body is sent with the request media type the spec declares; where it declares several,
+    /// with the one of the file: its content type (set, or implied by the path's extension) if that
+    /// is one of them, else the one its leading bytes are recognised as. Where the spec lists
+    /// accepted types, a known content type must be one of them and the leading bytes must be of
+    /// one of them, as for a file part.
+    #[doc(hidden)]
+    pub async fn into_body(self, rules: &BodyRules) -> Result<RawBody, String> {
+        let subject = "the request body";
+        let content_type = self.effective_content_type().map(Cow::into_owned);
+        let accepted = rules.content_types;
+        if content_type.is_some() {
+            check_content_type(subject, accepted, content_type.as_deref())?;
+        }
+        let loaded = load(self.source, subject).await?;
+        check_size(subject, rules.max_bytes, loaded.len)?;
+        check_leading_bytes(subject, accepted, &loaded.head)?;
+        let media_type = body_media_type(rules.media_types, content_type.as_deref(), &loaded.head)?;
+        Ok(RawBody {
+            body: loaded.body,
+            content_type: media_type.to_owned(),
+            length: loaded.len,
+        })
+    }
+}
+
+/// What an operation accepts as a raw binary request body, taken from the spec (the body's media
+/// types, and `x-max-bytes` and `x-content-types` on its schema). Checked before anything is sent.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyRules {
+    /// Largest accepted size in bytes.
+    pub max_bytes: Option<u64>,
+    /// Accepted media types of the content; empty means any.
+    pub content_types: &'static [&'static str],
+    /// The request media types the spec declares for the body, at least one.
+    pub media_types: &'static [&'static str],
+}
+
+/// A raw binary request body, checked and ready to send.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct RawBody {
+    pub body: reqwest::Body,
+    /// The `Content-Type` to send: one of the declared media types.
+    pub content_type: String,
+    /// The `Content-Length` to send (a file is streamed).
+    pub length: u64,
+}
+
+/// The content of a file part or raw body, opened: its size, its leading bytes (to recognise its
+/// format) and the body that streams it.
+struct Loaded {
+    body: reqwest::Body,
+    len: u64,
+    head: Bytes,
+}
+
+/// Opens `source` (a path is opened now, not when the `FilePart` was made); errors name `subject`.
+async fn load(source: Source, subject: &str) -> Result<Loaded, String> {
+    match source {
+        Source::Bytes(bytes) => Ok(Loaded {
+            len: bytes.len() as u64,
+            head: bytes.slice(..bytes.len().min(SNIFF_BYTES)),
+            body: bytes.into(),
+        }),
+        Source::Path(path) => {
+            let cannot = |doing: &str, e: std::io::Error| {
+                format!("{subject}: cannot {doing} {}: {e}", path.display())
+            };
+            let mut file = tokio::fs::File::open(&path)
+                .await
+                .map_err(|e| cannot("open", e))?;
+            let len = file.metadata().await.map_err(|e| cannot("read", e))?.len();
+            let head = read_head(&mut file).await.map_err(|e| cannot("read", e))?;
+            Ok(Loaded {
+                body: file.into(),
+                len,
+                head: head.into(),
+            })
+        }
+    }
+}
+
+/// The declared request media type a raw body is sent with (see [`FilePart::into_body`]).
+fn body_media_type<'a>(
+    declared: &[&'a str],
+    content_type: Option<&str>,
+    head: &[u8],
+) -> Result<&'a str, String> {
+    if let [only] = declared {
+        return Ok(only);
+    }
+    let essence = |media: &str| {
+        media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    if let Some(content_type) = content_type
+        && let Some(media) = declared
+            .iter()
+            .find(|media| essence(media) == essence(content_type))
+    {
+        return Ok(media);
+    }
+    if let Some(kind) = infer::get(head)
+        && let Some(media) = declared.iter().find(|media| same_format(media, &kind))
+    {
+        return Ok(media);
+    }
+    Err(format!(
+        "the request body was not sent: it is not recognised as one of the declared types ({}); \
+         set one with `FilePart::content_type`",
+        declared.join(", ")
+    ))
 }
 
 /// How many leading bytes are read to recognise a file's type: more than any signature `infer`
@@ -162,24 +264,23 @@ async fn read_head(file: &mut tokio::fs::File) -> std::io::Result<Vec<u8>> {
     Ok(head)
 }
 
-/// The leading bytes must be recognised as one of the accepted types (when the spec lists any).
-fn check_leading_bytes(rules: &PartRules, head: &[u8]) -> Result<(), String> {
-    if rules.content_types.is_empty() {
+/// The leading bytes must be recognised as one of the `accepted` types (when the spec lists any).
+fn check_leading_bytes(subject: &str, accepted: &[&str], head: &[u8]) -> Result<(), String> {
+    if accepted.is_empty() {
         return Ok(());
     }
-    let field = rules.field;
-    let accepted = rules.content_types.join(", ");
+    let list = accepted.join(", ");
     match infer::get(head) {
-        Some(kind) if rules.content_types.iter().any(|a| same_format(a, &kind)) => Ok(()),
+        Some(kind) if accepted.iter().any(|a| same_format(a, &kind)) => Ok(()),
         Some(kind) => Err(format!(
-            "file part `{field}` was not sent: its content is {} (.{}), not one of the accepted \
-             types: {accepted}",
+            "{subject} was not sent: its content is {} (.{}), not one of the accepted types: \
+             {list}",
             kind.mime_type(),
             kind.extension()
         )),
         None => Err(format!(
-            "file part `{field}` was not sent: its content is not recognised as audio; accepted \
-             types: {accepted}"
+            "{subject} was not sent: its content is not recognised as audio; accepted types: \
+             {list}"
         )),
     }
 }
@@ -218,38 +319,33 @@ fn same_format(accepted: &str, detected: &infer::Type) -> bool {
         .is_some_and(|extensions| extensions.contains(&detected.extension()))
 }
 
-fn check_size(rules: &PartRules, len: u64) -> Result<(), String> {
-    match rules.max_bytes {
+fn check_size(subject: &str, max_bytes: Option<u64>, len: u64) -> Result<(), String> {
+    match max_bytes {
         Some(max) if len > max => Err(format!(
-            "file part `{}` is {len} bytes; the limit is {max} bytes",
-            rules.field
+            "{subject} is {len} bytes; the limit is {max} bytes"
         )),
         _ => Ok(()),
     }
 }
 
-fn check_content_type(rules: &PartRules, content_type: Option<&str>) -> Result<(), String> {
-    if rules.content_types.is_empty() {
+fn check_content_type(
+    subject: &str,
+    accepted: &[&str],
+    content_type: Option<&str>,
+) -> Result<(), String> {
+    if accepted.is_empty() {
         return Ok(());
     }
-    let accepted = rules.content_types.join(", ");
+    let list = accepted.join(", ");
     match content_type {
-        None => Err(format!(
-            "file part `{}` has no content type; set one of: {accepted}",
-            rules.field
-        )),
+        None => Err(format!("{subject} has no content type; set one of: {list}")),
         Some(content_type) => {
             let essence = content_type.split(';').next().unwrap_or("").trim();
-            if rules
-                .content_types
-                .iter()
-                .any(|accepted| accepted.eq_ignore_ascii_case(essence))
-            {
+            if accepted.iter().any(|a| a.eq_ignore_ascii_case(essence)) {
                 Ok(())
             } else {
                 Err(format!(
-                    "file part `{}` has content type `{content_type}`; accepted: {accepted}",
-                    rules.field
+                    "{subject} has content type `{content_type}`; accepted: {list}"
                 ))
             }
         }

@@ -314,7 +314,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             Default::default()
         }
     }
-    ///Multipart form for `create_text_to_speech_job`.
+    ///Form fields of `create_text_to_speech_job`: sent as multipart/form-data (cURL, JavaScript, the generated client) or application/x-www-form-urlencoded (the documented Python call).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2209,7 +2209,13 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/text-to-speech/generate", client.baseurl,);
             #[allow(unused_mut)]
-            let mut form = speech_client_runtime::multipart::text_fields(&body)
+            let mut form = speech_client_runtime::multipart::text_fields(
+                    &body,
+                    &[
+                        ("text", speech_client_runtime::multipart::FieldEncoding::Text),
+                        ("voice", speech_client_runtime::multipart::FieldEncoding::Text),
+                    ],
+                )
                 .map_err(Error::InvalidRequest)?;
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2324,7 +2330,19 @@ Sets the file part `file`.*/
             let file = file.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/speech-to-text/generate", client.baseurl,);
             #[allow(unused_mut)]
-            let mut form = speech_client_runtime::multipart::text_fields(&body)
+            let mut form = speech_client_runtime::multipart::text_fields(
+                    &body,
+                    &[
+                        (
+                            "question",
+                            speech_client_runtime::multipart::FieldEncoding::Text,
+                        ),
+                        (
+                            "audio_format",
+                            speech_client_runtime::multipart::FieldEncoding::Text,
+                        ),
+                    ],
+                )
                 .map_err(Error::InvalidRequest)?;
             let part = file;
             form = form
@@ -2556,7 +2574,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_text_to_speech_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_text_to_speech_job();
-                    request.check("create_text_to_speech_job", &[], &[], true)?;
+                    request.check("create_text_to_speech_job", &[], &[], true, false)?;
                     if let Some(value) = request.body::<types::TextToSpeechForm>()? {
                         call = call.body(value);
                     }
@@ -2566,7 +2584,8 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_text_to_speech_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_text_to_speech_job();
-                    request.check("get_text_to_speech_job", &["jobId"], &[], false)?;
+                    request
+                        .check("get_text_to_speech_job", &["jobId"], &[], false, false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("jobId")?
                     {
@@ -2578,7 +2597,8 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_speech_to_text_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_speech_to_text_job();
-                    request.check("create_speech_to_text_job", &[], &["file"], true)?;
+                    request
+                        .check("create_speech_to_text_job", &[], &["file"], true, true)?;
                     if let Some(value) = request.body::<types::SpeechToTextForm>()? {
                         call = call.body(value);
                     }
@@ -2591,7 +2611,8 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_speech_to_text_job" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_speech_to_text_job();
-                    request.check("get_speech_to_text_job", &["jobId"], &[], false)?;
+                    request
+                        .check("get_speech_to_text_job", &["jobId"], &[], false, false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("jobId")?
                     {

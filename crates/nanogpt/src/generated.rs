@@ -2446,7 +2446,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "submit_tts" => {
                     #[allow(unused_mut)]
                     let mut call = self.submit_tts();
-                    request.check("submit_tts", &[], &[], true)?;
+                    request.check("submit_tts", &[], &[], true, false)?;
                     if let Some(value) = request.body::<types::TtsRequest>()? {
                         call = call.body(value);
                     }
@@ -2477,6 +2477,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                             &["runId", "model", "cost", "paymentSource", "isApiRequest"],
                             &[],
                             false,
+                            false,
                         )?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("runId")?
@@ -2505,7 +2506,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_speech" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_speech();
-                    request.check("create_speech", &[], &[], true)?;
+                    request.check("create_speech", &[], &[], true, false)?;
                     if let Some(value) = request.body::<types::SpeechRequest>()? {
                         call = call.body(value);
                     }

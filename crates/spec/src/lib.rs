@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::{Map, Value};
 
+mod request;
+pub use request::{FieldEncoding, RequestKind, client_media, form_field_encodings, request_kind};
+
 /// The HTTP methods an OpenAPI path item can hold, in the order the spec lists them.
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -58,22 +61,9 @@ impl Spec {
         resolve(&self.doc, value)
     }
 
-    /// A schema with its `$ref`s followed and a single-member `allOf` (how a nullable reference
-    /// is written: `{allOf: [$ref], nullable: true}`) replaced by its member, `nullable` kept.
+    /// A schema with its `$ref`s followed and its `allOf` members merged in (see [`resolve_schema`]).
     pub fn resolve_schema(&self, schema: &Value) -> Result<Value> {
-        let mut schema = self.resolve(schema)?.clone();
-        if let Some([member]) = schema
-            .get("allOf")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-        {
-            let nullable = schema.get("nullable").cloned();
-            schema = self.resolve(member)?.clone();
-            if let (Some(nullable), Value::Object(object)) = (nullable, &mut schema) {
-                object.insert("nullable".into(), nullable);
-            }
-        }
-        Ok(schema)
+        resolve_schema(&self.doc, schema)
     }
 }
 
@@ -228,6 +218,56 @@ pub fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> Result<&'a Value> {
     bail!("reference cycle")
 }
 
+/// A schema with its `$ref`s followed and every `allOf` member (references followed, nested
+/// `allOf`s merged the same way) merged into one schema: what a value of it must have. The
+/// schema's own keywords win over its members' (a `description` or `nullable: true` next to
+/// `allOf: [$ref]`, how a nullable reference is written); `properties` and `required` are the union
+/// of all of them. So wrapping a schema in `allOf: [$ref]`, or splitting its properties over
+/// several `allOf` members, does not change what a reader of the result sees.
+pub fn resolve_schema(doc: &Value, schema: &Value) -> Result<Value> {
+    merged(doc, schema, 0)
+}
+
+fn merged(doc: &Value, schema: &Value, depth: usize) -> Result<Value> {
+    if depth > 32 {
+        bail!("`allOf` nested too deep (a reference cycle?)");
+    }
+    let schema = resolve(doc, schema)?;
+    let (Some(members), Value::Object(own)) =
+        (schema.get("allOf").and_then(Value::as_array), schema)
+    else {
+        return Ok(schema.clone());
+    };
+    let mut out = own.clone();
+    out.remove("allOf");
+    for member in members {
+        let Value::Object(member) = merged(doc, member, depth + 1)? else {
+            continue;
+        };
+        for (key, value) in member {
+            match (key.as_str(), out.get_mut(&key), value) {
+                ("properties", Some(Value::Object(properties)), Value::Object(more)) => {
+                    for (name, property) in more {
+                        properties.entry(name).or_insert(property);
+                    }
+                }
+                ("required", Some(Value::Array(required)), Value::Array(more)) => {
+                    for name in more {
+                        if !required.contains(&name) {
+                            required.push(name);
+                        }
+                    }
+                }
+                (_, Some(_), _) => {}
+                (_, None, value) => {
+                    out.insert(key, value);
+                }
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
 /// The request fields the client sends with their `default` when the caller sets none: the
 /// properties of a request body `schema` (references followed) marked `x-send-default: true`, in
 /// the schema's order.
@@ -340,6 +380,31 @@ mod tests {
                 .unwrap_err()
                 .to_string()
                 .contains("unresolved")
+        );
+    }
+
+    #[test]
+    fn all_of_members_merge_through_references_and_nesting() {
+        let doc = json!({"components": {"schemas": {
+            "Status": {"type": "string", "enum": ["A", "B"]},
+            "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "Wrapped": {"allOf": [{"$ref": "#/components/schemas/Base"}]},
+        }}});
+        let nullable = json!({"allOf": [{"$ref": "#/components/schemas/Status"}], "nullable": true, "description": "Own."});
+        assert_eq!(
+            resolve_schema(&doc, &nullable).unwrap(),
+            json!({"nullable": true, "description": "Own.", "type": "string", "enum": ["A", "B"]})
+        );
+        let split = json!({"allOf": [
+            {"allOf": [{"$ref": "#/components/schemas/Wrapped"}]},
+            {"required": ["status"], "properties": {"status": {"$ref": "#/components/schemas/Status"}}},
+        ]});
+        assert_eq!(
+            resolve_schema(&doc, &split).unwrap(),
+            json!({"type": "object", "required": ["id", "status"], "properties": {
+                "id": {"type": "string"},
+                "status": {"$ref": "#/components/schemas/Status"},
+            }})
         );
     }
 

@@ -657,7 +657,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub description: ::std::option::Option<
             crate::generated::types::VoiceCloneFormDescription,
         >,
-        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (the document also allows a comma-separated string; see errata tags-string-or-json).
+        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string; see errata tags-string-or-json).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name (auto-generated if not provided).
@@ -3021,7 +3021,21 @@ Sets the file part `voice`. At most 20971520 bytes. Accepted types: audio/mpeg, 
             let voice = voice.map_err(Error::InvalidRequest)?;
             let url = format!("{}/voice-clone", client.baseurl,);
             #[allow(unused_mut)]
-            let mut form = speech_client_runtime::multipart::text_fields(&body)
+            let mut form = speech_client_runtime::multipart::text_fields(
+                    &body,
+                    &[
+                        ("tags", speech_client_runtime::multipart::FieldEncoding::Json),
+                        ("title", speech_client_runtime::multipart::FieldEncoding::Text),
+                        (
+                            "description",
+                            speech_client_runtime::multipart::FieldEncoding::Text,
+                        ),
+                        (
+                            "coverImage",
+                            speech_client_runtime::multipart::FieldEncoding::Text,
+                        ),
+                    ],
+                )
                 .map_err(Error::InvalidRequest)?;
             let part = voice;
             form = form
@@ -3260,7 +3274,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "clone_voice" => {
                     #[allow(unused_mut)]
                     let mut call = self.clone_voice();
-                    request.check("clone_voice", &[], &["voice"], true)?;
+                    request.check("clone_voice", &[], &["voice"], true, true)?;
                     if let Some(value) = request.body::<types::VoiceCloneForm>()? {
                         call = call.body(value);
                     }
@@ -3278,6 +3292,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                             "list_voices",
                             &["page", "limit", "status", "type", "sortBy", "sortOrder"],
                             &[],
+                            false,
                             false,
                         )?;
                     if let Some(value) = request
@@ -3316,7 +3331,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "create_speech" => {
                     #[allow(unused_mut)]
                     let mut call = self.create_speech();
-                    request.check("create_speech", &[], &[], true)?;
+                    request.check("create_speech", &[], &[], true, false)?;
                     if let Some(value) = request.body::<types::SpeechRequest>()? {
                         call = call.body(value);
                     }
@@ -3326,7 +3341,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_speech" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_speech();
-                    request.check("get_speech", &["speechId"], &[], false)?;
+                    request.check("get_speech", &["speechId"], &[], false, false)?;
                     if let Some(value) = request
                         .parameter::<::std::string::String>("speechId")?
                     {
@@ -3338,7 +3353,7 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                 "get_credits" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_credits();
-                    request.check("get_credits", &[], &[], false)?;
+                    request.check("get_credits", &[], &[], false, false)?;
                     let response = call.send().await.map_err(dispatch::untyped_error)?;
                     Ok(dispatch::reply(response, dispatch::json))
                 }

@@ -33,8 +33,18 @@ pub fn generate(spec: &Spec, module: &syn::File, krate: &str) -> Result<String> 
                 .context("a parameter without a name")?;
             setters.push(builder.value_setter(id, name, &krate, SetterSource::Parameter)?);
         }
-        if operation.value.get("requestBody").is_some() {
-            setters.push(builder.value_setter(id, "body", &krate, SetterSource::Body)?);
+        if let Some(content) = operation.request_content() {
+            let (kind, _) = crate::spec::client_media(content)?;
+            if kind == crate::spec::RequestKind::Binary {
+                let method = builder.file_setter(id, "body")?;
+                setters.push(quote! {
+                    if let Some(file) = call.take_body_file() {
+                        request = request.#method(file);
+                    }
+                });
+            } else {
+                setters.push(builder.value_setter(id, "body", &krate, SetterSource::Body)?);
+            }
         }
         for field in binary_fields(spec, &operation)? {
             let method = builder.file_setter(id, &field)?;
@@ -285,13 +295,17 @@ impl Builder {
     }
 }
 
-/// The binary (file) properties of the operation's request body schema.
+/// The binary (file) properties of the schema of the request body the client sends.
 pub(super) fn binary_fields(
     spec: &Spec,
     operation: &crate::spec::Operation,
 ) -> Result<Vec<String>> {
     let mut fields = Vec::new();
-    for (_, media) in operation.request_content().into_iter().flatten() {
+    let Some(content) = operation.request_content() else {
+        return Ok(fields);
+    };
+    let (_, client_media) = crate::spec::client_media(content)?;
+    for media in client_media.into_iter().map(|media| &content[media]) {
         let Some(schema) = media.get("schema") else {
             continue;
         };

@@ -39,18 +39,33 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
                 }
             });
         }
-        let has_body = operation.value.get("requestBody").is_some();
-        if has_body {
-            let (setter, ty) = builder.setter(id, "body")?;
-            setters.push(quote! {
-                if let Some(value) = request.body::<#ty>()? {
-                    call = call.#setter(value);
-                }
-            });
+        // A JSON or form body takes `request.body`; a raw binary body takes `request.upload`.
+        let mut has_body = false;
+        let mut raw_body = false;
+        if let Some(content) = operation.request_content() {
+            let (kind, _) = crate::spec::client_media(content)?;
+            if kind == crate::spec::RequestKind::Binary {
+                raw_body = true;
+                let setter = builder.file_setter(id, "body")?;
+                setters.push(quote! {
+                    if let Some(file) = request.upload.clone() {
+                        call = call.#setter(file);
+                    }
+                });
+            } else {
+                has_body = true;
+                let (setter, ty) = builder.setter(id, "body")?;
+                setters.push(quote! {
+                    if let Some(value) = request.body::<#ty>()? {
+                        call = call.#setter(value);
+                    }
+                });
+            }
         }
         let fields = binary_fields(spec, &operation)?;
-        let only_part = fields.len() == 1;
-        let check = quote!(request.check(#id, &[#(#names),*], &[#(#fields),*], #has_body)?;);
+        let only_part = fields.len() == 1 || raw_body;
+        let check =
+            quote!(request.check(#id, &[#(#names),*], &[#(#fields),*], #has_body, #only_part)?;);
         for field in fields {
             let setter = builder.file_setter(id, &field)?;
             setters.push(quote! {

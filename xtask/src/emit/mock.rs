@@ -141,6 +141,23 @@ fn emit_operation(operation: &EmittedOperation) -> Result<EmittedMock> {
         Some(Body::Multipart { .. }) => {
             new_when = quote!(#new_when.header_prefix("content-type", "multipart/form-data"));
         }
+        Some(Body::Binary(body)) => {
+            if let [media_type] = &body.media_types[..] {
+                new_when = quote!(#new_when.header("content-type", #media_type));
+            }
+            when_methods.push(quote! {
+                /// Matches a request whose body is exactly `bytes`.
+                pub fn body(self, bytes: impl Into<Vec<u8>>) -> Self {
+                    let bytes = bytes.into();
+                    Self(self.0.is_true(move |request| request.body_ref() == bytes.as_slice()))
+                }
+
+                /// Matches a request sent with this `Content-Type`.
+                pub fn content_type(self, media_type: &str) -> Self {
+                    Self(self.0.header("content-type", media_type))
+                }
+            });
+        }
         None => {}
     }
 

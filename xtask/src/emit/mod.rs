@@ -55,9 +55,14 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     append_to_module(&mut file, "builder", builders)?;
     // Re-export the runtime types the emitted methods take or return, so a consumer of the provider
     // crate needs no other dependency to upload a file or read audio.
-    let uses_files = plan.operations.iter().any(|operation| {
-        matches!(&operation.body, Some(Body::Multipart { files, .. }) if !files.is_empty())
-    });
+    let uses_files = plan
+        .operations
+        .iter()
+        .any(|operation| match &operation.body {
+            Some(Body::Multipart { files, .. }) => !files.is_empty(),
+            Some(Body::Binary(_)) => true,
+            Some(Body::Json(_)) | None => false,
+        });
     let uses_audio = plan.operations.iter().any(|operation| {
         operation
             .success_bodies()

@@ -10,8 +10,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::plan::{
-    Body, EmittedOperation, FilePartPlan, Parameter, ParameterLocation, StatusKey, SuccessBody,
+    BinaryBodyPlan, Body, EmittedOperation, FilePartPlan, Parameter, ParameterLocation, StatusKey,
+    SuccessBody,
 };
+use crate::spec::FieldEncoding;
 
 /// The code for one operation, split by the module each part belongs to.
 pub struct OperationCode {
@@ -185,12 +187,14 @@ impl Fields {
             Some(Body::Multipart {
                 fields: schema,
                 files,
+                ..
             }) => {
                 fields.add_body(schema);
                 for part in files {
                     fields.add_file_part(part);
                 }
             }
+            Some(Body::Binary(body)) => fields.add_binary_body(body),
             None => {}
         }
         fields
@@ -313,6 +317,40 @@ impl Fields {
         }
         self.names.push(ident);
     }
+
+    /// The whole body as one file, checked and opened when the request is sent.
+    fn add_binary_body(&mut self, body: &BinaryBodyPlan) {
+        let mut doc = format!(
+            "Sets the file sent as the whole request body (as {}).",
+            body.media_types.join(" or ")
+        );
+        if let Some(description) = &body.description {
+            doc = format!("{}\n\n{doc}", description.trim());
+        }
+        if let Some(max) = body.max_bytes {
+            doc.push_str(&format!(" At most {max} bytes."));
+        }
+        if !body.content_types.is_empty() {
+            doc.push_str(&format!(
+                " Accepted types: {}.",
+                body.content_types.join(", ")
+            ));
+        }
+        self.declarations
+            .push(quote!(body: Result<speech_client_runtime::FilePart, String>));
+        self.initialisers
+            .push(quote!(body: Err("no file set for the request body".to_string())));
+        self.setters.push(quote! {
+            #[doc = #doc]
+            pub fn body(mut self, value: speech_client_runtime::FilePart) -> Self {
+                self.body = Ok(value);
+                self
+            }
+        });
+        self.unpack
+            .push(quote!(let body = body.map_err(Error::InvalidRequest)?;));
+        self.names.push(format_ident!("body"));
+    }
 }
 
 /// `format!` of the base URL and the path, with path parameters percent-encoded.
@@ -340,17 +378,13 @@ fn body_code(body: Option<&Body>) -> (TokenStream, TokenStream) {
     match body {
         None => (quote!(), quote!()),
         Some(Body::Json(_)) => (quote!(), quote!(.json(&body))),
-        Some(Body::Multipart { files, .. }) => {
+        Some(Body::Multipart {
+            files, encodings, ..
+        }) => {
             let parts = files.iter().map(|part| {
                 let ident = file_ident(part);
                 let field = &part.name;
-                let max_bytes = match part.max_bytes {
-                    Some(max) => {
-                        let max = Literal::u64_unsuffixed(max);
-                        quote!(Some(#max))
-                    }
-                    None => quote!(None),
-                };
+                let max_bytes = optional_u64(part.max_bytes);
                 let content_types = &part.content_types;
                 let rules = quote! {
                     &speech_client_runtime::PartRules {
@@ -368,16 +402,59 @@ fn body_code(body: Option<&Body>) -> (TokenStream, TokenStream) {
                     quote! { if let Some(part) = #ident { #attach } }
                 }
             });
+            let encodings = encodings.iter().map(|(field, encoding)| {
+                let encoding = match encoding {
+                    FieldEncoding::Text => quote!(Text),
+                    FieldEncoding::Json => quote!(Json),
+                    FieldEncoding::EachItem => quote!(EachItem),
+                };
+                quote!((#field, speech_client_runtime::multipart::FieldEncoding::#encoding))
+            });
             (
                 quote! {
                     #[allow(unused_mut)]
-                    let mut form = speech_client_runtime::multipart::text_fields(&body)
-                        .map_err(Error::InvalidRequest)?;
+                    let mut form = speech_client_runtime::multipart::text_fields(
+                        &body,
+                        &[#(#encodings),*],
+                    )
+                    .map_err(Error::InvalidRequest)?;
                     #(#parts)*
                 },
                 quote!(.multipart(form)),
             )
         }
+        Some(Body::Binary(plan)) => {
+            let max_bytes = optional_u64(plan.max_bytes);
+            let content_types = &plan.content_types;
+            let media_types = &plan.media_types;
+            (
+                quote! {
+                    let body = body
+                        .into_body(&speech_client_runtime::BodyRules {
+                            max_bytes: #max_bytes,
+                            content_types: &[#(#content_types),*],
+                            media_types: &[#(#media_types),*],
+                        })
+                        .await
+                        .map_err(Error::InvalidRequest)?;
+                },
+                quote! {
+                    .header(::reqwest::header::CONTENT_TYPE, body.content_type)
+                    .header(::reqwest::header::CONTENT_LENGTH, body.length)
+                    .body(body.body)
+                },
+            )
+        }
+    }
+}
+
+fn optional_u64(value: Option<u64>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = Literal::u64_unsuffixed(value);
+            quote!(Some(#value))
+        }
+        None => quote!(None),
     }
 }
 

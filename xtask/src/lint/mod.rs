@@ -44,6 +44,7 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
         }
         check_error_schemas(&operation, &mut findings);
         check_examples(spec, &operation, &validator, &seeds, &mut findings)?;
+        check_request_body(spec, &operation, &mut findings);
         check_bare_requests(spec, &operation, &seeds, &mut findings)?;
     }
     extensions::check(&spec.doc, &mut findings);
@@ -236,6 +237,89 @@ fn check_provenance(place: &str, example: &Value, seeds: &BTreeSet<&str>, findin
             "says neither where it was printed (`x-from`) nor its source (`x-source`)".into(),
         ),
         _ => {}
+    }
+}
+
+/// A request body declares media types the client can send (it picks one, `spec::client_media`);
+/// a form's `encoding` names its text fields with a content type the generator knows; an example
+/// name is one documented call, so it appears under one media type only.
+fn check_request_body(spec: &Spec, operation: &Operation, findings: &mut Findings) {
+    let Some(content) = operation.request_content() else {
+        return;
+    };
+    let label = operation.label();
+    if let Err(error) = spec::client_media(content) {
+        findings.add(&label, format!("request body: {error}"));
+    }
+    let mut names = BTreeSet::new();
+    for (media, object) in content {
+        let place = format!("{label}: request body {media}");
+        let schema = object.get("schema").unwrap_or(&Value::Null);
+        match spec::request_kind(media, schema) {
+            Some(spec::RequestKind::Multipart | spec::RequestKind::FormUrlencoded) => {
+                match spec::form_field_encodings(&spec.doc, object) {
+                    Ok(encodings) => check_form_texts(spec, &place, object, &encodings, findings),
+                    Err(error) => findings.add(&place, format!("{error}")),
+                }
+            }
+            _ if object.get("encoding").is_some() => findings.add(
+                &place,
+                "`encoding` applies to multipart/form-data and urlencoded forms only".into(),
+            ),
+            _ => {}
+        }
+        for (name, _) in examples_of(object) {
+            if !names.insert(name) {
+                findings.add(
+                    &place,
+                    format!(
+                        "example `{name}` is also an example of another media type of this body"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `x-form-text` records the exact text a call prints for a field sent as JSON text: it must be
+/// JSON for the example's value of the field (so both say the same), on a field the form encodes
+/// as `application/json` (a text field's printed text is its value).
+fn check_form_texts(
+    spec: &Spec,
+    place: &str,
+    media: &Value,
+    encodings: &[(String, spec::FieldEncoding)],
+    findings: &mut Findings,
+) {
+    for (name, example) in examples_of(media) {
+        let Ok(example) = spec.resolve(example) else {
+            continue;
+        };
+        for (field, text) in example
+            .get("x-form-text")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let place = format!("{place}: example `{name}`: `x-form-text.{field}`");
+            let json_field = encodings.iter().any(|(candidate, encoding)| {
+                candidate == field && *encoding == spec::FieldEncoding::Json
+            });
+            let printed: Option<Value> = text
+                .as_str()
+                .and_then(|text| serde_json::from_str(text).ok());
+            if !json_field {
+                findings.add(
+                    &place,
+                    "the field is not sent as JSON text (`encoding.<field>.contentType: application/json`)".into(),
+                );
+            } else if printed.as_ref() != example.pointer(&format!("/value/{field}")) {
+                findings.add(
+                    &place,
+                    format!("{text} is not the JSON text of the example's value"),
+                );
+            }
+        }
     }
 }
 
@@ -472,6 +556,66 @@ components:
             )),
             "{found:#?}"
         );
+    }
+
+    #[test]
+    fn request_bodies_declare_what_the_client_sends_and_encode_real_fields() {
+        let with_body = |content: &str| {
+            BASE.replace(
+                "paths:\n",
+                &format!("paths:\n  /jobs:\n    post:\n      operationId: start_job\n      requestBody:\n        required: true\n        content:\n{content}      responses:\n        \"204\": {{description: started}}\n"),
+            )
+            .replace(
+                "components:\n  schemas:\n",
+                "components:\n  schemas:\n    Form:\n      type: object\n      properties:\n        file: {type: string, format: binary}\n        tags: {type: array, items: {type: string}}\n",
+            )
+        };
+        let form = |media: &str, extra: &str| {
+            format!(
+                "          {media}:\n            schema: {{$ref: \"#/components/schemas/Form\"}}\n{extra}"
+            )
+        };
+        let curl = "            examples:\n              curl: {value: {tags: [a]}, x-from: {seed: doc.md, section: S, snippet: curl}}\n";
+        let json_tags = "            encoding: {tags: {contentType: application/json}}\n";
+        let printed = curl.replace("}}\n", "}, x-form-text: {tags: '[\"a\"]'}}\n");
+        let good = with_body(
+            &(form("multipart/form-data", &format!("{json_tags}{printed}"))
+                + &form("application/x-www-form-urlencoded", "")),
+        );
+        assert_eq!(findings(&good), Vec::<String>::new());
+        let cases = [
+            (
+                form("multipart/form-data", "            encoding: {tag: {contentType: application/json}}\n"),
+                "request body multipart/form-data: `encoding.tag` names no property of the form",
+            ),
+            (
+                form("application/x-www-form-urlencoded", ""),
+                "request body: the client sends multipart/form-data, JSON or a binary file; the body declares only application/x-www-form-urlencoded",
+            ),
+            (
+                form("multipart/form-data", curl) + &form("application/x-www-form-urlencoded", curl),
+                "example `curl` is also an example of another media type of this body",
+            ),
+            (
+                form("multipart/form-data", &curl.replace("}}\n", "}, x-form-text: {tags: '[\"a\"]'}}\n")),
+                "`x-form-text.tags`: the field is not sent as JSON text",
+            ),
+            (
+                form("multipart/form-data", &format!("{json_tags}{}", curl.replace("}}\n", "}, x-form-text: {tags: '[\"b\"]'}}\n"))),
+                "`x-form-text.tags`: \"[\\\"b\\\"]\" is not the JSON text of the example's value",
+            ),
+            (
+                "          application/octet-stream:\n            schema: {type: string, format: binary}\n            encoding: {file: {contentType: audio/mpeg}}\n".to_owned(),
+                "`encoding` applies to multipart/form-data and urlencoded forms only",
+            ),
+        ];
+        for (content, expected) in cases {
+            let found = findings(&with_body(&content));
+            assert!(
+                found.iter().any(|f| f.contains(expected)),
+                "expected `{expected}` in {found:#?}"
+            );
+        }
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! Turning a spec into what the generators consume.
 //!
-//! progenitor 0.15 generates most of a client, but it cannot express multipart uploads, audio
-//! responses or several success bodies, and its types make every response enum strict and ignore
-//! number ranges and byte limits. The plan splits the work: a copy of the document progenitor can
+//! progenitor 0.15 generates most of a client, but it cannot express multipart and raw binary
+//! uploads, audio responses or several success bodies, and its types make every response enum
+//! strict and ignore number ranges and byte limits. The plan splits the work: a copy of the document progenitor can
 //! handle, the value types the xtask emits in place of typify's (open enums, bounded values), and the
 //! operations the xtask emits itself. All of it is derived from the spec; nothing here names a provider.
 
@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use crate::spec::{self, Spec};
 pub use operations::{
-    Body, EmittedOperation, FilePartPlan, Parameter, ParameterLocation, StatusKey, SuccessBody,
+    BinaryBodyPlan, Body, EmittedOperation, FilePartPlan, Parameter, ParameterLocation, StatusKey,
+    SuccessBody,
 };
 pub use values::{ValueKind, ValueType, component_sides, walk};
 

@@ -6,7 +6,9 @@ use anyhow::{Context, Result, bail};
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::spec::{self, Operation, is_binary, is_json_media, schema_ref_name};
+use crate::spec::{
+    self, FieldEncoding, Operation, RequestKind, is_binary, is_json_media, schema_ref_name,
+};
 
 /// An operation the xtask emits, with every name already resolved.
 #[derive(Debug)]
@@ -39,15 +41,29 @@ pub enum ParameterLocation {
     Query,
 }
 
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Body {
     /// A JSON body of the named schema.
     Json(String),
-    /// A `multipart/form-data` body: the named schema holds the text fields, `files` the file parts.
+    /// A `multipart/form-data` body: the named schema holds the text fields, `files` the file parts,
+    /// `encodings` how each text field is put in the form.
     Multipart {
         fields: String,
         files: Vec<FilePartPlan>,
+        encodings: Vec<(String, FieldEncoding)>,
     },
+    /// The raw bytes of one file as the whole body.
+    Binary(BinaryBodyPlan),
+}
+
+/// A raw binary request body (`{type: string, format: binary}`, e.g. `application/octet-stream`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BinaryBodyPlan {
+    /// The declared media types; the client sends the one of the file where there are several.
+    pub media_types: Vec<String>,
+    pub max_bytes: Option<u64>,
+    pub content_types: Vec<String>,
+    pub description: Option<String>,
 }
 
 /// A binary property of a multipart form, sent as a file part.
@@ -197,20 +213,8 @@ fn take_binary_properties(schema: &mut Value) -> Vec<FilePartPlan> {
             name: name.clone(),
             required: required.contains(name),
             max_bytes: property.get("x-max-bytes").and_then(Value::as_u64),
-            content_types: property
-                .get("x-content-types")
-                .and_then(Value::as_array)
-                .map(|list| {
-                    list.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            description: property
-                .get("description")
-                .and_then(Value::as_str)
-                .map(str::to_owned),
+            content_types: content_types(&property),
+            description: description(&property),
         })
         .collect();
     if let Some(list) = schema.get_mut("required").and_then(Value::as_array_mut) {
@@ -222,6 +226,25 @@ fn take_binary_properties(schema: &mut Value) -> Vec<FilePartPlan> {
         }
     }
     files
+}
+
+/// `x-content-types` of a binary schema: the accepted media types of the file.
+fn content_types(schema: &Value) -> Vec<String> {
+    schema
+        .get("x-content-types")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_owned)
+        .collect()
+}
+
+fn description(schema: &Value) -> Option<String> {
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// Removes the emitted operations from the document handed to progenitor.
@@ -264,9 +287,14 @@ impl EmittedOperation {
             .map(|parameter| Parameter::new(doc, parameter))
             .collect::<Result<_>>()
             .with_context(|| label.clone())?;
+        let required = operation
+            .value
+            .pointer("/requestBody/required")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let body = operation
             .request_content()
-            .map(|content| Body::new(content, file_parts))
+            .map(|content| Body::new(doc, content, required, file_parts))
             .transpose()
             .with_context(|| label.clone())?;
         let mut success = Vec::new();
@@ -349,25 +377,38 @@ fn success_bodies(content: Option<&serde_json::Map<String, Value>>) -> Result<Ve
 }
 
 impl Body {
+    /// The body the client sends, of the media type `spec::client_media` picks.
     fn new(
+        doc: &Value,
         content: &serde_json::Map<String, Value>,
+        required: bool,
         file_parts: &BTreeMap<String, Vec<FilePartPlan>>,
     ) -> Result<Self> {
-        let [(media, object)] = content.iter().collect::<Vec<_>>()[..] else {
-            bail!("a request body must have exactly one media type");
-        };
+        let (kind, media) = spec::client_media(content)?;
+        let object = &content[media[0]];
         let schema = object.get("schema").unwrap_or(&Value::Null);
+        if kind == RequestKind::Binary {
+            if !required {
+                bail!("a binary request body is the upload itself: mark it `required: true`");
+            }
+            return Ok(Self::Binary(BinaryBodyPlan {
+                media_types: media.iter().map(|media| (*media).to_owned()).collect(),
+                max_bytes: schema.get("x-max-bytes").and_then(Value::as_u64),
+                content_types: content_types(schema),
+                description: description(schema),
+            }));
+        }
         let name = schema_ref_name(schema)
             .context("a request body must be a $ref to a named schema")?
             .to_owned();
-        match media.as_str() {
-            "multipart/form-data" => Ok(Self::Multipart {
+        Ok(match kind {
+            RequestKind::Multipart => Self::Multipart {
                 files: file_parts.get(&name).cloned().unwrap_or_default(),
+                encodings: spec::form_field_encodings(doc, object)?,
                 fields: name,
-            }),
-            media if is_json_media(media) => Ok(Self::Json(name)),
-            other => bail!("request media type `{other}` is not supported"),
-        }
+            },
+            _ => Self::Json(name),
+        })
     }
 }
 
@@ -472,6 +513,38 @@ mod tests {
             doc["components"]["schemas"]["Form"],
             json!({"type": "object", "required": ["title"], "properties": {"title": {"type": "string"}}})
         );
+    }
+
+    #[test]
+    fn a_binary_body_is_planned_inline_required_with_its_media_types_and_limits() {
+        let plan = |body: Value| {
+            let doc = json!({"paths": {"/upload": {"post": {"operationId": "upload_audio",
+                "requestBody": body,
+                "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Uploaded"}}}}}}}}});
+            let operation = spec::operations(&doc)[0];
+            EmittedOperation::new(&doc, &operation, &BTreeMap::new()).map(|o| o.body)
+        };
+        let audio = json!({"type": "string", "format": "binary", "description": "The file.",
+                           "x-max-bytes": 10, "x-content-types": ["audio/mpeg"]});
+        let body = plan(json!({"required": true, "content": {
+            "audio/mpeg": {"schema": audio}, "audio/wav": {"schema": audio}}}))
+        .unwrap();
+        assert_eq!(
+            body,
+            Some(Body::Binary(BinaryBodyPlan {
+                media_types: vec!["audio/mpeg".into(), "audio/wav".into()],
+                max_bytes: Some(10),
+                content_types: vec!["audio/mpeg".into()],
+                description: Some("The file.".into()),
+            }))
+        );
+        let optional = plan(json!({"content": {"application/octet-stream": {"schema": audio}}}));
+        assert!(format!("{:#}", optional.unwrap_err()).contains("mark it `required: true`"));
+        let named = plan(
+            json!({"required": true, "content": {"application/octet-stream": {
+            "schema": {"$ref": "#/components/schemas/Audio"}}}}),
+        );
+        assert!(format!("{:#}", named.unwrap_err()).contains("is not supported"));
     }
 
     #[test]
