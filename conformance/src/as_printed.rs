@@ -1,10 +1,10 @@
 //! Documented calls whose media type the generated client does not send: a form posted
-//! `application/x-www-form-urlencoded` (Miragic's Python call). The request case drives the client
-//! with the same values (it sends them in the media type it prefers); here the suite also sends
-//! the call as printed and checks what a server that follows the spec checks: the request arrives
-//! in the declared media type, its body decodes to the documented fields, and those are valid
-//! against that media type's schema. A spec that declared the call's media type with the wrong
-//! schema, or not at all, fails here.
+//! `application/x-www-form-urlencoded` (a Python `requests.post(url, data=...)` call). The
+//! request case drives the client with the same values (it sends them in the media type it
+//! prefers); here the suite also sends the call as printed and checks what a server that follows
+//! the spec checks: the request arrives in the declared media type, its body decodes to the
+//! documented fields, and those are valid against that media type's schema. A spec that declared
+//! the call's media type with the wrong schema, or not at all, fails here.
 
 use std::fmt::Write as _;
 
