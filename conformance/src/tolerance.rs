@@ -112,6 +112,13 @@ pub fn cases(spec: &Spec) -> Result<Vec<ToleranceCase>> {
                                 set(&mut body, &pointer, Value::Null);
                                 case(format!("null::{pointer}"), body.clone(), body);
                             }
+                            Field::Alternatives { pointer, types } => {
+                                for kind in types {
+                                    let mut body = value.clone();
+                                    set(&mut body, &pointer, sample(&kind));
+                                    case(format!("one_of::{pointer}={kind}"), body.clone(), body);
+                                }
+                            }
                         }
                     }
                 }
@@ -219,14 +226,72 @@ enum Field {
     Nullable {
         pointer: String,
     },
+    /// A value the document types in several ways (`oneOf` of primitive types, e.g. a timestamp
+    /// printed as a string and tabled as a number): a case per type other than the printed one.
+    Alternatives {
+        pointer: String,
+        types: Vec<String>,
+    },
 }
 
-/// The enum and nullable fields of `value`, found by walking it alongside its schema, with
+/// A value of the primitive JSON Schema type `kind`, for a case that serves it.
+fn sample(kind: &str) -> Value {
+    match kind {
+        "integer" => json!(1_762_264_695),
+        "number" => json!(1_762_264_695.5),
+        "boolean" => json!(true),
+        _ => json!("1762264695"),
+    }
+}
+
+/// The primitive types of a `oneOf` (or `anyOf`) schema's alternatives, when all are primitive.
+fn alternative_types(spec: &Spec, schema: &Value) -> Result<Vec<String>> {
+    let Some(members) = ["oneOf", "anyOf"]
+        .iter()
+        .find_map(|key| schema.get(key).and_then(Value::as_array))
+    else {
+        return Ok(Vec::new());
+    };
+    let mut types = Vec::new();
+    for member in members {
+        let member = spec.resolve_schema(member)?;
+        match member.get("type").and_then(Value::as_str) {
+            Some(kind @ ("string" | "number" | "integer" | "boolean")) => {
+                types.push(kind.to_owned());
+            }
+            _ => return Ok(Vec::new()),
+        }
+    }
+    Ok(types)
+}
+
+/// The JSON Schema type of a primitive value.
+fn type_of(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "string",
+        Value::Bool(_) => "boolean",
+        Value::Number(number) if number.is_f64() => "number",
+        Value::Number(_) => "integer",
+        _ => "other",
+    }
+}
+
+/// The enum, nullable and several-typed fields of `value`, found by walking it alongside its schema, with
 /// `$ref`s followed and `allOf` members merged (`speech_spec::resolve_schema`), so how a schema is
 /// composed does not change the cases.
 fn fields_of(spec: &Spec, schema: &Value, value: &Value, pointer: &str) -> Result<Vec<Field>> {
     let schema = spec.resolve_schema(schema)?;
     let mut found = Vec::new();
+    let others: Vec<String> = alternative_types(spec, &schema)?
+        .into_iter()
+        .filter(|kind| kind != type_of(value) && !(kind == "number" && type_of(value) == "integer"))
+        .collect();
+    if !others.is_empty() {
+        found.push(Field::Alternatives {
+            pointer: pointer.to_owned(),
+            types: others,
+        });
+    }
     if let (Some(values), Value::String(_)) = (schema.get("enum").and_then(Value::as_array), value)
     {
         found.push(Field::Enum {
@@ -429,6 +494,34 @@ mod tests {
                 "malformed::truncated_json",
                 "malformed::html_page",
                 "malformed::empty_body",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_value_typed_several_ways_gets_a_case_per_other_type() {
+        let spec = specs().into_iter().next().unwrap();
+        let doc = json!({
+            "paths": {"/job": {"get": {"operationId": "get_job", "responses": {"200": {"content": {
+                "application/json": {
+                    "schema": {"$ref": "#/components/schemas/Job"},
+                    "examples": {"done": {"value": {"at": "2025-11-04", "size": 3}}},
+                }}}}}}},
+            "components": {"schemas": {
+                "Job": {"properties": {
+                    "at": {"allOf": [{"$ref": "#/components/schemas/Timestamp"}]},
+                    "size": {"oneOf": [{"type": "integer"}, {"type": "string"}]},
+                }},
+                "Timestamp": {"oneOf": [{"type": "string"}, {"type": "number"}]},
+            }},
+        });
+        let labels = labels(&with_doc(&spec, doc));
+        assert_eq!(
+            labels["get_job"][..3],
+            [
+                "200::done::extra_fields",
+                "200::done::one_of::/at=number",
+                "200::done::one_of::/size=string",
             ]
         );
     }

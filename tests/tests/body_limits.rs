@@ -11,6 +11,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::specs::{base_path, documented_request, specs};
+use futures_util::TryStreamExt;
 use httpmock::MockServer;
 use serde_json::Value;
 use speech_client_runtime::body_limit::{DEFAULT_MAX_BYTES, with_max_body_bytes};
@@ -245,6 +246,62 @@ async fn audio_bodies_are_left_whole_to_the_caller() {
             };
             assert_eq!(audio.content_type(), Some("audio/mpeg"));
             assert_eq!(audio.bytes().await.unwrap().len() as u64, length);
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no operation answers with audio only");
+}
+
+#[tokio::test]
+async fn an_audio_answer_streams_and_an_html_page_in_its_place_is_not_audio() {
+    let mut checked = 0;
+    for spec in specs() {
+        for operation in spec.operations() {
+            if !answers_only_audio(&spec, &operation) {
+                continue;
+            }
+            let id = operation.id().unwrap();
+            let label = format!("{}::{id}", spec.provider);
+            let (request, _files) = documented_request(&spec, &operation);
+
+            // An answer that never ends: its first chunk arrives, so the audio is a stream.
+            let endless = RawServer::scripted(vec![RawAct::Unending {
+                status: 200,
+                content_type: "audio/mpeg",
+            }])
+            .await;
+            let url = endless.url(&base_path(&spec));
+            let provider =
+                Provider::new(&spec.provider, &url, ApiKey::new("key"), Options::default())
+                    .unwrap();
+            let reply = provider.dispatch().dispatch(id, request.clone()).await;
+            let Ok(Reply::Audio(audio)) = reply.map(|r| r.into_inner()) else {
+                panic!("{label}: not audio");
+            };
+            let mut stream = audio.into_stream();
+            let first = stream.try_next().await;
+            assert!(
+                first.unwrap().is_some_and(|chunk| !chunk.is_empty()),
+                "{label}"
+            );
+
+            // A gateway's HTML page with 200 is not audio: an unexpected response, kept whole.
+            let page = b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>".to_vec();
+            let html = RawServer::scripted(vec![RawAct::Answer {
+                status: 200,
+                content_type: "text/html",
+                body: page,
+            }])
+            .await;
+            let url = html.url(&base_path(&spec));
+            let provider =
+                Provider::new(&spec.provider, &url, ApiKey::new("key"), Options::default())
+                    .unwrap();
+            let result = provider.dispatch().dispatch(id, request).await;
+            let Err(progenitor_client::Error::UnexpectedResponse(response)) = result else {
+                panic!("{label}: an HTML page was taken for audio: {result:?}");
+            };
+            assert_eq!(response.status(), 200, "{label}");
             checked += 1;
         }
     }
