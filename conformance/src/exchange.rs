@@ -7,63 +7,20 @@ use std::fmt::Debug;
 use progenitor_client::{Error, ResponseValue};
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::Value;
-use speech_client_runtime::{Audio, FilePart};
+use speech_client_runtime::Audio;
 
 /// The values of one documented call: parameters by their wire name, the JSON body (for a form:
-/// its text fields), the file parts by field name, and the file of a raw binary body.
-#[derive(Debug, Default)]
-pub struct Call {
-    pub parameters: BTreeMap<String, Value>,
-    pub body: Option<Value>,
-    pub files: BTreeMap<String, FilePart>,
-    pub body_file: Option<FilePart>,
-}
-
-impl Call {
-    /// The parameter `name` converted to the setter's type, if the call sets it.
-    pub fn parameter<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, CallError> {
-        self.parameters
-            .get(name)
-            .map(|value| convert(&format!("parameter `{name}`"), value))
-            .transpose()
-    }
-
-    /// The body converted to the request type, if the call sends one.
-    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, CallError> {
-        self.body
-            .as_ref()
-            .map(|value| convert("body", value))
-            .transpose()
-    }
-
-    /// The file part for `field`, once.
-    pub fn take_file(&mut self, field: &str) -> Option<FilePart> {
-        self.files.remove(field)
-    }
-
-    /// The file sent as the whole body, once.
-    pub fn take_body_file(&mut self) -> Option<FilePart> {
-        self.body_file.take()
-    }
-}
-
-fn convert<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, CallError> {
-    serde_json::from_value(value.clone()).map_err(|error| CallError::Refused {
-        what: what.to_owned(),
-        message: error.to_string(),
-    })
-}
+/// its text fields), the file parts by field name, and the file of a raw binary body. The same
+/// values a facade dispatches by operation name, converted to the typed request the same way.
+pub use speech_client_runtime::dispatch::Request as Call;
 
 /// The client could not be given the documented values: a documented call it cannot make.
 #[derive(Debug)]
 pub enum CallError {
-    /// A value the request type refuses (a limit, an enum, a missing field).
-    Refused {
-        what: String,
-        message: String,
-    },
+    /// A value the request type refuses (a limit, an enum, a missing field): the message names
+    /// the parameter or field.
+    Refused(String),
     UnknownOperation(String),
     UnknownProvider(String),
 }
@@ -71,9 +28,7 @@ pub enum CallError {
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Refused { what, message } => {
-                write!(f, "the client refuses the documented {what}: {message}")
-            }
+            Self::Refused(message) => write!(f, "the client refuses the documented {message}"),
             Self::UnknownOperation(id) => write!(f, "the client has no operation `{id}`"),
             Self::UnknownProvider(name) => write!(f, "no adapter for provider `{name}`"),
         }
@@ -81,6 +36,12 @@ impl std::fmt::Display for CallError {
 }
 
 impl std::error::Error for CallError {}
+
+impl From<speech_client_runtime::dispatch::Refusal> for CallError {
+    fn from(refusal: speech_client_runtime::dispatch::Refusal) -> Self {
+        Self::Refused(refusal.0)
+    }
+}
 
 /// What the generated client made of the server's answer.
 #[derive(Debug)]

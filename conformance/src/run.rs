@@ -330,7 +330,7 @@ pub fn materialise(documented: &DocumentedCall, dir: &std::path::Path) -> Result
             call.body = Some(Value::Object(fields.clone()));
         }
         Some(DocumentedBody::Binary { path, .. }) => {
-            call.body_file = Some(FilePart::from_path(uploaded_file(dir, path)?));
+            call.upload = Some(FilePart::from_path(uploaded_file(dir, path)?));
         }
         Some(DocumentedBody::Multipart { fields, files, .. }) => {
             call.body = Some(Value::Object(fields.clone()));

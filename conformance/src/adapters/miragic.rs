@@ -46,7 +46,7 @@ pub async fn call(
             {
                 request = request.body(value);
             }
-            if let Some(file) = call.take_file("file") {
+            if let Some(file) = call.files.remove("file") {
                 request = request.file(file);
             }
             Ok(

@@ -17,7 +17,7 @@ pub async fn call(
             {
                 request = request.body(value);
             }
-            if let Some(file) = call.take_file("voice") {
+            if let Some(file) = call.files.remove("voice") {
                 request = request.voice(file);
             }
             Ok(

@@ -44,13 +44,7 @@ pub fn documented_requests(
             let dir = tempfile::tempdir().unwrap();
             let documented =
                 speech_conformance::cases::documented_call(spec, operation, example).unwrap();
-            let call = speech_conformance::run::materialise(&documented, dir.path()).unwrap();
-            let request = Request {
-                parameters: call.parameters,
-                body: call.body,
-                files: call.files,
-                upload: None,
-            };
+            let request = speech_conformance::run::materialise(&documented, dir.path()).unwrap();
             (request, dir)
         })
         .collect()

@@ -38,7 +38,7 @@ pub fn generate(spec: &Spec, module: &syn::File, krate: &str) -> Result<String> 
             if kind == crate::spec::RequestKind::Binary {
                 let method = builder.file_setter(id, "body")?;
                 setters.push(quote! {
-                    if let Some(file) = call.take_body_file() {
+                    if let Some(file) = call.upload.take() {
                         request = request.#method(file);
                     }
                 });
@@ -49,7 +49,7 @@ pub fn generate(spec: &Spec, module: &syn::File, krate: &str) -> Result<String> 
         for field in binary_fields(spec, &operation)? {
             let method = builder.file_setter(id, &field)?;
             setters.push(quote! {
-                if let Some(file) = call.take_file(#field) {
+                if let Some(file) = call.files.remove(#field) {
                     request = request.#method(file);
                 }
             });
