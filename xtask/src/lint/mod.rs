@@ -3,7 +3,6 @@
 
 mod extensions;
 mod jobs;
-mod json_schema;
 mod service;
 mod speech;
 
@@ -14,12 +13,12 @@ use serde_json::Value;
 
 use crate::plan;
 use crate::spec::{self, Operation, Spec, is_json_media};
-pub use json_schema::ExampleValidator;
+use crate::spec::json_schema::SchemaSet;
 
 /// All findings for a spec, each `<spec path>: <place>: <problem>`.
 pub fn lint(spec: &Spec) -> Result<Vec<String>> {
     let mut findings = Findings::default();
-    let validator = ExampleValidator::new(&spec.doc);
+    let validator = SchemaSet::new(&spec.doc);
     let seeds: BTreeSet<&str> = spec
         .doc
         .pointer("/info/x-seeds")
@@ -126,7 +125,7 @@ fn check_error_schemas(operation: &Operation, findings: &mut Findings) {
 fn check_examples(
     spec: &Spec,
     operation: &Operation,
-    validator: &ExampleValidator,
+    validator: &SchemaSet,
     seeds: &BTreeSet<&str>,
     findings: &mut Findings,
 ) -> Result<()> {
@@ -203,7 +202,7 @@ fn check_example_list(
     place: &str,
     schema: Option<&Value>,
     examples: &[(&str, &Value)],
-    validator: &ExampleValidator,
+    validator: &SchemaSet,
     seeds: &BTreeSet<&str>,
     findings: &mut Findings,
 ) -> Result<()> {
