@@ -84,6 +84,33 @@ fn synthesis_request(spec: &Spec, service: &Service) -> Option<SpeechRequest> {
         })
 }
 
+/// Every spec that maps `synthesize`, with a neutral request from its documented calls and the
+/// operation that starts it.
+fn syntheses() -> Vec<(Spec, SpeechRequest, &'static str)> {
+    specs()
+        .into_iter()
+        .filter_map(|spec| {
+            let service = service_of(&spec);
+            let operation = service.speech.synthesize?.operation;
+            let request = synthesis_request(&spec, service).unwrap_or_else(|| {
+                panic!(
+                    "{}: no documented call gives a text and a voice",
+                    spec.provider
+                )
+            });
+            Some((spec, request, operation))
+        })
+        .collect()
+}
+
+/// [`syntheses`] whose operation starts a job (`x-job-start`).
+fn job_syntheses() -> Vec<(Spec, SpeechRequest, &'static str)> {
+    syntheses()
+        .into_iter()
+        .filter(|(spec, _, operation)| service_of(spec).job_start(operation).is_some())
+        .collect()
+}
+
 fn service_of(spec: &Spec) -> &'static Service {
     speech_facade::providers()
         .find(|service| service.name == spec.provider)
@@ -93,18 +120,7 @@ fn service_of(spec: &Spec) -> &'static Service {
 #[tokio::test]
 async fn every_synthesis_is_polled_until_complete_then_downloaded_without_the_key() {
     let mut checked = 0;
-    for spec in specs() {
-        let service = service_of(&spec);
-        if service.speech.synthesize.is_none() {
-            continue;
-        }
-        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-            panic!(
-                "{}: no documented call gives a text and a voice",
-                spec.provider
-            )
-        });
-        let operation = service.speech.synthesize.unwrap().operation;
+    for (spec, request, operation) in syntheses() {
         let stand_in = stand_in(&spec).start().unwrap();
         let provider = provider(&spec, &stand_in);
         let speaker: &dyn Synthesize = &provider;
@@ -149,21 +165,7 @@ async fn every_synthesis_is_polled_until_complete_then_downloaded_without_the_ke
 
 #[tokio::test]
 async fn a_failed_synthesis_job_is_a_typed_failure() {
-    for spec in specs() {
-        let service = service_of(&spec);
-        if service.speech.synthesize.is_none() {
-            continue;
-        }
-        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-            panic!(
-                "{}: no documented call gives a text and a voice",
-                spec.provider
-            )
-        });
-        let operation = service.speech.synthesize.unwrap().operation;
-        if service.job_start(operation).is_none() {
-            continue;
-        }
+    for (spec, request, _) in job_syntheses() {
         let stand_in = stand_in(&spec).fail_all().start().unwrap();
         let result = provider(&spec, &stand_in)
             .synthesize(&request, &wait())
@@ -181,21 +183,7 @@ async fn a_failed_synthesis_job_is_a_typed_failure() {
 
 #[tokio::test]
 async fn a_wait_cut_by_its_deadline_resumes_from_the_handle_without_a_second_submit() {
-    for spec in specs() {
-        let service = service_of(&spec);
-        if service.speech.synthesize.is_none() {
-            continue;
-        }
-        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-            panic!(
-                "{}: no documented call gives a text and a voice",
-                spec.provider
-            )
-        });
-        let operation = service.speech.synthesize.unwrap().operation;
-        if service.job_start(operation).is_none() {
-            continue;
-        }
+    for (spec, request, operation) in job_syntheses() {
         let stand_in = stand_in(&spec).pending_polls(1000).start().unwrap();
         let provider = provider(&spec, &stand_in);
         let error = provider

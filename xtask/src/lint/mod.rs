@@ -12,8 +12,8 @@ use anyhow::Result;
 use serde_json::Value;
 
 use crate::plan;
-use crate::spec::{self, Operation, Spec, is_json_media};
 use crate::spec::json_schema::SchemaSet;
+use crate::spec::{self, Operation, Spec, is_json_media};
 
 /// All findings for a spec, each `<spec path>: <place>: <problem>`.
 pub fn lint(spec: &Spec) -> Result<Vec<String>> {
