@@ -15,7 +15,7 @@ use speech_mock_support::Recorder;
 use speech_spec::{Operation, Spec};
 
 use crate::cases::DocumentedCall;
-use crate::run::{base_path, credential, plain_text, success_answer};
+use crate::served::{base_path, credential, plain_text, success_answer};
 
 /// Sends the documented urlencoded form `fields` of `operation` as printed to a local server;
 /// returns what the snapshot records and the problems found.

@@ -5,6 +5,7 @@
 //! - [`cases`]: the cases of a spec, read from its examples.
 //! - [`run`]: replaying one case against a local mock server, with the checks of its direction.
 //! - `as_printed`: a documented call in a media type the client does not send, sent as printed.
+//! - `served`: what the local server answers with and expects (key, base path, documented answers).
 //! - [`adapters`]: generated per spec; drives a client from an example's JSON values.
 
 #[rustfmt::skip]
@@ -15,4 +16,5 @@ pub mod exchange;
 mod json;
 pub mod report;
 pub mod run;
+mod served;
 pub mod tolerance;

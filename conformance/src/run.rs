@@ -17,14 +17,10 @@ use crate::cases::{
 };
 use crate::exchange::{Call, Decoded, Exchange};
 use crate::json::{json_differences, lost_fields, normalise};
-
-/// The key every case authenticates with; the server checks it arrives where the spec says.
-pub const API_KEY: &str = "conformance-test-key";
-
-/// The bytes every uploaded file holds.
-fn file_bytes() -> Vec<u8> {
-    speech_mock_support::fake_mp3(2048)
-}
+use crate::served::{
+    base_path, credential, documented_headers, file_bytes, plain_text, served_bytes,
+    served_response, status_code, success_answer,
+};
 
 /// What a case produced.
 #[derive(Debug)]
@@ -361,133 +357,6 @@ fn uploaded_file(dir: &std::path::Path, path: &str) -> Result<std::path::PathBuf
     let local = dir.join(path.rsplit('/').next().unwrap_or(path));
     std::fs::write(&local, file_bytes())?;
     Ok(local)
-}
-
-/// The credential header the operation's first security scheme names, with the test key.
-pub(crate) fn credential(spec: &Spec, operation: &Operation<'_>) -> Result<(String, String)> {
-    Ok(match speech_spec::credential(&spec.doc, Some(operation))? {
-        Some(credential) => (
-            credential.header.to_ascii_lowercase(),
-            format!("{}{API_KEY}", credential.prefix),
-        ),
-        None => ("x-unauthenticated".into(), "none".into()),
-    })
-}
-
-/// The path of `servers[0]` (`/api/v1` of `https://your-domain.com/api/v1`).
-pub(crate) fn base_path(spec: &Spec) -> Result<String> {
-    let url = spec
-        .doc
-        .pointer("/servers/0/url")
-        .and_then(Value::as_str)
-        .context("no servers[0].url")?;
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
-    Ok(path.trim_end_matches('/').to_owned())
-}
-
-/// The status a range stands for when a case serves it (`4XX` → 400).
-pub(crate) fn status_code(status: &str) -> Result<u16> {
-    let digits = status.replace(['X', 'x'], "0");
-    digits.parse().with_context(|| format!("status `{status}`"))
-}
-
-/// Documented response headers with an example value.
-fn documented_headers(response: &Value) -> BTreeMap<String, String> {
-    response
-        .get("headers")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, header)| {
-            let value = header
-                .get("example")
-                .or_else(|| header.pointer("/schema/example"))
-                .or_else(|| {
-                    header
-                        .get("examples")
-                        .and_then(Value::as_object)
-                        .and_then(|examples| examples.values().next())
-                        .and_then(|example| example.get("value"))
-                })?;
-            let text = match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
-            Some((name.clone(), text))
-        })
-        .collect()
-}
-
-fn served_bytes(value: &Value) -> Vec<u8> {
-    match value {
-        Value::String(text) => text.as_bytes().to_vec(),
-        other => other.to_string().into_bytes(),
-    }
-}
-
-pub(crate) fn served_response(
-    status: u16,
-    media_type: &str,
-    value: &Value,
-    headers: &BTreeMap<String, String>,
-) -> Result<HttpMockResponse> {
-    let body = if is_json_media(media_type) {
-        serde_json::to_vec(value)?
-    } else {
-        served_bytes(value)
-    };
-    let mut builder = HttpMockResponse::builder()
-        .status(status)
-        .header("content-type", media_type);
-    for (name, value) in headers {
-        if !name.eq_ignore_ascii_case("content-length") {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-    }
-    Ok(builder.body(body).build())
-}
-
-/// The operation's first documented success answer, served to request cases so that the call
-/// completes (the request, not this answer, is what a request case checks).
-pub(crate) fn success_answer(spec: &Spec, operation: &Operation<'_>) -> Result<HttpMockResponse> {
-    for (status, response) in operation.responses() {
-        if !is_success(status) {
-            continue;
-        }
-        let response = spec.resolve(response)?;
-        for (media_type, object) in crate::cases::content(response) {
-            if let Some(value) = object
-                .get("examples")
-                .and_then(Value::as_object)
-                .and_then(|examples| examples.values().next())
-                .and_then(|example| example.get("value"))
-            {
-                return served_response(status_code(status)?, &media_type, value, &BTreeMap::new());
-            }
-        }
-    }
-    // An audio answer with no printed example (nothing to print): MP3 bytes of its media type.
-    for (status, response) in operation.responses() {
-        if !is_success(status) {
-            continue;
-        }
-        let response = spec.resolve(response)?;
-        if let Some((media_type, _)) = crate::cases::content(response)
-            .into_iter()
-            .find(|(media_type, _)| !is_json_media(media_type))
-        {
-            return Ok(HttpMockResponse::builder()
-                .status(status_code(status)?)
-                .header("content-type", media_type)
-                .body(file_bytes())
-                .build());
-        }
-    }
-    bail!(
-        "{}: no documented success answer to reply with",
-        operation.label()
-    )
 }
 
 pub(crate) fn exchange_kind(exchange: &Exchange) -> String {
@@ -918,14 +787,6 @@ fn compare_part(part: &ExpectedPart, got: &Part, problems: &mut Vec<String>) {
             "part `{}`: content type {:?}, documented {:?}",
             part.name, got.content_type, part.content_type
         ));
-    }
-}
-
-/// A JSON value as text on the wire: strings as they are, anything else as compact JSON.
-pub(crate) fn plain_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
     }
 }
 

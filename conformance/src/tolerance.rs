@@ -18,7 +18,8 @@ use speech_spec::{Operation, Spec, is_json_media, is_success};
 
 use crate::exchange::{Decoded, Exchange};
 use crate::json::lost_fields;
-use crate::run::{answer_with, exchange_kind, served_response, status_code};
+use crate::run::{answer_with, exchange_kind};
+use crate::served::{served_response, status_code};
 
 /// A value no spec lists, for open enums.
 const UNDOCUMENTED: &str = "UNDOCUMENTED_VALUE_FOR_TOLERANCE";
