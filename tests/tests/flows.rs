@@ -8,14 +8,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::specs::{documented_requests, root, specs};
-use common::{KEY, options};
-use serde_json::{Map, Value};
-use speech_client_runtime::dispatch::Request;
-use speech_client_runtime::neutral::{Place, Target};
+use common::specs::{root, specs};
+use common::{KEY, options, service_of, synthesis_request};
+use serde_json::Value;
 use speech_facade::{
-    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Provider, Service,
-    SpeechRequest, Submission, Synthesize, Transcribe, Wait,
+    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Provider, Submission,
+    Synthesize, Transcribe, Wait,
 };
 use speech_mock_support::StandIn;
 use speech_spec::Spec;
@@ -36,58 +34,6 @@ fn stand_in(spec: &Spec) -> speech_mock_support::StandInBuilder {
 
 fn provider(spec: &Spec, stand_in: &StandIn) -> Provider {
     Provider::new(&spec.provider, stand_in.url(), ApiKey::new(KEY), options()).unwrap()
-}
-
-/// The value of `target` in a documented request.
-fn value_at(request: &Request, target: Target) -> Option<&Value> {
-    match target.place {
-        Place::Body => request.body.as_ref()?.get(target.name),
-        Place::Query | Place::Path => request.parameters.get(target.name),
-        Place::File => None,
-    }
-}
-
-/// A neutral synthesis request from the first documented call of `operation` that gives both a
-/// text and a voice; the call's other body fields become the request's options.
-fn synthesis_request(spec: &Spec, service: &Service) -> Option<SpeechRequest> {
-    let mapping = service.speech.synthesize?;
-    let operation = spec
-        .operations()
-        .into_iter()
-        .find(|operation| operation.id() == Some(mapping.operation))?;
-    documented_requests(spec, &operation)
-        .into_iter()
-        .find_map(|(request, _files)| {
-            let text = value_at(&request, mapping.text)?.as_str()?.to_owned();
-            let voice = value_at(&request, mapping.voice)?.as_str()?.to_owned();
-            let neutral = [Some(mapping.text), Some(mapping.voice), mapping.format];
-            let mut synthesis = SpeechRequest::new(text, voice);
-            if let Some(format) = mapping.format.and_then(|target| value_at(&request, target)) {
-                synthesis = synthesis.format(format.as_str()?);
-            }
-            let options: Map<String, Value> = request
-                .body
-                .as_ref()
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(name, _)| {
-                    !neutral
-                        .iter()
-                        .flatten()
-                        .any(|target| target.place == Place::Body && target.name == *name)
-                })
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect();
-            synthesis.options = options;
-            Some(synthesis)
-        })
-}
-
-fn service_of(spec: &Spec) -> &'static Service {
-    speech_facade::providers()
-        .find(|service| service.name == spec.provider)
-        .expect("every spec is registered")
 }
 
 #[tokio::test]

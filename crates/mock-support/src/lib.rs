@@ -11,7 +11,9 @@
 //! - [`StandIn`]: a local server that plays any provider from its spec alone (documented answers,
 //!   jobs, credential, request validation), with [`Reply`]s scripted for fault scenarios.
 //! - [`audio_sample`]: a few bytes that start like an audio file of a given media type.
+//! - [`limits`]: the documented limits of an operation's request fields, read from its spec.
 
+pub mod limits;
 mod log;
 mod multipart;
 mod raw;

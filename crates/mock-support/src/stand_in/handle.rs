@@ -186,11 +186,14 @@ pub(crate) async fn storage(
     shared: &Shared,
     request: &Request<IncomingBody>,
 ) -> io::Result<Response<ResponseBody>> {
-    let carries_key = shared
-        .api
-        .key_headers
-        .iter()
-        .any(|name| request.headers().contains_key(name.as_str()));
+    let carries_key = request.headers().iter().any(|(name, value)| {
+        shared
+            .api
+            .key_headers
+            .iter()
+            .any(|key| key == name.as_str())
+            || shared.key.appears_in(value.as_bytes())
+    });
     let (media, next) = {
         let mut state = shared.state();
         let media = state.storage.serve(request.uri().path(), carries_key);
@@ -253,10 +256,11 @@ impl Content {
                 message,
             } => error(status, code.as_deref(), &message),
             Self::Generated {
+                status,
                 content_type,
                 length,
             } => Answer {
-                status: 200,
+                status,
                 body: Body::Generated {
                     media: content_type,
                     length,

@@ -178,7 +178,10 @@ impl Report<'_> {
         }
         if let Some(percent) = &contract.percent {
             let progress = match stage {
-                Stage::Pending => Some(poll * 100 / (self.pace.pending_polls + 1)),
+                // Wide enough for any number of pending polls (a job that never ends).
+                Stage::Pending => {
+                    Some(u64::from(poll) * 100 / (u64::from(self.pace.pending_polls) + 1))
+                }
                 Stage::Completed => Some(100),
                 Stage::Failed => None,
             };

@@ -123,7 +123,8 @@ impl StandIn {
     }
 
     /// Whether a request to the storage origin carried a header the spec sends the key in
-    /// (`Authorization`, `X-API-Key`, ...): the key must never leave for a result host.
+    /// (`Authorization`, `X-API-Key`, ...), or the key given to [`StandInBuilder::key`] in any
+    /// header: the key must never leave for a result host.
     pub fn storage_saw_key(&self) -> bool {
         self.shared.state().storage.saw_key
     }

@@ -1,5 +1,6 @@
 //! The second origin, where finished jobs' result URLs point: it serves their audio to anyone,
-//! and notes whether a request brought the API key, which never belongs there.
+//! and notes whether a request brought the API key (a header the spec sends it in, or the
+//! accepted key in any header), which never belongs there.
 
 use std::collections::HashMap;
 

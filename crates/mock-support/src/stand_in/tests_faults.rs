@@ -83,7 +83,7 @@ async fn a_cut_answer_promises_more_than_it_sends() {
             "speak",
             [
                 Reply::spec().cut(),
-                Reply::generated("audio/flac", 1 << 20).cut(),
+                Reply::generated(200, "audio/flac", 1 << 20).cut(),
             ],
         )
         .start()
@@ -105,7 +105,7 @@ async fn generated_and_dripped_bodies_arrive_whole_at_their_pace() {
         .script(
             "speak",
             [
-                Reply::generated("audio/flac", 3 << 20),
+                Reply::generated(200, "audio/flac", 3 << 20),
                 Reply::raw(200, None, "12345").drip(Duration::from_millis(40)),
             ],
         )
@@ -175,14 +175,16 @@ async fn pending_state_failure_and_pace_are_the_ones_given() {
         .pending_state("QUEUED_ELSEWHERE")
         .fail("render")
         .failure("E_TOLD", "told to fail")
-        .pending_polls(1000)
+        .pending_polls(u32::MAX)
         .start()
         .unwrap();
     let number =
         post(&stand_in, "t", json!({"words": "hi"})).await.json()["ticket"]["number"].clone();
+    let pending = progress(&stand_in, &number).await;
     assert_eq!(
-        progress(&stand_in, &number).await["phase"],
-        "QUEUED_ELSEWHERE"
+        (&pending["phase"], &pending["pct"]),
+        (&json!("QUEUED_ELSEWHERE"), &json!(0)),
+        "a job that never ends reports no progress"
     );
     assert_eq!(
         stand_in.last_parameters("progress").unwrap(),
