@@ -7,7 +7,7 @@
 //! - [`multipart_parts`]: a recorded `multipart/form-data` body, decoded part by part.
 //! - [`invalid_request`]: the message of a request the client refused to send.
 //! - [`CapturedLog`]: a log sink a test reads back.
-//! - [`RawServer`]: a loopback server that can cut, hang up, stream or never end what httpmock cannot.
+//! - [`RawServer`]: a loopback server that streams bodies of any size, or endless ones.
 //! - [`StandIn`]: a local server that plays any provider from its spec alone (documented answers,
 //!   jobs, credential, request validation), with [`Reply`]s scripted for fault scenarios.
 //! - [`audio_sample`]: a few bytes that start like an audio file of a given media type.
