@@ -4,6 +4,9 @@
 //! A block whose first item is a `fn` (after `use` lines and doc comments) is a helper and goes at
 //! module level; any other block is a fragment of a consumer program and becomes the body of its own
 //! `async fn ... -> Result<(), Box<dyn std::error::Error>>`, where `?` and `.await` work as written.
+//!
+//! It also lists each spec's generated client type (`specs/<name>.yaml` is `<name>_client`), so a
+//! test reaches every typed client through `Provider::client` without naming a provider.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,8 +32,57 @@ fn main() {
         }
         out.push('\n');
     }
-    let target = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("readme.rs");
-    std::fs::write(target, out).expect("OUT_DIR is writable");
+    let out_dir = std::env::var("OUT_DIR").expect("OUT_DIR");
+    std::fs::write(Path::new(&out_dir).join("readme.rs"), out).expect("OUT_DIR is writable");
+
+    let specs = Path::new(&manifest).join("../specs");
+    println!("cargo::rerun-if-changed={}", specs.display());
+    let clients = typed_clients(&spec_names(&specs));
+    std::fs::write(Path::new(&out_dir).join("clients.rs"), clients).expect("OUT_DIR is writable");
+}
+
+/// The stems of the `.yaml` files in `specs`, sorted.
+fn spec_names(specs: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(specs)
+        .expect("the specs directory is readable")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "yaml")
+        })
+        .filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// One function per spec that reaches its typed client, and the list of them.
+fn typed_clients(names: &[String]) -> String {
+    let mut out = String::new();
+    let mut list = String::new();
+    for name in names {
+        let krate = format!("{}_client", name.replace('-', "_"));
+        let function = format!("typed_{}", name.replace('-', "_"));
+        writeln!(
+            out,
+            "fn {function}(provider: &speech_facade::Provider) -> Option<(&str, &reqwest::Client)> {{\n\
+             \x20   let client = provider.client::<{krate}::Client>()?;\n\
+             \x20   Some((\n\
+             \x20       <{krate}::Client as {krate}::ClientInfo<()>>::baseurl(client),\n\
+             \x20       <{krate}::Client as {krate}::ClientInfo<()>>::client(client),\n\
+             \x20   ))\n\
+             }}"
+        )
+        .unwrap();
+        writeln!(list, "    (\"{name}\", {function}),").unwrap();
+    }
+    writeln!(
+        out,
+        "/// Each spec's name, with what reaches its typed client from a `Provider`.\n\
+         pub const TYPED_CLIENTS: &[(&str, Typed)] = &[\n{list}];"
+    )
+    .unwrap();
+    out
 }
 
 /// The ```rust blocks, each with the line of its opening fence.

@@ -8,14 +8,12 @@ mod common;
 
 use std::time::Duration;
 
-use common::specs::{documented_requests, root, specs};
-use common::{KEY, options};
-use serde_json::{Map, Value};
-use speech_client_runtime::dispatch::Request;
-use speech_client_runtime::neutral::{Place, Target};
+use common::specs::{root, specs};
+use common::{KEY, options, service_of, synthesis_request};
+use serde_json::Value;
 use speech_facade::{
-    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Provider, Service,
-    SpeechRequest, Submission, Synthesize, Transcribe, Wait,
+    ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Provider, Submission,
+    Synthesize, Transcribe, Wait,
 };
 use speech_mock_support::StandIn;
 use speech_spec::Spec;
@@ -38,89 +36,21 @@ fn provider(spec: &Spec, stand_in: &StandIn) -> Provider {
     Provider::new(&spec.provider, stand_in.url(), ApiKey::new(KEY), options()).unwrap()
 }
 
-/// The value of `target` in a documented request.
-fn value_at(request: &Request, target: Target) -> Option<&Value> {
-    match target.place {
-        Place::Body => request.body.as_ref()?.get(target.name),
-        Place::Query | Place::Path => request.parameters.get(target.name),
-        Place::File => None,
-    }
-}
-
-/// A neutral synthesis request from the first documented call of `operation` that gives both a
-/// text and a voice; the call's other body fields become the request's options.
-fn synthesis_request(spec: &Spec, service: &Service) -> Option<SpeechRequest> {
-    let mapping = service.speech.synthesize?;
-    let operation = spec
-        .operations()
-        .into_iter()
-        .find(|operation| operation.id() == Some(mapping.operation))?;
-    documented_requests(spec, &operation)
-        .into_iter()
-        .find_map(|(request, _files)| {
-            let text = value_at(&request, mapping.text)?.as_str()?.to_owned();
-            let voice = value_at(&request, mapping.voice)?.as_str()?.to_owned();
-            let neutral = [Some(mapping.text), Some(mapping.voice), mapping.format];
-            let mut synthesis = SpeechRequest::new(text, voice);
-            if let Some(format) = mapping.format.and_then(|target| value_at(&request, target)) {
-                synthesis = synthesis.format(format.as_str()?);
-            }
-            let options: Map<String, Value> = request
-                .body
-                .as_ref()
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .filter(|(name, _)| {
-                    !neutral
-                        .iter()
-                        .flatten()
-                        .any(|target| target.place == Place::Body && target.name == *name)
-                })
-                .map(|(name, value)| (name.clone(), value.clone()))
-                .collect();
-            synthesis.options = options;
-            Some(synthesis)
-        })
-}
-
-/// Every spec that maps `synthesize`, with a neutral request from its documented calls and the
-/// operation that starts it.
-fn syntheses() -> Vec<(Spec, SpeechRequest, &'static str)> {
-    specs()
-        .into_iter()
-        .filter_map(|spec| {
-            let service = service_of(&spec);
-            let operation = service.speech.synthesize?.operation;
-            let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-                panic!(
-                    "{}: no documented call gives a text and a voice",
-                    spec.provider
-                )
-            });
-            Some((spec, request, operation))
-        })
-        .collect()
-}
-
-/// [`syntheses`] whose operation starts a job (`x-job-start`).
-fn job_syntheses() -> Vec<(Spec, SpeechRequest, &'static str)> {
-    syntheses()
-        .into_iter()
-        .filter(|(spec, _, operation)| service_of(spec).job_start(operation).is_some())
-        .collect()
-}
-
-fn service_of(spec: &Spec) -> &'static Service {
-    speech_facade::providers()
-        .find(|service| service.name == spec.provider)
-        .expect("every spec is registered")
-}
-
 #[tokio::test]
 async fn every_synthesis_is_polled_until_complete_then_downloaded_without_the_key() {
     let mut checked = 0;
-    for (spec, request, operation) in syntheses() {
+    for spec in specs() {
+        let service = service_of(&spec);
+        if service.speech.synthesize.is_none() {
+            continue;
+        }
+        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
+            panic!(
+                "{}: no documented call gives a text and a voice",
+                spec.provider
+            )
+        });
+        let operation = service.speech.synthesize.unwrap().operation;
         let stand_in = stand_in(&spec).start().unwrap();
         let provider = provider(&spec, &stand_in);
         let speaker: &dyn Synthesize = &provider;
@@ -165,7 +95,21 @@ async fn every_synthesis_is_polled_until_complete_then_downloaded_without_the_ke
 
 #[tokio::test]
 async fn a_failed_synthesis_job_is_a_typed_failure() {
-    for (spec, request, _) in job_syntheses() {
+    for spec in specs() {
+        let service = service_of(&spec);
+        if service.speech.synthesize.is_none() {
+            continue;
+        }
+        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
+            panic!(
+                "{}: no documented call gives a text and a voice",
+                spec.provider
+            )
+        });
+        let operation = service.speech.synthesize.unwrap().operation;
+        if service.job_start(operation).is_none() {
+            continue;
+        }
         let stand_in = stand_in(&spec).fail_all().start().unwrap();
         let result = provider(&spec, &stand_in)
             .synthesize(&request, &wait())
@@ -183,7 +127,21 @@ async fn a_failed_synthesis_job_is_a_typed_failure() {
 
 #[tokio::test]
 async fn a_wait_cut_by_its_deadline_resumes_from_the_handle_without_a_second_submit() {
-    for (spec, request, operation) in job_syntheses() {
+    for spec in specs() {
+        let service = service_of(&spec);
+        if service.speech.synthesize.is_none() {
+            continue;
+        }
+        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
+            panic!(
+                "{}: no documented call gives a text and a voice",
+                spec.provider
+            )
+        });
+        let operation = service.speech.synthesize.unwrap().operation;
+        if service.job_start(operation).is_none() {
+            continue;
+        }
         let stand_in = stand_in(&spec).pending_polls(1000).start().unwrap();
         let provider = provider(&spec, &stand_in);
         let error = provider

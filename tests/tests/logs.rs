@@ -1,4 +1,4 @@
-//! No key in any captured log line: every provider's path, with the faults that make the facade
+//! No key in any captured log line: every spec's synthesis, with the faults that make the facade
 //! retry and fail (a 503 poll, a rate-limited submit), run under a subscriber that records
 //! everything at TRACE level, including the HTTP libraries' own events. (Its own test binary: a
 //! per-thread subscriber must not race other tests' callsites.)
@@ -7,9 +7,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{KEY, flows, serve, status_only, synthesize};
-use httpmock::{HttpMockResponse, Method, MockServer};
-use speech_mock_support::json_response;
+use common::{KEY, syntheses};
+use speech_mock_support::Reply;
 
 #[test]
 fn no_log_line_carries_the_key_through_retries_and_failures() {
@@ -24,38 +23,36 @@ fn no_log_line_carries_the_key_through_retries_and_failures() {
         .enable_all()
         .build()
         .unwrap();
+    let syntheses = syntheses();
+    assert!(!syntheses.is_empty(), "no spec maps synthesis");
     runtime.block_on(async {
-        for flow in flows() {
-            // A 503 poll (retried), then completion.
-            let server = MockServer::start_async().await;
-            serve(
-                &server,
-                &flow,
-                vec![status_only(503), json_response(200, &flow.completed)],
-            )
-            .await;
-            synthesize(&flow, &server, Duration::from_secs(10))
+        for synthesis in &syntheses {
+            // A 503 poll, where there are polls (retried), then completion.
+            let stand_in = synthesis.stand_in().pending_polls(0);
+            let stand_in = match synthesis.poll {
+                Some(poll) => stand_in.script(poll, [Reply::status(503)]),
+                None => stand_in,
+            };
+            let stand_in = stand_in.start().unwrap();
+            synthesis
+                .run(&stand_in, Duration::from_secs(10))
                 .await
+                .unwrap_or_else(|e| panic!("{}: {e:?}", synthesis.name()));
+            // A submit rate-limited until its deadline (more refusals than the fast backoff can
+            // ask for in a second) ends in an error.
+            let limited = Reply::raw(429, Some("application/json"), "{}");
+            let stand_in = synthesis
+                .stand_in()
+                .script(synthesis.submit, vec![limited; 5000])
+                .start()
                 .unwrap();
-            // A rate-limited submit (not retried: it spends credits) ends in an error.
-            let server = MockServer::start_async().await;
-            let (path, _, _) = flow.submit.clone();
-            server
-                .mock_async(|when, then| {
-                    when.method(Method::POST).path(path);
-                    then.respond_with(|_: &httpmock::HttpMockRequest| {
-                        HttpMockResponse::builder()
-                            .status(429)
-                            .header("content-type", "application/json")
-                            .body("{}")
-                            .build()
-                    });
-                })
-                .await;
             assert!(
-                synthesize(&flow, &server, Duration::from_secs(5))
+                synthesis
+                    .run(&stand_in, Duration::from_secs(1))
                     .await
-                    .is_err()
+                    .is_err(),
+                "{}",
+                synthesis.name()
             );
         }
     });

@@ -7,10 +7,13 @@
 //! - [`multipart_parts`]: a recorded `multipart/form-data` body, decoded part by part.
 //! - [`invalid_request`]: the message of a request the client refused to send.
 //! - [`CapturedLog`]: a log sink a test reads back.
-//! - [`RawServer`]: a loopback server that can cut, hang up, stream or never end what httpmock cannot.
+//! - [`RawServer`]: a loopback server that streams bodies of any size, or endless ones.
 //! - [`StandIn`]: a local server that plays any provider from its spec alone (documented answers,
-//!   jobs, credential, request validation).
+//!   jobs, credential, request validation), with [`Reply`]s scripted for fault scenarios.
+//! - [`audio_sample`]: a few bytes that start like an audio file of a given media type.
+//! - [`limits`]: the documented limits of an operation's request fields, read from its spec.
 
+pub mod limits;
 mod log;
 mod multipart;
 mod raw;
@@ -21,7 +24,7 @@ pub use log::CapturedLog;
 pub use multipart::{Part, multipart_parts};
 pub use raw::{RawAct, RawServer, UNENDING_CAP};
 pub use recorder::{Recorder, exact_query, json_response, sequence};
-pub use stand_in::{StandIn, StandInBuilder};
+pub use stand_in::{Reply, StandIn, StandInBuilder, audio_sample};
 
 use progenitor_client::Error;
 

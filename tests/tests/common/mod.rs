@@ -1,19 +1,22 @@
-//! What the cross-crate scenarios share: the local API of each provider (submit, status states),
-//! options that poll and retry fast, and the provider-neutral synthesis.
+//! What the cross-crate scenarios share: options that poll and retry fast, and each spec's
+//! synthesis (its documented values) run against the spec's own stand-in. No provider is named.
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
 pub mod specs;
 
 use std::time::Duration;
 
-use httpmock::{HttpMockResponse, Method, MockServer};
-use serde_json::{Value, json};
-use speech_client_runtime::jobs::JobStatus;
+use serde_json::{Map, Value};
+use speech_client_runtime::dispatch::Request;
+use speech_client_runtime::neutral::{Place, Target};
 use speech_facade::{
-    ApiKey, Error, JobHandle, Options, Provider, RetryPolicy, SpeechRequest, Synthesize, Wait,
-    WaitPolicy,
+    ApiKey, Error, Options, Provider, RetryPolicy, Service, Speech, SpeechRequest, Synthesize,
+    Wait, WaitPolicy,
 };
-use speech_mock_support::{json_response, sequence};
+use speech_mock_support::{StandIn, StandInBuilder};
+use speech_spec::Spec;
+
+use specs::{documented_requests, root, specs};
 
 pub const KEY: &str = "fault-scenario-key";
 
@@ -34,156 +37,178 @@ pub fn options() -> Options {
     }
 }
 
-/// A provider's local API: where a job is submitted and polled, and the bodies of each state.
-#[derive(Clone)]
-pub struct Flow {
-    pub name: &'static str,
-    /// The spec's status contract: where the state and the result are.
-    pub contract: &'static JobStatus,
-    pub base_path: &'static str,
-    pub submit: (&'static str, u16, Value),
-    pub status_path: &'static str,
-    pub pending: Value,
-    pub completed: Value,
+/// The registered provider of `spec`.
+pub fn service_of(spec: &Spec) -> &'static Service {
+    speech_facade::providers()
+        .find(|service| service.name == spec.provider)
+        .expect("every spec is registered")
 }
 
-pub fn flows() -> Vec<Flow> {
-    let url = "https://storage.example/result.mp3";
-    let speech = |status: &str, url: Option<&str>| {
-        json!({"success": true, "speech": {"id": "s1", "text": "t", "format": "mp3",
-        "status": status, "creditsUsed": 1, "createdAt": "2024-01-01T00:00:00.000Z", "audioUrl": url}})
-    };
-    vec![
-        Flow {
-            name: "miragic",
-            contract: &miragic_client::jobs::GET_TEXT_TO_SPEECH_JOB,
-            base_path: "",
-            submit: (
-                "/api/v1/text-to-speech/generate",
-                200,
-                json!({"success": true, "data": {"jobId": "j1", "status": "PENDING"}, "message": "ok"}),
-            ),
-            status_path: "/api/v1/text-to-speech/jobs/j1",
-            pending: json!({"success": true, "data": {"id": "j1", "status": "PENDING"}}),
-            completed: json!({"success": true, "data": {"id": "j1", "status": "COMPLETED", "audioUrl": url}}),
-        },
-        Flow {
-            name: "audixa",
-            contract: &audixa_client::jobs::GET_GENERATION_STATUS,
-            base_path: "/v2",
-            submit: ("/v2/tts", 201, json!({"generation_id": "g1"})),
-            status_path: "/v2/status",
-            pending: json!({"status": "Generating"}),
-            completed: json!({"status": "Completed", "url": url}),
-        },
-        Flow {
-            name: "voiceclone",
-            contract: &voiceclone_client::jobs::GET_SPEECH,
-            base_path: "/api/v1",
-            submit: (
-                "/api/v1/tts",
-                200,
-                json!({"success": true, "speechId": "s1", "creditsUsed": 1,
-                "speech": {"id": "s1", "text": "t", "format": "mp3", "status": "PROCESSING", "creditsUsed": 1, "createdAt": "2024-01-01T00:00:00.000Z"}}),
-            ),
-            status_path: "/api/v1/tts/s1",
-            pending: speech("PROCESSING", None),
-            completed: speech("COMPLETED", Some(url)),
-        },
-        Flow {
-            name: "nanogpt",
-            contract: &nanogpt_client::jobs::GET_TTS_STATUS,
-            base_path: "/api",
-            submit: (
-                "/api/tts",
-                202,
-                json!({"status": "pending", "runId": "r1", "model": "Elevenlabs-V3"}),
-            ),
-            status_path: "/api/tts/status",
-            pending: json!({"status": "pending", "runId": "r1"}),
-            completed: json!({"status": "completed", "runId": "r1", "audioUrl": url}),
-        },
-    ]
+/// A stand-in for `spec` that accepts only [`KEY`].
+pub fn stand_in(spec: &Spec) -> StandInBuilder {
+    StandIn::from_file(root().join(&spec.path))
+        .unwrap()
+        .key(KEY)
 }
 
-/// Runs the provider-neutral synthesis of `flow`'s provider against `server`.
-pub async fn synthesize(
-    flow: &Flow,
-    server: &MockServer,
-    deadline: Duration,
-) -> Result<speech_facade::Speech, Error> {
-    synthesize_at(flow, &server.url(flow.base_path), deadline, options()).await
+/// A spec whose `x-speech` maps `synthesize`, ready to run.
+pub struct Synthesis {
+    pub spec: Spec,
+    pub service: &'static Service,
+    /// The neutral request made of a documented call's values.
+    pub request: SpeechRequest,
+    /// The operation that synthesizes.
+    pub submit: &'static str,
+    /// The status operation of the job it starts, when it starts one.
+    pub poll: Option<&'static str>,
 }
 
-/// [`synthesize`] against the API at `base`, with other options.
-pub async fn synthesize_at(
-    flow: &Flow,
-    base: &str,
-    deadline: Duration,
-    options: Options,
-) -> Result<speech_facade::Speech, Error> {
-    synthesize_timed(flow, base, deadline, options).await.0
-}
-
-/// `flow`'s provider at `base`, chosen at run time and used through the neutral interface.
-pub fn provider(flow: &Flow, base: &str, options: Options) -> Result<Box<dyn Synthesize>, Error> {
-    let provider = Provider::new(flow.name, base, ApiKey::new(KEY), options)?;
-    Ok(Box::new(provider))
-}
-
-/// [`synthesize_at`], with how long the call took (the provider is built before the clock
-/// starts: the deadline bounds the call, not the construction of its client).
-pub async fn synthesize_timed(
-    flow: &Flow,
-    base: &str,
-    deadline: Duration,
-    options: Options,
-) -> (Result<speech_facade::Speech, Error>, Duration) {
-    let request = SpeechRequest::new("A sentence long enough for every provider's minimum.", "v");
-    let provider = match provider(flow, base, options) {
-        Ok(provider) => provider,
-        Err(error) => return (Err(error), Duration::ZERO),
-    };
-    let started = tokio::time::Instant::now();
-    let result = provider.synthesize(&request, &Wait::up_to(deadline)).await;
-    (result, started.elapsed())
-}
-
-/// Resumes the wait for `job` with `flow`'s provider, as an application would after storing the
-/// handle of a [`Error::DeadlineExceeded`].
-pub async fn resume_at(
-    flow: &Flow,
-    base: &str,
-    job: &JobHandle,
-    deadline: Duration,
-) -> Result<speech_facade::Speech, Error> {
-    provider(flow, base, options())?
-        .resume_synthesis(job, &Wait::up_to(deadline))
-        .await
-}
-
-/// Mocks the submit and answers the status polls with `polls` in order (the last one repeats).
-pub async fn serve<'a>(
-    server: &'a MockServer,
-    flow: &Flow,
-    polls: Vec<HttpMockResponse>,
-) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
-    let (path, code, body) = flow.submit.clone();
-    let submit = server
-        .mock_async(|when, then| {
-            when.method(Method::POST).path(path);
-            then.respond_with(move |_: &httpmock::HttpMockRequest| json_response(code, &body));
+/// Every spec that maps `synthesize`.
+///
+/// # Panics
+/// When a spec documents no call that gives a text and a voice.
+pub fn syntheses() -> Vec<Synthesis> {
+    specs()
+        .into_iter()
+        .filter_map(|spec| {
+            let service = service_of(&spec);
+            let submit = service.speech.synthesize?.operation;
+            let request = synthesis_request(&spec, service).unwrap_or_else(|| {
+                panic!(
+                    "{}: no documented call gives a text and a voice",
+                    spec.provider
+                )
+            });
+            Some(Synthesis {
+                poll: service.job_start(submit).map(|start| start.poll),
+                spec,
+                service,
+                request,
+                submit,
+            })
         })
-        .await;
-    let status = server
-        .mock_async(|when, then| {
-            when.method(Method::GET).path(flow.status_path);
-            then.respond_with(sequence(polls));
-        })
-        .await;
-    (submit, status)
+        .collect()
 }
 
-pub fn status_only(code: u16) -> HttpMockResponse {
-    HttpMockResponse::builder().status(code).build()
+/// The syntheses that start a job: what a scenario about polls runs on.
+///
+/// # Panics
+/// When no spec's synthesis starts a job: the scenario would check nothing.
+pub fn jobs() -> Vec<Synthesis> {
+    let jobs: Vec<Synthesis> = syntheses()
+        .into_iter()
+        .filter(|synthesis| synthesis.poll.is_some())
+        .collect();
+    assert!(!jobs.is_empty(), "no spec's synthesis starts a job");
+    jobs
+}
+
+/// The syntheses whose operation spends credits: what a scenario about resending runs on.
+///
+/// # Panics
+/// When there is none.
+pub fn spending() -> Vec<Synthesis> {
+    let spending: Vec<Synthesis> = syntheses()
+        .into_iter()
+        .filter(|synthesis| synthesis.service.spends_credits(synthesis.submit))
+        .collect();
+    assert!(!spending.is_empty(), "no spec's synthesis spends credits");
+    spending
+}
+
+impl Synthesis {
+    /// The provider's name, for messages.
+    pub fn name(&self) -> &str {
+        &self.spec.provider
+    }
+
+    /// The status operation.
+    ///
+    /// # Panics
+    /// When the synthesis starts no job (take it from [`jobs`]).
+    pub fn poll(&self) -> &'static str {
+        self.poll.expect("a synthesis that starts a job")
+    }
+
+    /// A stand-in for the spec that accepts only [`KEY`].
+    pub fn stand_in(&self) -> StandInBuilder {
+        stand_in(&self.spec)
+    }
+
+    /// The provider at `base`, used through the neutral interface.
+    pub fn provider(&self, base: &str, options: Options) -> Result<Provider, Error> {
+        Provider::new(self.name(), base, ApiKey::new(KEY), options)
+    }
+
+    /// Synthesizes against `stand_in`, within `deadline`, with fast options.
+    pub async fn run(&self, stand_in: &StandIn, deadline: Duration) -> Result<Speech, Error> {
+        self.run_timed(stand_in.url(), deadline, options()).await.0
+    }
+
+    /// Synthesizes against the API at `base`, with how long the call took (the provider is
+    /// built before the clock starts: the deadline bounds the call, not its client's
+    /// construction).
+    pub async fn run_timed(
+        &self,
+        base: &str,
+        deadline: Duration,
+        options: Options,
+    ) -> (Result<Speech, Error>, Duration) {
+        let provider = match self.provider(base, options) {
+            Ok(provider) => provider,
+            Err(error) => return (Err(error), Duration::ZERO),
+        };
+        let speaker: &dyn Synthesize = &provider;
+        let started = tokio::time::Instant::now();
+        let result = speaker
+            .synthesize(&self.request, &Wait::up_to(deadline))
+            .await;
+        (result, started.elapsed())
+    }
+}
+
+/// The value of `target` in a documented request.
+pub fn value_at(request: &Request, target: Target) -> Option<&Value> {
+    match target.place {
+        Place::Body => request.body.as_ref()?.get(target.name),
+        Place::Query | Place::Path => request.parameters.get(target.name),
+        Place::File => None,
+    }
+}
+
+/// A neutral synthesis request from the first documented call of `operation` that gives both a
+/// text and a voice; the call's other body fields become the request's options.
+pub fn synthesis_request(spec: &Spec, service: &Service) -> Option<SpeechRequest> {
+    let mapping = service.speech.synthesize?;
+    let operation = spec
+        .operations()
+        .into_iter()
+        .find(|operation| operation.id() == Some(mapping.operation))?;
+    documented_requests(spec, &operation)
+        .into_iter()
+        .find_map(|(request, _files)| {
+            let text = value_at(&request, mapping.text)?.as_str()?.to_owned();
+            let voice = value_at(&request, mapping.voice)?.as_str()?.to_owned();
+            let neutral = [Some(mapping.text), Some(mapping.voice), mapping.format];
+            let mut synthesis = SpeechRequest::new(text, voice);
+            if let Some(format) = mapping.format.and_then(|target| value_at(&request, target)) {
+                synthesis = synthesis.format(format.as_str()?);
+            }
+            let options: Map<String, Value> = request
+                .body
+                .as_ref()
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(name, _)| {
+                    !neutral
+                        .iter()
+                        .flatten()
+                        .any(|target| target.place == Place::Body && target.name == *name)
+                })
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect();
+            synthesis.options = options;
+            Some(synthesis)
+        })
 }

@@ -1,19 +1,17 @@
-//! What the facade's integration tests share: the test key, local API and storage servers, and
-//! the provider-neutral flow.
+//! What the facade's integration tests share: the test key, fast options, and each registered
+//! provider's spec, played by its stand-in. No provider is named: everything is read from
+//! `speech_facade::providers()` and the specs.
 #![allow(dead_code, reason = "each test binary uses a part of it")]
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use httpmock::{HttpMockResponse, Method, MockServer};
-use serde_json::{Value, json};
-use speech_facade::WaitPolicy;
-use speech_facade::{
-    DownloadLimits, Downloader, Error, Options, Speech, SpeechRequest, Synthesize, Wait,
-};
-use speech_mock_support::{Recorder, json_response, sequence};
+use speech_client_runtime::neutral::{Place, Target};
+use speech_facade::{ApiKey, Options, Provider, Service, SpeechRequest, WaitPolicy};
+use speech_mock_support::limits::{Field, Limits, Location, request_fields};
+use speech_mock_support::{StandIn, StandInBuilder};
 
 pub const KEY: &str = "facade-test-key";
-pub const AUDIO: &[u8] = b"ID3\x04\x00\x00\x00\x00\x00\x00\xff\xfb\x90\x64 audio bytes";
 
 /// Fast polls, so the tests take milliseconds; the engine's timing is tested on a paused clock in
 /// `wait`'s unit tests.
@@ -28,119 +26,73 @@ pub fn options() -> Options {
     }
 }
 
-/// The storage server: serves the audio and records who asked.
-pub struct Storage {
-    server: MockServer,
-    recorder: Recorder,
+/// The spec a provider was generated from (`specs/<name>.yaml`).
+pub fn spec_path(service: &Service) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../specs")
+        .join(format!("{}.yaml", service.name))
 }
 
-impl Storage {
-    pub async fn start() -> Self {
-        let server = MockServer::start_async().await;
-        let recorder = Recorder::default();
-        server
-            .mock_async(|when, then| {
-                when.method(Method::GET).path("/results/speech.mp3");
-                then.respond_with(
-                    recorder.answer(
-                        HttpMockResponse::builder()
-                            .status(200)
-                            .header("content-type", "audio/mpeg")
-                            .body(AUDIO.to_vec())
-                            .build(),
-                    ),
-                );
-            })
-            .await;
-        Self { server, recorder }
-    }
-
-    pub fn url(&self) -> String {
-        self.server.url("/results/speech.mp3")
-    }
-
-    /// The download happened once, and carried no credential.
-    pub fn assert_fetched_without_credentials(&self) {
-        let request = self.recorder.single();
-        for (name, value) in request.headers_vec() {
-            assert!(
-                !value.contains(KEY),
-                "the storage host saw the key in `{name}`"
-            );
-        }
-    }
+/// A stand-in for the provider's spec that accepts only [`KEY`].
+pub fn stand_in(service: &Service) -> StandInBuilder {
+    StandIn::from_file(spec_path(service)).unwrap().key(KEY)
 }
 
-/// The provider-neutral path every provider takes: synthesize, then save.
-pub async fn speak_and_save<P: Synthesize>(
-    provider: &P,
-    voice: &str,
-) -> Result<(Speech, Vec<u8>), Error> {
-    let request = SpeechRequest::new("Hello, this is a test speech for every provider.", voice);
-    let speech = provider
-        .synthesize(&request, &Wait::up_to(Duration::from_secs(10)))
-        .await?;
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("speech.mp3");
-    let downloader = Downloader::new(Duration::from_secs(10)).unwrap();
-    let saved = speech
-        .save(&downloader, &path, &DownloadLimits::default())
-        .await?;
-    assert_eq!(saved.content_type.as_deref(), Some("audio/mpeg"));
-    Ok((speech, std::fs::read(&path).unwrap()))
+/// The provider, aimed at `stand_in`.
+pub fn provider(service: &Service, stand_in: &StandIn) -> Provider {
+    Provider::new(service.name, stand_in.url(), ApiKey::new(KEY), options()).unwrap()
 }
 
-/// Mocks `path` to answer `pending` twice, then `last`.
-pub async fn poll_mock<'a>(
-    api: &'a MockServer,
-    path: &str,
-    key_header: &str,
-    key_value: &str,
-    pending: Value,
-    last: Value,
-) -> httpmock::Mock<'a> {
-    api.mock_async(|when, then| {
-        when.method(Method::GET)
-            .path(path)
-            .header(key_header, key_value);
-        then.respond_with(sequence(vec![
-            json_response(200, &pending),
-            json_response(200, &pending),
-            json_response(200, &last),
-        ]));
-    })
-    .await
-}
-
-/// The voice-clone API's documented flow: a created speech, then its status (processing twice,
-/// then completed at `audio_url`).
-pub async fn voiceclone_flow<'a>(
-    api: &'a MockServer,
-    audio_url: String,
-) -> (httpmock::Mock<'a>, httpmock::Mock<'a>) {
-    let speech = |status: &str, url: Option<String>| {
-        json!({"id": "sp1", "text": "Hello", "format": "mp3",
-        "status": status, "creditsUsed": 29, "createdAt": "2024-01-01T00:00:00.000Z", "audioUrl": url})
+/// The request field `target` of `operation`, with its documented limits.
+///
+/// # Panics
+/// When the spec has no such field: its `x-speech` names one that `lint` would refuse.
+pub fn field(service: &Service, operation: &str, target: Target) -> Field {
+    let location = match target.place {
+        Place::Body => Location::Body,
+        Place::Query => Location::Query,
+        Place::Path => Location::Path,
+        Place::File => Location::File,
     };
-    let created_body = json!({"success": true, "speechId": "sp1", "creditsUsed": 29, "speech": speech("PROCESSING", None)});
-    let created = api
-        .mock_async(|when, then| {
-            when.method(Method::POST)
-                .path("/api/v1/tts")
-                .header("authorization", format!("Bearer {KEY}"));
-            then.respond_with(move |_: &httpmock::HttpMockRequest| {
-                json_response(200, &created_body)
-            });
-        })
-        .await;
-    let polls = poll_mock(
-        api,
-        "/api/v1/tts/sp1",
-        "authorization",
-        &format!("Bearer {KEY}"),
-        json!({"success": true, "speech": speech("PROCESSING", None)}),
-        json!({"success": true, "speech": speech("COMPLETED", Some(audio_url))}),
-    )
-    .await;
-    (created, polls)
+    request_fields(spec_path(service), operation)
+        .unwrap()
+        .into_iter()
+        .find(|field| field.name == target.name && field.location == location)
+        .unwrap_or_else(|| panic!("{}: `{operation}` has no {target:?}", service.name))
+}
+
+/// A text that keeps to every limit in `limits`: a listed value, else words of an accepted length.
+pub fn fitting_text(limits: &Limits) -> String {
+    if let Some(listed) = limits.values.iter().find_map(|value| value.as_str()) {
+        return listed.to_owned();
+    }
+    let words = "Hello this is a test speech for every provider ";
+    let most = [limits.max_length, limits.max_bytes]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(u64::MAX);
+    let length = u64::try_from(words.len())
+        .unwrap()
+        .max(limits.min_length.unwrap_or(0))
+        .min(most);
+    words
+        .chars()
+        .cycle()
+        .take(usize::try_from(length).unwrap())
+        .collect()
+}
+
+/// A synthesis request the provider's spec accepts: text and voice that keep to their limits.
+///
+/// # Panics
+/// When the provider maps no synthesis.
+pub fn synthesis_request(service: &Service) -> SpeechRequest {
+    let mapping = service
+        .speech
+        .synthesize
+        .expect("a provider that synthesizes");
+    let text = fitting_text(&field(service, mapping.operation, mapping.text).limits);
+    let voice = fitting_text(&field(service, mapping.operation, mapping.voice).limits);
+    SpeechRequest::new(text, voice)
 }

@@ -18,8 +18,9 @@ pub(crate) fn media_for(file_name: &str) -> &'static str {
     }
 }
 
-/// Bytes that start like a file of `media`.
-pub(crate) fn bytes(media: &str) -> Vec<u8> {
+/// A few bytes that start like a file of `media` (`audio/wav`, `audio/ogg`, ...; MP3 for a type
+/// it does not know): what a file-type check reads, for a sample upload or a stand-in's audio.
+pub fn bytes(media: &str) -> Vec<u8> {
     let essence = media.split(';').next().unwrap_or("").trim();
     let head: &[u8] = match essence.to_ascii_lowercase().as_str() {
         "audio/wav" | "audio/wave" | "audio/x-wav" | "audio/vnd.wave" => {

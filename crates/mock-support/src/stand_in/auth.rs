@@ -79,6 +79,16 @@ impl KeyRule {
             Self::Exact(expected) => key == expected,
         }
     }
+
+    /// Whether `text` (a header value) contains the one accepted key; unknowable for any key.
+    pub(crate) fn appears_in(&self, text: &[u8]) -> bool {
+        match self {
+            Self::AnyNonEmpty => false,
+            Self::Exact(expected) => text
+                .windows(expected.len().max(1))
+                .any(|window| window == expected.as_bytes()),
+        }
+    }
 }
 
 /// Whether a request satisfies one of `alternatives` (each a set of schemes that must all carry
@@ -130,6 +140,8 @@ mod tests {
         assert!(!check(&[("x-api-key", "k2")]));
         assert!(!check(&[]));
         assert!(allowed(&[], &exact, &headers(&[]), &[]));
+        assert!(exact.appears_in(b"Token k1; x") && !exact.appears_in(b"k2"));
+        assert!(!KeyRule::AnyNonEmpty.appears_in(b"k1"));
     }
 
     #[test]

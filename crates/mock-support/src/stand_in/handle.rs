@@ -1,22 +1,25 @@
 //! Answering one request: on the API origin (route, count, credential, validation, then the
-//! operation's answer or its job's), and on the storage origin.
+//! next scripted reply, else the operation's answer or its job's), and on the storage origin
+//! (its next scripted reply, else the stored file).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::io;
 use std::sync::{Mutex, MutexGuard};
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming as IncomingBody;
-use hyper::{Request, Response, StatusCode, header};
+use hyper::{Request, Response};
 
 use super::answers::{Answer, Body, plain_error};
-use super::api::{Api, Role};
+use super::api::{Api, ApiOperation, Role};
 use super::auth::{KeyRule, allowed};
+use super::body::{ResponseBody, respond};
+use super::builder::Failing;
 use super::jobs::{Jobs, Pace};
+use super::reply::{Act, Content, Delivery, Reply, Sent};
 use super::routes::{self, Found};
 use super::storage::Storage;
 use super::validate::Incoming;
-use super::{Failing, audio};
 
 /// The largest request body read (a file upload included); a larger one is refused with 413.
 const BODY_LIMIT: usize = 64 << 20;
@@ -25,7 +28,6 @@ const BODY_LIMIT: usize = 64 << 20;
 pub(crate) struct Shared {
     pub api: Api,
     pub key: KeyRule,
-    pub pace: Pace,
     pub failing: Failing,
     /// Keeps the job ids of different stand-ins apart.
     pub salt: u16,
@@ -36,8 +38,17 @@ pub(crate) struct Shared {
 pub(crate) struct State {
     /// Requests received, by operation id.
     pub requests: HashMap<String, usize>,
+    /// Requests received by the API origin, whatever they were for.
+    pub total: usize,
+    /// The path and query parameters of each operation's last request.
+    pub last_parameters: HashMap<String, Vec<(String, String)>>,
+    pub pace: Pace,
     pub jobs: Jobs,
     pub storage: Storage,
+    /// Replies waiting for the next requests of an operation (by id).
+    pub scripts: HashMap<String, VecDeque<Reply>>,
+    /// Replies waiting for the next requests of the storage.
+    pub storage_script: VecDeque<Reply>,
 }
 
 impl Shared {
@@ -49,16 +60,20 @@ impl Shared {
     }
 }
 
-/// Answers a request to the API origin.
-pub(crate) async fn api(shared: &Shared, request: Request<IncomingBody>) -> Response<Full<Bytes>> {
+/// Answers a request to the API origin; `Err` closes the connection without an answer.
+pub(crate) async fn api(
+    shared: &Shared,
+    request: Request<IncomingBody>,
+) -> io::Result<Response<ResponseBody>> {
     let (parts, body) = request.into_parts();
     let plain = |status: u16, message: &str| {
-        render(plain_error(
+        Ok(render(plain_error(
             status,
             shared.api.message_pointer.as_deref(),
             message,
-        ))
+        )))
     };
+    shared.state().total += 1;
     let Ok(body) = Limited::new(body, BODY_LIMIT).collect().await else {
         return plain(413, "the request body is larger than the stand-in reads");
     };
@@ -89,17 +104,20 @@ pub(crate) async fn api(shared: &Shared, request: Request<IncomingBody>) -> Resp
         Found::Nowhere => return plain(404, &format!("no operation at {path}")),
     };
     let operation = &shared.api.operations[index];
-    *shared
-        .state()
-        .requests
-        .entry(operation.id.clone())
-        .or_default() += 1;
+    {
+        let mut state = shared.state();
+        *state.requests.entry(operation.id.clone()).or_default() += 1;
+        let parameters = path_parameters.iter().chain(&query).cloned().collect();
+        state
+            .last_parameters
+            .insert(operation.id.clone(), parameters);
+    }
     if !allowed(&operation.security, &shared.key, &parts.headers, &query) {
-        return render(
+        return Ok(render(
             operation
                 .answers
                 .error(&[401, 403], "a missing or wrong API key"),
-        );
+        ));
     }
     let incoming = Incoming {
         path: &path_parameters,
@@ -108,54 +126,148 @@ pub(crate) async fn api(shared: &Shared, request: Request<IncomingBody>) -> Resp
         body: &body,
     };
     if let Err(message) = operation.request.check(&incoming).await {
-        return render(operation.answers.error(&[400, 422], &message));
+        return Ok(render(operation.answers.error(&[400, 422], &message)));
     }
+    let next = shared
+        .state()
+        .scripts
+        .get_mut(&operation.id)
+        .and_then(VecDeque::pop_front);
+    let sent = go_ahead(next).await?;
+    let answer = sent.content.answer(
+        || play(shared, operation, &path_parameters, &query),
+        |status, code, message| operation.answers.coded_error(status, code, message),
+    );
+    Ok(respond(answer, &sent.headers, sent.delivery))
+}
+
+/// The operation's answer as the spec plays it: its documented answer, a started job, a job's
+/// state.
+fn play(
+    shared: &Shared,
+    operation: &ApiOperation,
+    path_parameters: &[(String, String)],
+    query: &[(String, String)],
+) -> Answer {
     let mut state = shared.state();
-    let State { jobs, storage, .. } = &mut *state;
-    render(match &operation.role {
+    let State {
+        jobs,
+        storage,
+        pace,
+        ..
+    } = &mut *state;
+    match &operation.role {
         Role::Plain => operation.answers.success.clone(),
         Role::Start(rule) => jobs.start(rule, shared.salt, shared.failing.covers(&operation.id)),
         Role::Status(rule) => {
             let key = rule.id_parameter.as_ref().and_then(|(name, location)| {
                 let pairs = if location == "path" {
-                    &path_parameters
+                    path_parameters
                 } else {
-                    &query
+                    query
                 };
                 pairs
                     .iter()
                     .find(|(given, _)| given == name)
                     .map(|(_, value)| value.as_str())
             });
-            jobs.poll(&operation.id, rule, key, shared.pace, storage)
+            jobs.poll(&operation.id, rule, key, pace, storage)
                 .unwrap_or_else(|| {
                     let message = format!("no job `{}`", key.unwrap_or_default());
                     operation.answers.error(&[404], &message)
                 })
         }
-    })
+    }
 }
 
-/// Answers a request to the storage origin: a published file's audio, else 404.
-pub(crate) fn storage(shared: &Shared, request: &Request<IncomingBody>) -> Response<Full<Bytes>> {
-    let carries_key = shared
-        .api
-        .key_headers
-        .iter()
-        .any(|name| request.headers().contains_key(name.as_str()));
-    let media = shared
-        .state()
-        .storage
-        .serve(request.uri().path(), carries_key);
-    render(match media {
-        Some(media) => Answer {
-            status: 200,
-            body: Body::Audio {
-                media: media.to_owned(),
+/// Answers a request to the storage origin: its next scripted reply, else a published file's
+/// audio, else 404.
+pub(crate) async fn storage(
+    shared: &Shared,
+    request: &Request<IncomingBody>,
+) -> io::Result<Response<ResponseBody>> {
+    let carries_key = request.headers().iter().any(|(name, value)| {
+        shared
+            .api
+            .key_headers
+            .iter()
+            .any(|key| key == name.as_str())
+            || shared.key.appears_in(value.as_bytes())
+    });
+    let (media, next) = {
+        let mut state = shared.state();
+        let media = state.storage.serve(request.uri().path(), carries_key);
+        (media, state.storage_script.pop_front())
+    };
+    let sent = go_ahead(next).await?;
+    let answer = sent.content.answer(
+        || match media {
+            Some(media) => Answer {
+                status: 200,
+                body: Body::Audio {
+                    media: media.to_owned(),
+                },
             },
+            None => plain_error(404, None, "no such file"),
         },
-        None => plain_error(404, None, "no such file"),
-    })
+        |status, _, message| plain_error(status, None, message),
+    );
+    Ok(respond(answer, &sent.headers, sent.delivery))
+}
+
+/// What a request's scripted reply (if any) leaves to send: hangs up (`Err`), never answers, or
+/// the answer to send.
+async fn go_ahead(next: Option<Reply>) -> io::Result<Sent> {
+    match next.map(|reply| reply.0) {
+        None => Ok(Sent {
+            content: Content::Spec,
+            headers: Vec::new(),
+            delivery: Delivery::Whole,
+        }),
+        Some(Act::Send(sent)) => Ok(sent),
+        Some(Act::HangUp) => Err(io::Error::other("the script hangs up")),
+        Some(Act::Silence) => std::future::pending().await,
+    }
+}
+
+impl Content {
+    /// The answer this content stands for: `spec` plays the spec, `error` shapes an error body.
+    fn answer(
+        self,
+        spec: impl FnOnce() -> Answer,
+        error: impl FnOnce(u16, Option<&str>, &str) -> Answer,
+    ) -> Answer {
+        match self {
+            Self::Spec => spec(),
+            Self::Raw {
+                status,
+                content_type,
+                body,
+            } => Answer {
+                status,
+                body: Body::Raw {
+                    media: content_type,
+                    bytes: body,
+                },
+            },
+            Self::Error {
+                status,
+                code,
+                message,
+            } => error(status, code.as_deref(), &message),
+            Self::Generated {
+                status,
+                content_type,
+                length,
+            } => Answer {
+                status,
+                body: Body::Generated {
+                    media: content_type,
+                    length,
+                },
+            },
+        }
+    }
 }
 
 /// The part of `path` below the base path, when it is below it.
@@ -164,20 +276,6 @@ fn below_base<'a>(path: &'a str, base: &str) -> Option<&'a str> {
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
 }
 
-fn render(answer: Answer) -> Response<Full<Bytes>> {
-    let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    let (media, bytes) = match answer.body {
-        Body::Json { media, value } => (Some(media), value.to_string().into_bytes()),
-        Body::Audio { media } => {
-            let bytes = audio::bytes(&media);
-            (Some(media), bytes)
-        }
-        Body::Empty => (None, Vec::new()),
-    };
-    let mut response = Response::new(Full::new(Bytes::from(bytes)));
-    *response.status_mut() = status;
-    if let Some(media) = media.and_then(|media| media.parse().ok()) {
-        response.headers_mut().insert(header::CONTENT_TYPE, media);
-    }
-    response
+fn render(answer: Answer) -> Response<ResponseBody> {
+    respond(answer, &[], Delivery::Whole)
 }

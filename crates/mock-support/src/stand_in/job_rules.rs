@@ -52,6 +52,7 @@ pub(crate) struct Contract {
     pub result: Vec<String>,
     pub percent: Option<String>,
     pub message: Vec<String>,
+    pub code: Option<String>,
     /// For a job found in a list: the list, and the id inside each item.
     pub items: Option<(String, String)>,
 }
@@ -356,6 +357,7 @@ impl Contract {
             result: list("result"),
             percent: text(contract, "percent").map(str::to_owned),
             message: list("message"),
+            code: text(contract, "code").map(str::to_owned),
             items,
         })
     }

@@ -24,13 +24,28 @@ struct Job {
     /// The status operation that reports it.
     status_operation: String,
     polls: u32,
+    /// Polls of its list that did not show it yet.
+    unlisted: u32,
     fails: bool,
 }
 
-/// How polls advance a job.
-#[derive(Clone, Copy)]
+/// How polls advance a job, and what they report.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Pace {
     pub pending_polls: u32,
+    /// Polls of a list before a job appears in it.
+    pub unlisted_polls: u32,
+    /// The state a pending job reports instead of its contract's first pending state.
+    pub pending_state: Option<String>,
+    /// What a failed job reports instead of the documented (or default) failure.
+    pub failure: Option<Failure>,
+}
+
+/// A failure's code and message.
+#[derive(Clone, Debug)]
+pub(crate) struct Failure {
+    pub code: String,
+    pub message: String,
 }
 
 impl Jobs {
@@ -53,6 +68,7 @@ impl Jobs {
             id,
             status_operation: rule.poll.clone(),
             polls: 0,
+            unlisted: 0,
             fails,
         });
         answer
@@ -69,7 +85,7 @@ impl Jobs {
         operation: &str,
         rule: &StatusRule,
         key: Option<&str>,
-        pace: Pace,
+        pace: &Pace,
         storage: &mut Storage,
     ) -> Option<Answer> {
         let mut report = Report {
@@ -83,7 +99,13 @@ impl Jobs {
                     .list
                     .iter_mut()
                     .filter(|job| job.status_operation == operation)
-                    .map(|job| report.job(job))
+                    .filter_map(|job| {
+                        if job.unlisted < pace.unlisted_polls {
+                            job.unlisted += 1;
+                            return None;
+                        }
+                        Some(report.job(job))
+                    })
                     .collect();
                 let mut list = rule.examples.first().cloned().unwrap_or_else(|| json!({}));
                 match list.pointer_mut(items) {
@@ -116,7 +138,7 @@ impl Jobs {
 /// Writing a job's answer.
 struct Report<'a> {
     rule: &'a StatusRule,
-    pace: Pace,
+    pace: &'a Pace,
     storage: &'a mut Storage,
 }
 
@@ -139,7 +161,11 @@ impl Report<'_> {
     fn body(&mut self, stage: Stage, poll: u32, id: &Value, key: &str) -> Value {
         let contract = &self.rule.contract;
         let (mut body, documented) = self.rule.template(stage);
-        if let Some(state) = contract.states(stage).first() {
+        let state = match (stage, &self.pace.pending_state) {
+            (Stage::Pending, Some(state)) => Some(state),
+            _ => contract.states(stage).first(),
+        };
+        if let Some(state) = state {
             pointer::set(&mut body, &contract.state, json!(state));
         }
         match (stage, documented) {
@@ -147,15 +173,15 @@ impl Report<'_> {
             (_, true) => self.publish_results(&mut body, key, false),
             (_, false) => self.strip_results(&mut body, key),
         }
-        if stage == Stage::Failed
-            && !documented
-            && let Some(message) = contract.message.first()
-        {
-            pointer::set(&mut body, message, json!(FAILURE_MESSAGE));
+        if stage == Stage::Failed {
+            self.write_failure(&mut body, documented);
         }
         if let Some(percent) = &contract.percent {
             let progress = match stage {
-                Stage::Pending => Some(poll * 100 / (self.pace.pending_polls + 1)),
+                // Wide enough for any number of pending polls (a job that never ends).
+                Stage::Pending => {
+                    Some(u64::from(poll) * 100 / (u64::from(self.pace.pending_polls) + 1))
+                }
                 Stage::Completed => Some(100),
                 Stage::Failed => None,
             };
@@ -168,6 +194,23 @@ impl Report<'_> {
             pointer::set(&mut body, item_id, id.clone());
         }
         body
+    }
+
+    /// A failed job's message and code: the ones the stand-in was given, else the documented
+    /// ones, else a message saying it was told to fail.
+    fn write_failure(&self, body: &mut Value, documented: bool) {
+        let contract = &self.rule.contract;
+        let (message, code) = match &self.pace.failure {
+            Some(failure) => (Some(failure.message.as_str()), Some(failure.code.as_str())),
+            None if documented => (None, None),
+            None => (Some(FAILURE_MESSAGE), None),
+        };
+        if let (Some(message), Some(pointer)) = (message, contract.message.first()) {
+            pointer::set(body, pointer, json!(message));
+        }
+        if let (Some(code), Some(pointer)) = (code, &contract.code) {
+            pointer::set(body, pointer, json!(code));
+        }
     }
 
     /// Points each result URL at the storage origin (a text result, such as a transcription,

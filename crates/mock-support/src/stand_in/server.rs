@@ -2,7 +2,6 @@
 //! background thread: a stand-in works from synchronous code and from any async runtime, outlives
 //! no test that drops it, and stops when dropped.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -76,10 +75,11 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, origin: Origin) {
             let service = service_fn(move |request| {
                 let shared = Arc::clone(&shared);
                 async move {
-                    Ok::<_, Infallible>(match origin {
+                    // An error (a scripted hang-up) closes the connection without an answer.
+                    match origin {
                         Origin::Api => handle::api(&shared, request).await,
-                        Origin::Storage => handle::storage(&shared, &request),
-                    })
+                        Origin::Storage => handle::storage(&shared, &request).await,
+                    }
                 }
             });
             // A client that hangs up mid-exchange ends only its own connection.

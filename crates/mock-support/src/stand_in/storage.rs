@@ -1,5 +1,6 @@
 //! The second origin, where finished jobs' result URLs point: it serves their audio to anyone,
-//! and notes whether a request brought the API key, which never belongs there.
+//! and notes whether a request brought the API key (a header the spec sends it in, or the
+//! accepted key in any header), which never belongs there.
 
 use std::collections::HashMap;
 
@@ -8,6 +9,8 @@ use super::audio;
 pub(crate) struct Storage {
     /// `http://127.0.0.1:<port>`.
     origin: String,
+    /// What result URLs carry after `?` (a signed URL's signature), if anything.
+    query: Option<String>,
     /// Published paths and their media types.
     files: HashMap<String, &'static str>,
     pub requests: usize,
@@ -15,9 +18,10 @@ pub(crate) struct Storage {
 }
 
 impl Storage {
-    pub(crate) fn new(origin: String) -> Self {
+    pub(crate) fn new(origin: String, query: Option<String>) -> Self {
         Self {
             origin,
+            query,
             files: HashMap::new(),
             requests: 0,
             saw_key: false,
@@ -32,7 +36,10 @@ impl Storage {
             .unwrap_or_else(|| "audio.mp3".into());
         let path = format!("/{}/{name}", clean(folder));
         self.files.insert(path.clone(), audio::media_for(&name));
-        format!("{}{path}", self.origin)
+        match &self.query {
+            Some(query) => format!("{}{path}?{query}", self.origin),
+            None => format!("{}{path}", self.origin),
+        }
     }
 
     /// The media type of a published `path`, counting the request.
@@ -68,7 +75,7 @@ mod tests {
 
     #[test]
     fn published_files_keep_the_documented_name_and_format() {
-        let mut storage = Storage::new("http://storage".into());
+        let mut storage = Storage::new("http://storage".into(), None);
         let url = storage.publish("job 1", Some("https://cdn.example/a/voice.wav?sig=1"));
         assert_eq!(url, "http://storage/job_1/voice.wav");
         assert_eq!(storage.serve("/job_1/voice.wav", false), Some("audio/wav"));
@@ -77,5 +84,13 @@ mod tests {
         assert_eq!(storage.serve("/elsewhere", true), None);
         assert_eq!(storage.requests, 2);
         assert!(storage.saw_key);
+    }
+
+    #[test]
+    fn result_urls_carry_the_query_they_are_given() {
+        let mut storage = Storage::new("http://storage".into(), Some("sig=s3cret".into()));
+        let url = storage.publish("j1", None);
+        assert_eq!(url, "http://storage/j1/audio.mp3?sig=s3cret");
+        assert_eq!(storage.serve("/j1/audio.mp3", false), Some("audio/mpeg"));
     }
 }

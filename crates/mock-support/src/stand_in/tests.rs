@@ -9,7 +9,7 @@ use speech_spec::Spec;
 
 use super::{StandIn, StandInBuilder};
 
-const TINY: &str = r#"
+pub(super) const TINY: &str = r#"
 openapi: 3.0.3
 servers: [{url: "https://render.example/api"}]
 security: [{token: []}]
@@ -86,29 +86,29 @@ paths:
             audio/flac: {schema: {type: string, format: binary}}
 "#;
 
-fn tiny() -> StandInBuilder {
+pub(super) fn tiny() -> StandInBuilder {
     StandIn::builder(Spec::parse(Path::new("tiny.yaml"), TINY).unwrap())
 }
 
-struct Reply {
-    status: u16,
-    content_type: String,
-    bytes: Vec<u8>,
+pub(super) struct Answered {
+    pub status: u16,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
-impl Reply {
-    fn json(&self) -> Value {
+impl Answered {
+    pub(super) fn json(&self) -> Value {
         serde_json::from_slice(&self.bytes).unwrap()
     }
 }
 
-async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> Reply {
+pub(super) async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> Answered {
     let mut request = reqwest::Client::new().request(method, url);
     if let Some(body) = body {
         request = request.json(&body);
     }
     let response = request.send().await.unwrap();
-    Reply {
+    Answered {
         status: response.status().as_u16(),
         content_type: response
             .headers()
@@ -119,12 +119,12 @@ async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> Repl
     }
 }
 
-async fn post(stand_in: &StandIn, token: &str, body: Value) -> Reply {
+pub(super) async fn post(stand_in: &StandIn, token: &str, body: Value) -> Answered {
     let url = format!("{}/renders?token={token}", stand_in.url());
     call(reqwest::Method::POST, url, Some(body)).await
 }
 
-async fn progress(stand_in: &StandIn, number: &Value) -> Value {
+pub(super) async fn progress(stand_in: &StandIn, number: &Value) -> Value {
     let url = format!("{}/renders/{number}?token=t", stand_in.url());
     let reply = call(reqwest::Method::GET, url, None).await;
     assert_eq!(reply.status, 200);
