@@ -101,9 +101,9 @@ impl StartRule {
     }
 }
 
-/// The parameter of the status operation that carries the job's id: a path parameter, else one
-/// named like an id (`jobId`, `generation_id`), else the first. The others (a model, a cost) are
-/// kept as documented.
+/// The parameter of the status operation that carries the job's id: the first of
+/// `x-job-start.parameters`, as `specs/README.md` says (the facade reads the id there too). The
+/// others (a model, a cost) are kept as documented.
 struct IdParameter {
     name: String,
     /// Where the start answer carries it.
@@ -123,15 +123,11 @@ fn id_parameter(
         let schema = spec.resolve_schema(parameter.get("schema").unwrap_or(&Value::Null))?;
         let numeric = matches!(text(&schema, "type"), Some("integer" | "number"));
         let name = text(parameter, "name").unwrap_or_default();
-        declared.push((name, text(parameter, "in") == Some("path"), numeric));
+        declared.push((name, numeric));
     }
-    let in_path = |name: &str| declared.iter().any(|(n, path, _)| *n == name && *path);
-    let named_like_id = |name: &str| name.to_ascii_lowercase().ends_with("id");
     let (name, pointer) = parameters
         .iter()
-        .find(|(name, _)| in_path(name))
-        .or_else(|| parameters.iter().find(|(name, _)| named_like_id(name)))
-        .or_else(|| parameters.iter().next())
+        .next()
         .context("`x-job-start.parameters` is empty")?;
     Ok(IdParameter {
         name: name.clone(),
@@ -139,7 +135,7 @@ fn id_parameter(
             .as_str()
             .context("a parameter's pointer is not text")?
             .to_owned(),
-        numeric: declared.iter().any(|(n, _, numeric)| n == name && *numeric),
+        numeric: declared.iter().any(|(n, numeric)| n == name && *numeric),
     })
 }
 
