@@ -18,3 +18,12 @@ pub mod report;
 pub mod run;
 mod served;
 pub mod tolerance;
+
+/// The workspace root: from the directory cargo runs the suite in, so that a binary built from
+/// another checkout into a shared target directory reads this one's specs.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join("..")
+}

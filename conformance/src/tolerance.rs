@@ -376,7 +376,6 @@ fn set(value: &mut Value, pointer: &str, new: Value) {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::path::Path;
 
     use serde_json::{Value, json};
     use speech_spec::Spec;
@@ -384,7 +383,7 @@ mod tests {
     use super::cases;
 
     fn specs() -> Vec<Spec> {
-        speech_spec::load_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).unwrap()
+        speech_spec::load_all(&crate::workspace_root()).unwrap()
     }
 
     /// The tolerance case labels of each operation.

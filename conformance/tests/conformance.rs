@@ -5,7 +5,6 @@
 //! new test here.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 use std::sync::Arc;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -15,7 +14,7 @@ use speech_spec::Spec;
 
 fn main() {
     let arguments = Arguments::from_args();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = speech_conformance::workspace_root();
     let specs = Arc::new(speech_spec::load_all(&root).expect("the specs load"));
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread()

@@ -7,7 +7,6 @@
 //! as the suite does. Further tests change what a form example says it sends.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use heck::ToSnakeCase;
 use serde_json::Value;
@@ -74,7 +73,7 @@ fn only_changed_case<'a>(changed: &'a BTreeMap<String, String>, case: &str) -> &
 }
 
 fn specs() -> Vec<Spec> {
-    speech_spec::load_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("..")).unwrap()
+    speech_spec::load_all(&speech_conformance::workspace_root()).unwrap()
 }
 
 /// The first member of `value` (an object) whose value is a string, as `(name, pointer suffix)`.

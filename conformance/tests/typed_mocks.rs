@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// The value of a documented example: `pointer` into `specs/<provider>.yaml`, up to the example.
 fn documented<T: DeserializeOwned>(provider: &str, pointer: &str) -> T {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = speech_conformance::workspace_root();
     let spec =
         speech_spec::Spec::load(&root, Path::new(&format!("specs/{provider}.yaml"))).unwrap();
     let value: &Value = spec

@@ -16,7 +16,7 @@ use speech_facade::{AudioResult, Synthesize, Wait, connect, providers};
 async fn every_provider_connects_by_name_from_its_variables_and_speaks_through_dyn_synthesize() {
     assert_eq!(
         providers().count(),
-        std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs"))
+        std::fs::read_dir(common::specs::root().join("specs"))
             .unwrap()
             .filter(|entry| entry.as_ref().unwrap().path().extension() == Some("yaml".as_ref()))
             .count(),

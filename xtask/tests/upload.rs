@@ -12,16 +12,26 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+/// The xtask's directory, from where cargo runs the test (a test binary built from another
+/// checkout into a shared target directory must copy this one).
+fn manifest_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+}
+
+fn fixtures() -> PathBuf {
+    manifest_dir().join("tests/fixtures")
+}
 
 #[test]
 fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let workspace = manifest_dir().join("..");
     let copy = tempfile::tempdir().unwrap();
     let copy = copy.path();
     let before = copy_workspace(&workspace, copy);
     std::fs::copy(
-        Path::new(FIXTURES).join("upload.yaml"),
+        fixtures().join("upload.yaml"),
         copy.join("specs/upload.yaml"),
     )
     .unwrap();
@@ -83,7 +93,7 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     // The harness's own test, not an edit the new spec needs.
     std::fs::create_dir_all(copy.join("crates/upload/tests")).unwrap();
     std::fs::copy(
-        Path::new(FIXTURES).join("upload_typed_mock.rs"),
+        fixtures().join("upload_typed_mock.rs"),
         copy.join("crates/upload/tests/typed_mock.rs"),
     )
     .unwrap();

@@ -2,11 +2,10 @@
 //! (`cargo xtask conformance` runs the suite first). Both are snapshotted by the suite, so what
 //! this prints is what CI checked.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let root = speech_conformance::workspace_root();
     let reports = speech_spec::load_all(&root).and_then(|specs| {
         Ok(format!(
             "# Conformance coverage\n\n{}\n# Doc errata\n\n{}",

@@ -5,9 +5,13 @@ use serde_json::Value;
 use speech_client_runtime::dispatch::Request;
 use speech_spec::{Operation, Spec};
 
-/// The workspace root.
+/// The workspace root, from the directory cargo runs the test in (a binary built from another
+/// checkout into a shared target directory must read this one).
 pub fn root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join("..")
 }
 
 /// Every spec of the workspace's `specs/`.

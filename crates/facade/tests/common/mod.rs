@@ -28,7 +28,9 @@ pub fn options() -> Options {
 
 /// The spec a provider was generated from (`specs/<name>.yaml`).
 pub fn spec_path(service: &Service) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
         .join("../../specs")
         .join(format!("{}.yaml", service.name))
 }

@@ -3,8 +3,6 @@
 
 pub mod calls;
 
-use std::path::Path;
-
 use calls::{Call, CallBody, FormPart, set_parameter, text};
 use serde_json::Value;
 use speech_spec::{Operation, Spec, credential};
@@ -20,7 +18,10 @@ thread_local! {
 
 /// Every spec of the workspace (`specs/*.yaml`).
 pub fn specs() -> Vec<Spec> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join("../..");
     let specs = speech_spec::load_all(&root).expect("the specs load");
     assert!(!specs.is_empty(), "no spec found under specs/");
     specs
@@ -240,7 +241,10 @@ impl<'a> Job<'a> {
 
 /// A stand-in builder for a workspace spec.
 pub fn builder(spec: &Spec) -> speech_mock_support::StandInBuilder {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
+        .join("../..");
     speech_mock_support::StandIn::from_file(root.join(&spec.path)).expect("the spec loads")
 }
 
