@@ -44,9 +44,9 @@ pub use speech::{
 };
 pub use wait::WaitPolicy;
 
-pub use speech_client_runtime::service::Service;
 /// Calling any operation by name ([`Provider::dispatch`]): the request values and the reply.
 pub use speech_client_runtime::dispatch;
+pub use speech_client_runtime::service::Service;
 
 /// The waiting engine on its own, for this crate's benchmarks only: not part of the API, and
 /// may change in any release.
