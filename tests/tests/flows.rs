@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use common::specs::{root, specs};
-use common::{KEY, options, service_of, synthesis_request};
+use common::{KEY, Synthesis, jobs, options, service_of, syntheses};
 use serde_json::Value;
 use speech_facade::{
     ApiKey, AudioResult, CloneVoice, DownloadLimits, Downloader, Error, Provider, Submission,
@@ -39,18 +39,13 @@ fn provider(spec: &Spec, stand_in: &StandIn) -> Provider {
 #[tokio::test]
 async fn every_synthesis_is_polled_until_complete_then_downloaded_without_the_key() {
     let mut checked = 0;
-    for spec in specs() {
-        let service = service_of(&spec);
-        if service.speech.synthesize.is_none() {
-            continue;
-        }
-        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-            panic!(
-                "{}: no documented call gives a text and a voice",
-                spec.provider
-            )
-        });
-        let operation = service.speech.synthesize.unwrap().operation;
+    for Synthesis {
+        spec,
+        request,
+        submit: operation,
+        ..
+    } in syntheses()
+    {
         let stand_in = stand_in(&spec).start().unwrap();
         let provider = provider(&spec, &stand_in);
         let speaker: &dyn Synthesize = &provider;
@@ -95,21 +90,7 @@ async fn every_synthesis_is_polled_until_complete_then_downloaded_without_the_ke
 
 #[tokio::test]
 async fn a_failed_synthesis_job_is_a_typed_failure() {
-    for spec in specs() {
-        let service = service_of(&spec);
-        if service.speech.synthesize.is_none() {
-            continue;
-        }
-        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-            panic!(
-                "{}: no documented call gives a text and a voice",
-                spec.provider
-            )
-        });
-        let operation = service.speech.synthesize.unwrap().operation;
-        if service.job_start(operation).is_none() {
-            continue;
-        }
+    for Synthesis { spec, request, .. } in jobs() {
         let stand_in = stand_in(&spec).fail_all().start().unwrap();
         let result = provider(&spec, &stand_in)
             .synthesize(&request, &wait())
@@ -127,21 +108,13 @@ async fn a_failed_synthesis_job_is_a_typed_failure() {
 
 #[tokio::test]
 async fn a_wait_cut_by_its_deadline_resumes_from_the_handle_without_a_second_submit() {
-    for spec in specs() {
-        let service = service_of(&spec);
-        if service.speech.synthesize.is_none() {
-            continue;
-        }
-        let request = synthesis_request(&spec, service).unwrap_or_else(|| {
-            panic!(
-                "{}: no documented call gives a text and a voice",
-                spec.provider
-            )
-        });
-        let operation = service.speech.synthesize.unwrap().operation;
-        if service.job_start(operation).is_none() {
-            continue;
-        }
+    for Synthesis {
+        spec,
+        request,
+        submit: operation,
+        ..
+    } in jobs()
+    {
         let stand_in = stand_in(&spec).pending_polls(1000).start().unwrap();
         let provider = provider(&spec, &stand_in);
         let error = provider
