@@ -1,4 +1,5 @@
-//! The generated files of one provider crate: `src/generated.rs`, `Cargo.toml` and `README.md`.
+//! The generated files of one provider crate: `src/generated.rs`, `src/mock.rs`, `Cargo.toml`,
+//! `README.md` and the licence files.
 //! `src/lib.rs` is hand-written and tiny; it is created once if missing and never overwritten.
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,12 @@ pub fn crate_dir(spec: &Spec) -> PathBuf {
 
 pub fn package_name(spec: &Spec) -> String {
     format!("{}-client", spec.provider)
+}
+
+/// The generated crate's version: the spec's `x-crate.version` (each crate is versioned on its own,
+/// by its spec; `lint` requires it and checks it is semver).
+pub fn crate_version(spec: &Spec) -> &str {
+    text(&spec.doc, "/x-crate/version")
 }
 
 /// The package name as a Rust identifier (`<provider>_client`).
@@ -79,6 +86,15 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
             path: dir.join("README.md"),
             contents: readme(spec, &plan),
         },
+        // The workspace's licence texts, copied so that the published package carries them.
+        Output {
+            path: dir.join("LICENSE-MIT"),
+            contents: include_str!("../../LICENSE-MIT").to_owned(),
+        },
+        Output {
+            path: dir.join("LICENSE-APACHE"),
+            contents: include_str!("../../LICENSE-APACHE").to_owned(),
+        },
     ])
 }
 
@@ -122,12 +138,27 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
     } else {
         ""
     };
+    let keywords: Vec<String> = keywords(spec)
+        .iter()
+        .map(|keyword| format!("\"{keyword}\""))
+        .collect();
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\
-         description = \"Typed client for the {title}, generated from {path}\"\n\
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\n\
+         description = \"Typed client for the {title}, generated from its OpenAPI description\"\n\
+         readme = \"README.md\"\nkeywords = [{keywords}]\n\
+         categories = [\"api-bindings\", \"multimedia::audio\", \"web-programming::http-client\"]\n\
          edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\
-         publish.workspace = true\n\n\
+         repository.workspace = true\n\n\
+         [package.metadata.docs.rs]\nall-features = true\n\n\
          [features]\n\
+         default = [\"rustls\"]\n\
+         # TLS with rustls and its default crypto (aws-lc-rs, which builds C code).\n\
+         rustls = [\"reqwest/rustls\"]\n\
+         # TLS with rustls and the crypto provider the application installs\n\
+         # (`rustls::crypto::CryptoProvider::install_default`), such as a pure-Rust one.\n\
+         rustls-no-provider = [\"reqwest/rustls-no-provider\"]\n\
+         # TLS with the platform's library (OpenSSL, Secure Transport, SChannel).\n\
+         native-tls = [\"reqwest/native-tls\"]\n\
          # Typed httpmock helpers for every operation (`mock` module), for consumers' tests.\n\
          mock = [\"dep:httpmock\", \"dep:regex\"]\n\n\
          [dependencies]\nhttpmock = {{ workspace = true, optional = true }}\n\
@@ -135,12 +166,35 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          {regress}reqwest.workspace = true\n\
          schemars.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n\
          speech-client-runtime.workspace = true\n\n\
-         [dev-dependencies]\nfutures-util.workspace = true\nhttpmock.workspace = true\n\
-         speech-mock-support.workspace = true\ntempfile.workspace = true\ntokio.workspace = true\n",
+         [dev-dependencies]\nhttpmock.workspace = true\n\
+         tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n",
         header = header("#", spec),
         name = package_name(spec),
-        path = spec.path.display(),
+        version = crate_version(spec),
+        keywords = keywords.join(", "),
     )
+}
+
+/// crates.io keywords (at most five): the provider, what it does by its neutral operations, and
+/// `speech`.
+fn keywords(spec: &Spec) -> Vec<String> {
+    let mut keywords = vec![spec.provider.clone(), "speech".to_owned()];
+    for (operation, keyword) in [
+        ("synthesize", "text-to-speech"),
+        ("transcribe", "speech-to-text"),
+        ("clone-voice", "voice-cloning"),
+    ] {
+        if spec
+            .doc
+            .pointer(&format!("/x-speech/{operation}"))
+            .is_some()
+        {
+            keywords.push(keyword.to_owned());
+        }
+    }
+    keywords.push("api-client".to_owned());
+    keywords.truncate(5);
+    keywords
 }
 
 fn readme(spec: &Spec, plan: &Plan) -> String {
@@ -212,11 +266,12 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          operation, whose `when` sets the parameters and body with the request types and whose `then` \
          answers with the response types, named after the status (`ok`, `accepted`, `bad_request`, \
          `..._audio` for audio). Paths are relative to the base URL, so point the client at \
-         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"0.1\", features = [\"mock\"] }}\n```\n\n\
+         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"{version}\", features = [\"mock\"] }}\n```\n\n\
          ```rust,ignore\nuse {krate}::mock::MockServerExt;\nlet server = httpmock::MockServer::start();\n\
          let mock = server.{first}(|when, then| {{ /* when.…(…); then.ok(&…); */ }});\n\
          let client = {krate}::Client::new(&server.base_url());\n```\n",
         name = package_name(spec),
+        version = crate_version(spec),
         krate = crate_ident(spec),
     ));
     out
@@ -261,6 +316,7 @@ pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
         quote::quote! {
             Registered {
                 service: &#krate::service::SERVICE,
+                user_agent: #krate::USER_AGENT,
                 build: |base_url, http| Arc::new(#krate::Client::new_with_client(base_url, http)),
             },
         }
@@ -273,9 +329,11 @@ pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
         use speech_client_runtime::dispatch::Dispatch;
         use speech_client_runtime::service::Service;
 
-        /// A provider this crate can build: its spec's tables and how to make its client.
+        /// A provider this crate can build: its spec's tables, its client crate's `User-Agent`
+        /// and how to make its client.
         pub(crate) struct Registered {
             pub service: &'static Service,
+            pub user_agent: &'static str,
             pub build: fn(&str, reqwest::Client) -> Arc<dyn Dispatch>,
         }
 
@@ -297,13 +355,13 @@ const SECTION_START: &str = "# Every provider's client: generated by `cargo xtas
 const SECTION_END: &str = "# End of the generated providers.\n";
 
 /// `manifest` (relative to the workspace root) with its generated section listing every spec's
-/// client crate (`path` relative to the manifest's directory, `features` added), so adding a spec
-/// needs no manifest edit.
+/// client crate (`path` relative to the manifest's directory, the crate's version, and
+/// `attributes` such as `features = ["mock"]` added), so adding a spec needs no manifest edit.
 pub fn manifest_with_clients(
     root: &Path,
     manifest: &Path,
     specs: &[Spec],
-    features: &[&str],
+    attributes: &str,
 ) -> Result<Output> {
     let current = std::fs::read_to_string(root.join(manifest))
         .with_context(|| format!("reading {}", manifest.display()))?;
@@ -315,19 +373,19 @@ pub fn manifest_with_clients(
     };
     let base = manifest.parent().unwrap_or(Path::new(""));
     let depth = base.components().count();
-    let features = if features.is_empty() {
+    let attributes = if attributes.is_empty() {
         String::new()
     } else {
-        let list: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-        format!(", features = [{}]", list.join(", "))
+        format!(", {attributes}")
     };
     let mut section = String::from(SECTION_START);
     for spec in specs {
         let path = Path::new(&"../".repeat(depth)).join(crate_dir(spec));
         section.push_str(&format!(
-            "{} = {{ path = \"{}\"{features} }}\n",
+            "{} = {{ path = \"{}\", version = \"{}\"{attributes} }}\n",
             package_name(spec),
-            path.display()
+            path.display(),
+            crate_version(spec),
         ));
     }
     Ok(Output {
@@ -352,7 +410,7 @@ mod tests {
         let spec = |name: &str| {
             Spec::parse(
                 Path::new(&format!("specs/{name}.yaml")),
-                "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\n",
+                "openapi: 3.0.3\ninfo: {title: T, version: '1'}\nx-crate: {version: 1.2.0}\npaths: {}\n",
             )
             .unwrap()
         };
@@ -361,19 +419,19 @@ mod tests {
             root.path(),
             Path::new("tests/Cargo.toml"),
             &specs,
-            &["mock"],
+            "features = [\"mock\"]",
         )
         .unwrap();
         assert_eq!(
             output.contents,
             "[package]\nname = \"t\"\n\n[dependencies]\n\
              # Every provider's client: generated by `cargo xtask generate`.\n\
-             acme-client = { path = \"../crates/acme\", features = [\"mock\"] }\n\
-             zeta-client = { path = \"../crates/zeta\", features = [\"mock\"] }\n\
+             acme-client = { path = \"../crates/acme\", version = \"1.2.0\", features = [\"mock\"] }\n\
+             zeta-client = { path = \"../crates/zeta\", version = \"1.2.0\", features = [\"mock\"] }\n\
              # End of the generated providers.\nserde = \"1\"\n"
         );
         std::fs::write(root.path().join("tests/Cargo.toml"), "[dependencies]\n").unwrap();
-        let error = manifest_with_clients(root.path(), Path::new("tests/Cargo.toml"), &specs, &[])
+        let error = manifest_with_clients(root.path(), Path::new("tests/Cargo.toml"), &specs, "")
             .err()
             .unwrap();
         assert!(

@@ -148,18 +148,19 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     }
     outputs.push(crate_files::adapter_index(specs)?);
     outputs.push(crate_files::facade_registry(specs)?);
-    // Every manifest that lists the clients: the facade's registry, the conformance adapters
-    // (which use the typed mocks) and the workspace tests (the README's examples).
-    for (manifest, features) in [
-        ("crates/facade/Cargo.toml", &[][..]),
-        ("conformance/Cargo.toml", &["mock"][..]),
-        ("tests/Cargo.toml", &[][..]),
+    // Every manifest that lists the clients: the facade's registry (whose own features choose the
+    // TLS backend, so the clients' default one is off), the conformance adapters (which use the
+    // typed mocks) and the workspace tests (the README's examples).
+    for (manifest, attributes) in [
+        ("crates/facade/Cargo.toml", "default-features = false"),
+        ("conformance/Cargo.toml", "features = [\"mock\"]"),
+        ("tests/Cargo.toml", ""),
     ] {
         outputs.push(crate_files::manifest_with_clients(
             root,
             Path::new(manifest),
             specs,
-            features,
+            attributes,
         )?);
     }
     if check {

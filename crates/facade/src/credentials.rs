@@ -2,13 +2,13 @@
 //! `Debug`, `Display`, errors or logs), and sent only by the provider's API client, as the header
 //! its spec declares. Result downloads use a separate client that has no credential at all.
 
-use std::time::Duration;
-
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use speech_client_runtime::service::CredentialScheme;
 
 use crate::error::Error;
+use crate::http::ConfigureHttp;
+use crate::options::Options;
 
 /// A provider API key.
 #[derive(Clone)]
@@ -34,14 +34,15 @@ impl std::fmt::Debug for ApiKey {
     }
 }
 
-/// The HTTP client of a provider's API: it sends the key in the scheme's header (marked sensitive,
-/// so reqwest never prints it), follows no redirect (a redirect to another host would carry a
-/// custom key header there), and applies the caller's timeouts.
+/// The HTTP client of a provider's API: `user_agent` and the options' timeouts, then the caller's
+/// changes ([`Options::http`]), then what they cannot change: the key in the scheme's header
+/// (marked sensitive, so reqwest never prints it) and no redirect followed (a redirect to another
+/// host would carry a custom key header there).
 pub(crate) fn api_client(
     scheme: CredentialScheme,
     key: &ApiKey,
-    timeout: Duration,
-    connect_timeout: Duration,
+    user_agent: &str,
+    options: &Options,
 ) -> Result<reqwest::Client, Error> {
     let name = HeaderName::try_from(scheme.header).map_err(|_| Error::InvalidCredential)?;
     let mut value = HeaderValue::try_from(scheme.value(key.0.expose_secret()))
@@ -49,11 +50,13 @@ pub(crate) fn api_client(
     value.set_sensitive(true);
     let mut headers = HeaderMap::new();
     headers.insert(name, value);
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
+        .user_agent(user_agent)
+        .timeout(options.timeout)
+        .connect_timeout(options.connect_timeout);
+    ConfigureHttp::apply(options.http.as_ref(), builder)
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(timeout)
-        .connect_timeout(connect_timeout)
         .build()
         .map_err(|source| Error::Transport {
             message: "building the HTTP client".into(),
@@ -75,8 +78,8 @@ mod tests {
                 prefix: "Bearer ",
             },
             &key,
-            Duration::from_secs(1),
-            Duration::from_secs(1),
+            "test",
+            &Options::default(),
         )
         .unwrap();
         assert!(!format!("{client:?}").contains("sk-very-secret"));

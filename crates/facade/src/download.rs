@@ -43,6 +43,7 @@ use futures_util::{Stream, TryStreamExt, stream};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Response, Url};
 
+use crate::http::{ConfigureHttp, user_agent};
 pub use addresses::Refusal;
 use addresses::{Addresses, CheckingResolver, TargetRefused};
 use deadline::Deadline;
@@ -180,12 +181,13 @@ pub struct Downloader {
 
 /// Settings of a [`Downloader`] beyond the timeout of [`Downloader::new`], whose defaults the
 /// builder starts from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 #[must_use]
 pub struct DownloaderBuilder {
     timeout: Duration,
     addresses: Addresses,
     deadline: Option<Duration>,
+    http: Option<ConfigureHttp>,
 }
 
 impl DownloaderBuilder {
@@ -217,14 +219,24 @@ impl DownloaderBuilder {
         self
     }
 
+    /// Your changes to the download client (a proxy, root certificates, TLS settings, a
+    /// `User-Agent`), applied after the timeout and before the redirect, address and `Referer`
+    /// rules above, which they cannot undo.
+    pub fn http(mut self, configure: ConfigureHttp) -> Self {
+        self.http = Some(configure);
+        self
+    }
+
     /// Builds the downloader and its HTTP client.
     pub fn build(self) -> Result<Downloader, DownloadError> {
-        let client = reqwest::Client::builder()
+        let builder = reqwest::Client::builder()
+            .user_agent(user_agent(""))
+            .connect_timeout(self.timeout)
+            .read_timeout(self.timeout);
+        let client = ConfigureHttp::apply(self.http.as_ref(), builder)
             .redirect(redirects::policy(self.addresses))
             .dns_resolver(CheckingResolver(self.addresses))
             .referer(false)
-            .connect_timeout(self.timeout)
-            .read_timeout(self.timeout)
             .build()
             .map_err(|source| transport_error("", source))?;
         Ok(Downloader {
@@ -252,6 +264,7 @@ impl Downloader {
             timeout,
             addresses: Addresses::default(),
             deadline: None,
+            http: None,
         }
     }
 

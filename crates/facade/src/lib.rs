@@ -22,6 +22,7 @@ pub mod download;
 pub mod error;
 mod handle;
 mod hints;
+mod http;
 mod job;
 pub mod options;
 mod provider;
@@ -36,6 +37,7 @@ pub use download::{
 pub use error::{ApiFailure, Error, Submission};
 pub use handle::JobHandle;
 pub use hints::HintLimits;
+pub use http::ConfigureHttp;
 pub use options::{JobProgress, Options, Wait};
 pub use provider::{Provider, Voice, connect, providers};
 pub use retry::RetryPolicy;

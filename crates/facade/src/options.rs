@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::download::DownloadLimits;
+use crate::http::ConfigureHttp;
 use crate::retry::RetryPolicy;
 use crate::wait::WaitPolicy;
 
@@ -30,6 +31,10 @@ pub struct Options {
     /// in memory, so keep `max_bytes` to what memory allows), and pass them to
     /// [`crate::Speech::save`] for result URLs.
     pub download: DownloadLimits,
+    /// Your changes to the provider's HTTP client (a proxy, root certificates, TLS settings, a
+    /// `User-Agent`), applied after the defaults above and before what keeps the key safe: the key
+    /// header and refusing redirects are set last. Default none.
+    pub http: Option<ConfigureHttp>,
 }
 
 impl Default for Options {
@@ -41,6 +46,7 @@ impl Default for Options {
             wait: WaitPolicy::default(),
             max_response_bytes: speech_client_runtime::body_limit::DEFAULT_MAX_BYTES,
             download: DownloadLimits::default(),
+            http: None,
         }
     }
 }

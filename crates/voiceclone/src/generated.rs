@@ -2405,10 +2405,13 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
+            reqwest::ClientBuilder::new()
+                .user_agent(USER_AGENT)
+                .connect_timeout(dur)
+                .timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
+        let client = reqwest::ClientBuilder::new().user_agent(USER_AGENT);
         Self::new_with_client(baseurl, client.build().unwrap())
     }
     /// Construct a new client with an existing `reqwest::Client`,
@@ -3116,6 +3119,12 @@ Sets the file part `voice`. At most 20971520 bytes. Accepted types: audio/mpeg, 
 pub mod prelude {
     pub use self::super::Client;
 }
+/// The `User-Agent` that [`Client::new`] sends: this crate's name and version, such as
+/// `acme-client/1.2.0`. A client built with [`Client::new_with_client`] sends the
+/// `reqwest::Client`'s own; pass this to `reqwest::ClientBuilder::user_agent` to keep it.
+pub const USER_AGENT: &str = concat!(
+    env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION")
+);
 pub use speech_client_runtime::FilePart;
 /// The spec's waiting contracts: which operations start jobs, how to poll them, where the
 /// state and the result are.

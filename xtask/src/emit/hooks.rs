@@ -10,10 +10,11 @@ use serde_json::Value;
 
 use crate::spec::{self, Spec, is_binary, is_json_media};
 
-/// Rewrites progenitor's output in place: the `encode_path` import, the empty `ClientHooks` impl,
-/// and the decoding of error bodies.
+/// Rewrites progenitor's output in place: the `encode_path` import, the `User-Agent` of
+/// `Client::new`, the empty `ClientHooks` impl, and the decoding of error bodies.
 pub fn apply(spec: &Spec, file: &mut syn::File) -> Result<()> {
     import_runtime_encode_path(file)?;
+    name_the_user_agent(file)?;
     syn::visit_mut::VisitMut::visit_file_mut(&mut ErrorBodies, file);
     let table = operation_table(spec)?;
     let hooks: syn::ItemImpl = syn::parse2(quote! {
@@ -115,6 +116,35 @@ fn import_runtime_encode_path(file: &mut syn::File) -> Result<()> {
     Ok(())
 }
 
+/// Adds `pub const USER_AGENT` (the crate's name and version, read when the crate is built) and
+/// makes `Client::new` send it: progenitor's `reqwest::ClientBuilder::new()` sets none, so a
+/// provider could not tell these clients' requests from any other program's.
+fn name_the_user_agent(file: &mut syn::File) -> Result<()> {
+    struct UserAgent(usize);
+    impl syn::visit_mut::VisitMut for UserAgent {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if quote!(#expr).to_string() == quote!(reqwest::ClientBuilder::new()).to_string() {
+                *expr = syn::parse_quote!(reqwest::ClientBuilder::new().user_agent(USER_AGENT));
+                self.0 += 1;
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    let mut rewrite = UserAgent(0);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut rewrite, file);
+    if rewrite.0 == 0 {
+        bail!("progenitor's `Client::new` no longer builds a `reqwest::ClientBuilder::new()`");
+    }
+    file.items.push(syn::parse_quote! {
+        /// The `User-Agent` that [`Client::new`] sends: this crate's name and version, such as
+        /// `acme-client/1.2.0`. A client built with [`Client::new_with_client`] sends the
+        /// `reqwest::Client`'s own; pass this to `reqwest::ClientBuilder::user_agent` to keep it.
+        pub const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"));
+    });
+    Ok(())
+}
+
 /// `const OPERATIONS`: each operation's id, path template and declared audio media types.
 fn operation_table(spec: &Spec) -> Result<syn::Item> {
     let mut rows = Vec::new();
@@ -187,6 +217,12 @@ paths:
             #[allow(unused_imports)]
             use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
             impl ClientHooks<()> for &Client {}
+            impl Client {
+                pub fn new(baseurl: &str) -> Self {
+                    let client = reqwest::ClientBuilder::new().timeout(dur);
+                    Self::new_with_client(baseurl, client.build().unwrap())
+                }
+            }
         }
     }
 
@@ -223,6 +259,13 @@ paths:
             text.contains("speech_client_runtime :: hooks :: exec (OPERATIONS"),
             "{text}"
         );
+        assert!(
+            text.contains(
+                "reqwest :: ClientBuilder :: new () . user_agent (USER_AGENT) . timeout (dur)"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("pub const USER_AGENT"), "{text}");
     }
 
     #[test]
@@ -230,9 +273,16 @@ paths:
         let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
         let mut file: syn::File = syn::parse_quote! {
             use progenitor_client::{encode_path, ClientHooks};
+            fn new() { reqwest::ClientBuilder::new(); }
         };
         let error = apply(&spec, &mut file).unwrap_err().to_string();
         assert!(error.contains("no empty `impl ClientHooks"), "{error}");
+        let mut file: syn::File = syn::parse_quote! {
+            use progenitor_client::{encode_path, ClientHooks};
+            impl ClientHooks<()> for &Client {}
+        };
+        let error = apply(&spec, &mut file).unwrap_err().to_string();
+        assert!(error.contains("no longer builds"), "{error}");
         let mut file: syn::File = syn::parse_quote! {
             impl ClientHooks<()> for &Client {}
         };

@@ -26,6 +26,7 @@ const KNOWN: &[&str] = &[
     "x-content-types",
     "x-max-length-by-model",
     "x-send-default",
+    "x-crate",
     "x-environment",
     "x-spends-credits",
     "x-speech",

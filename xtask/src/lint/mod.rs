@@ -488,6 +488,7 @@ mod tests {
 openapi: 3.0.3
 info: {title: T, version: "1", x-seeds: [doc.md]}
 x-errata: []
+x-crate: {version: 0.1.0}
 x-environment: {key: TEST_API_KEY}
 paths:
   /jobs/{id}:

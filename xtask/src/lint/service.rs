@@ -1,13 +1,14 @@
-//! `x-environment` and `x-spends-credits`: what a facade needs to build a provider from its
-//! environment and to know which requests must never be sent twice.
+//! `x-crate`, `x-environment` and `x-spends-credits`: the generated crate's version, what a facade
+//! needs to build a provider from its environment, and which requests must never be sent twice.
 
 use serde_json::Value;
 
 use super::Findings;
 use crate::spec::Spec;
 
-/// Checks the document's `x-environment` and every operation's `x-spends-credits`.
+/// Checks the document's `x-crate` and `x-environment` and every operation's `x-spends-credits`.
 pub fn check(spec: &Spec, findings: &mut Findings) {
+    check_crate(spec.doc.get("x-crate"), findings);
     check_environment(spec.doc.get("x-environment"), findings);
     for operation in spec.operations() {
         if let Some(flag) = operation.value.get("x-spends-credits")
@@ -16,6 +17,32 @@ pub fn check(spec: &Spec, findings: &mut Findings) {
             let place = format!("{}: x-spends-credits", operation.label());
             findings.add(&place, format!("{flag} is not `true` or `false`"));
         }
+    }
+}
+
+/// `x-crate: {version}`: the generated crate's own semver version, which its manifest, README and
+/// every dependent's version requirement take.
+fn check_crate(declared: Option<&Value>, findings: &mut Findings) {
+    let place = "x-crate";
+    let Some(declared) = declared.and_then(Value::as_object) else {
+        findings.add(
+            place,
+            "missing: give the generated crate's `version` (semver)".into(),
+        );
+        return;
+    };
+    for name in declared.keys().filter(|name| *name != "version") {
+        findings.add(place, format!("unknown entry `{name}` (version)"));
+    }
+    match declared.get("version").and_then(Value::as_str) {
+        Some(version) if semver::Version::parse(version).is_ok() => {}
+        version => findings.add(
+            place,
+            format!(
+                "`version`: {} is not a semver version such as `0.1.0`",
+                version.map_or_else(|| "nothing".to_owned(), |v| format!("`{v}`"))
+            ),
+        ),
     }
 }
 
@@ -77,6 +104,24 @@ mod tests {
         let mut findings = Findings::default();
         check_environment(Some(&environment), &mut findings);
         findings.0
+    }
+
+    #[test]
+    fn the_crate_version_is_semver() {
+        let findings = |declared: Value| {
+            let mut findings = Findings::default();
+            check_crate(Some(&declared), &mut findings);
+            findings.0
+        };
+        assert!(findings(json!({"version": "0.1.0"})).is_empty());
+        assert!(findings(json!({"version": "1.2.3-rc.1"})).is_empty());
+        assert_eq!(findings(json!({"version": "0.1"})).len(), 1);
+        assert_eq!(findings(json!({"version": 1})).len(), 1);
+        assert_eq!(findings(json!({})).len(), 1);
+        assert_eq!(findings(json!({"version": "0.1.0", "name": "x"})).len(), 1);
+        let mut missing = Findings::default();
+        check_crate(None, &mut missing);
+        assert_eq!(missing.0.len(), 1);
     }
 
     #[test]

@@ -20,6 +20,7 @@ use crate::credentials::{ApiKey, api_client};
 use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
+use crate::http::user_agent;
 use crate::job::{Freshness, wait_job};
 use crate::options::{Options, Wait};
 use crate::wait::Finished;
@@ -110,8 +111,8 @@ impl Provider {
         let http = api_client(
             entry.service.credential,
             &key,
-            options.timeout,
-            options.connect_timeout,
+            &user_agent(entry.user_agent),
+            &options,
         )?;
         Ok(Self {
             client: (entry.build)(&base_url, http),

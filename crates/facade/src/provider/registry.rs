@@ -4,33 +4,39 @@
 use std::sync::Arc;
 use speech_client_runtime::dispatch::Dispatch;
 use speech_client_runtime::service::Service;
-/// A provider this crate can build: its spec's tables and how to make its client.
+/// A provider this crate can build: its spec's tables, its client crate's `User-Agent`
+/// and how to make its client.
 pub(crate) struct Registered {
     pub service: &'static Service,
+    pub user_agent: &'static str,
     pub build: fn(&str, reqwest::Client) -> Arc<dyn Dispatch>,
 }
 /// The providers, by spec name.
 pub(crate) const PROVIDERS: &[Registered] = &[
     Registered {
         service: &audixa_client::service::SERVICE,
+        user_agent: audixa_client::USER_AGENT,
         build: |base_url, http| Arc::new(
             audixa_client::Client::new_with_client(base_url, http),
         ),
     },
     Registered {
         service: &miragic_client::service::SERVICE,
+        user_agent: miragic_client::USER_AGENT,
         build: |base_url, http| Arc::new(
             miragic_client::Client::new_with_client(base_url, http),
         ),
     },
     Registered {
         service: &nanogpt_client::service::SERVICE,
+        user_agent: nanogpt_client::USER_AGENT,
         build: |base_url, http| Arc::new(
             nanogpt_client::Client::new_with_client(base_url, http),
         ),
     },
     Registered {
         service: &voiceclone_client::service::SERVICE,
+        user_agent: voiceclone_client::USER_AGENT,
         build: |base_url, http| Arc::new(
             voiceclone_client::Client::new_with_client(base_url, http),
         ),

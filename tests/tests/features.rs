@@ -1,0 +1,87 @@
+//! What a consumer's build pulls in, read from `cargo tree`: the TLS backend is the consumer's
+//! choice (rustls with aws-lc-rs by default; `rustls-no-provider` builds no C code; `native-tls`
+//! uses the platform's library), and no library forces tokio's multi-threaded runtime or macros.
+//! Checked for the facade and every registered provider's client crate.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use common::specs::root;
+
+/// The packages (name only) of `package`'s normal and build dependencies with `features`.
+fn dependencies(package: &str, features: &[&str]) -> BTreeSet<String> {
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root())
+        .args(["tree", "--locked", "-p", package, "-e", "normal,build"])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .args(features)
+        .output()
+        .expect("cargo runs");
+    assert!(
+        output.status.success(),
+        "cargo tree -p {package} {features:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The facade and every generated client crate.
+fn consumer_crates() -> Vec<String> {
+    std::iter::once("speech-facade".to_owned())
+        .chain(speech_facade::providers().map(|service| format!("{}-client", service.name)))
+        .collect()
+}
+
+#[test]
+fn the_tls_backend_is_the_consumers_choice() {
+    const C_CRYPTO: [&str; 4] = ["aws-lc-sys", "ring", "openssl-sys", "cmake"];
+    for package in consumer_crates() {
+        let default = dependencies(&package, &[]);
+        assert!(default.contains("aws-lc-rs"), "{package}: default is rustls with aws-lc-rs");
+        assert!(!default.contains("native-tls"), "{package}");
+
+        let own_provider = dependencies(
+            &package,
+            &["--no-default-features", "--features", "rustls-no-provider"],
+        );
+        assert!(own_provider.contains("rustls"), "{package}");
+        for c in C_CRYPTO.iter().chain(&["cc"]) {
+            assert!(!own_provider.contains(*c), "{package} rustls-no-provider builds {c}");
+        }
+
+        let native = dependencies(
+            &package,
+            &["--no-default-features", "--features", "native-tls"],
+        );
+        assert!(native.contains("native-tls"), "{package}");
+        assert!(!native.contains("aws-lc-rs") && !native.contains("rustls"), "{package}");
+    }
+}
+
+#[test]
+fn no_library_forces_a_runtime_flavour_on_its_consumers() {
+    for package in consumer_crates() {
+        let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .current_dir(root())
+            .args(["tree", "--locked", "-p", &package, "-e", "features,normal"])
+            .args(["-i", "tokio", "--prefix", "none"])
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "{package}");
+        let tree = String::from_utf8(output.stdout).unwrap();
+        assert!(tree.contains("tokio feature \"rt\""), "{package}: {tree}");
+        for forced in ["rt-multi-thread", "macros"] {
+            assert!(
+                !tree.contains(&format!("tokio feature \"{forced}\"")),
+                "{package} enables tokio's `{forced}`"
+            );
+        }
+    }
+}
