@@ -79,9 +79,16 @@ impl<'a> Atomic<'a> {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),
         };
-        let temp = tempfile::Builder::new()
-            .prefix(".speech-")
-            .suffix(".part")
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".speech-").suffix(".part");
+        // tempfile makes files only their owner can read; the audio gets what any new file
+        // gets (`0o666` minus the umask).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder
             .tempfile_in(dir)
             .map_err(|error| written(path, &error))?;
         Ok(Self {
