@@ -53,7 +53,7 @@ pub struct Failure {
     pub exit: Exit,
     pub message: String,
     /// The job's handle (`speech resume` takes it) when a wait hit its deadline.
-    pub handle: Option<crate::resume::Resumable>,
+    pub handle: Option<Box<crate::resume::Resumable>>,
 }
 
 impl Failure {

@@ -47,12 +47,14 @@ impl Resumable {
     ) -> Failure {
         let job = error.job().cloned();
         let mut failure = Failure::from(error);
-        failure.handle = job.map(|job| Self {
-            provider: provider.to_owned(),
-            kind,
-            job,
-            output,
-            base_url: call.base_url.clone(),
+        failure.handle = job.map(|job| {
+            Box::new(Self {
+                provider: provider.to_owned(),
+                kind,
+                job,
+                output,
+                base_url: call.base_url.clone(),
+            })
         });
         failure
     }
