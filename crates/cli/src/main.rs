@@ -57,18 +57,24 @@ fn main() -> ExitCode {
 }
 
 async fn run(command: Command) -> Result<Outcome, Failure> {
-    let board = Board::new();
-    let report = board.report("");
-    match command {
+    let command = match command {
+        // A batch has a bar per line in flight.
+        Command::Batch(args) => return batch::run(args).await,
+        other => other,
+    };
+    let report = Board::new().report("");
+    let outcome = match command {
         Command::Synthesize(args) => commands::synthesize(args, &report).await,
         Command::Transcribe(args) => commands::transcribe(args, &report).await,
         Command::CloneVoice(args) => commands::clone_voice(args, &report).await,
         Command::Voices(args) => commands::voices(args, &report).await,
         Command::Balance(args) => commands::balance(args, &report).await,
         Command::Resume(args) => resume::run(args, &report).await,
-        Command::Batch(args) => batch::run(args).await,
-        Command::Mock(_) => unreachable!("served without a runtime"),
-    }
+        Command::Batch(_) | Command::Mock(_) => unreachable!("run above or without a runtime"),
+    };
+    // The result (or the error) is printed next: no bar left drawn over it.
+    report.clear();
+    outcome
 }
 
 /// Reports `failure`: its message on stderr; with `--json` one document on stdout; a job's

@@ -131,6 +131,11 @@ impl Report {
     /// The call ended: the bar goes (the result is printed on stdout).
     pub fn finish(&self, text: &str) {
         self.step(text);
+        self.clear();
+    }
+
+    /// Removes the bar, whatever became of the call.
+    pub fn clear(&self) {
         self.bar.finish_and_clear();
     }
 }

@@ -305,3 +305,18 @@ fn the_mock_prints_its_url_then_one_line_per_request() {
         mock.lines()
     );
 }
+
+#[test]
+fn help_documents_every_exit_code() {
+    let service = providers().next().unwrap();
+    let help = speech(service).arg("--help").output().unwrap();
+    assert!(help.status.success());
+    let help = String::from_utf8(help.stdout).unwrap();
+    for code in 0..=8 {
+        assert!(
+            help.lines()
+                .any(|line| line.trim_start().starts_with(&format!("{code}  "))),
+            "exit code {code} is not in --help:\n{help}"
+        );
+    }
+}

@@ -79,15 +79,15 @@ pub async fn run(args: cli::Batch) -> Result<Outcome, Failure> {
         slots: Semaphore::new(concurrency as usize),
         call: args.common.call,
         out: args.out,
+        board,
     });
     let tasks: Vec<_> = items
         .into_iter()
         .map(|item| {
             let plan = plan(states.get(&item.id), args.resubmit_unconfirmed);
             let run = Arc::clone(&run);
-            let report = board.report(&item.id);
             tokio::spawn(async move {
-                let fate = run.line(&item, plan, &report).await;
+                let fate = run.line(&item, plan).await;
                 (item.id, fate)
             })
         })
@@ -98,7 +98,7 @@ pub async fn run(args: cli::Batch) -> Result<Outcome, Failure> {
             Failure::new(Exit::Other, format!("a batch line panicked: {error}"))
         })?;
         if let Fate::Failed(failure) = &fate {
-            board.println(&format!("{id}: {}", failure.message));
+            run.board.println(&format!("{id}: {}", failure.message));
         }
         fates.push((id, fate));
     }
@@ -123,17 +123,18 @@ struct Run {
     slots: Semaphore,
     call: cli::Call,
     out: std::path::PathBuf,
+    board: Board,
 }
 
 impl Run {
-    async fn line(&self, item: &Item, plan: Plan, report: &Report) -> Fate {
+    async fn line(&self, item: &Item, plan: Plan) -> Fate {
         match plan {
-            Plan::Skip => {
-                report.finish("done before");
-                return Fate::Skipped;
-            }
+            Plan::Skip => return Fate::Skipped,
             Plan::Unconfirmed => {
-                report.finish("sent by an earlier run without an answer: not sent again");
+                self.board.println(&format!(
+                    "{}: sent by an earlier run without an answer: not sent again",
+                    item.id
+                ));
                 return Fate::Unconfirmed;
             }
             Plan::Resume(_) | Plan::Submit => {}
@@ -141,6 +142,8 @@ impl Run {
         let Ok(_slot) = self.slots.acquire().await else {
             return Fate::Failed(Failure::new(Exit::Other, "the batch was stopped"));
         };
+        // A bar only for a line in flight: a long batch shows `--concurrency` bars, not one a line.
+        let report = &self.board.report(&item.id);
         let resumed = matches!(plan, Plan::Resume(_));
         let (result, started) = match plan {
             Plan::Resume(handle) => {
