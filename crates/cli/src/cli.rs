@@ -10,7 +10,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  any other failure (the provider's server, the network, an unexpected answer)
-  2  bad input: command-line usage, a file that cannot be read, a request the provider rejects
+  2  bad input: command-line usage, a file that cannot be read, a request the provider rejects,
+     an operation the provider does not offer, no base URL where the documented one is a
+     placeholder
   3  authentication: the key's variable is not set, or the provider refuses the key
   4  insufficient credits
   5  rate limited

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use speech_facade::{ApiKey, Options, Provider, Service, Wait, WaitPolicy};
+use speech_facade::{ApiKey, Error, Options, Provider, Service, Wait, WaitPolicy};
 
 use crate::cli::Call;
 use crate::exit::Failure;
@@ -30,7 +30,13 @@ pub fn connect(name: &str, call: &Call) -> Result<Provider, Failure> {
         Some(url) => Provider::new(name, url, ApiKey::from_env(service.key_variable)?, options),
         None => speech_facade::connect(name, options),
     };
-    Ok(provider?)
+    provider.map_err(|error| match error {
+        // A missing base-URL variable is configuration to give, not a credential.
+        Error::MissingConfiguration { variable } if variable != service.key_variable => {
+            Failure::input(format!("{error} (or give --base-url)"))
+        }
+        error => Failure::from(error),
+    })
 }
 
 /// The facade's defaults, with polls at most `poll_interval` apart.

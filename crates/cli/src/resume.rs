@@ -52,7 +52,8 @@ impl Resumable {
                 provider: provider.to_owned(),
                 kind,
                 job,
-                output,
+                // Absolute, so the handle can be resumed from any directory.
+                output: output.map(|path| std::path::absolute(&path).unwrap_or(path)),
                 base_url: call.base_url.clone(),
             })
         });

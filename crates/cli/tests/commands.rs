@@ -320,3 +320,25 @@ fn help_documents_every_exit_code() {
         );
     }
 }
+
+#[test]
+fn a_placeholder_host_without_its_base_url_variable_is_bad_input_naming_it() {
+    let required: Vec<_> = providers()
+        .filter(|service| service.base_url_required)
+        .collect();
+    for service in &required {
+        // `speech` unsets the base-URL variable; the key is set.
+        let output = speech(service)
+            .args(["voices", "--provider", service.name])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{}: {output:?}",
+            service.name
+        );
+        let variable = service.base_url_variable.unwrap();
+        assert!(String::from_utf8_lossy(&output.stderr).contains(variable));
+    }
+}
