@@ -98,6 +98,18 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
     ])
 }
 
+/// The spec copied into its crate (`crates/<provider>/openapi.yaml`), verbatim after a header:
+/// `service::SERVICE.spec` includes it, so a published crate carries its spec.
+pub fn spec_copy(root: &Path, spec: &Spec) -> Result<Output> {
+    let path = root.join(&spec.path);
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(Output {
+        path: crate_dir(spec).join("openapi.yaml"),
+        contents: format!("{}{text}", header("#", spec)),
+    })
+}
+
 /// The file a new crate needs once; not compared by `--check`.
 pub fn initial_lib_rs(spec: &Spec) -> Output {
     Output {

@@ -145,6 +145,7 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     let mut outputs = Vec::new();
     for spec in specs {
         outputs.extend(crate_files::outputs(spec)?);
+        outputs.push(crate_files::spec_copy(root, spec)?);
     }
     outputs.push(crate_files::adapter_index(specs)?);
     outputs.push(crate_files::facade_registry(specs)?);

@@ -51,6 +51,7 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
             "crates/facade/src/provider/registry.rs",
             "crates/upload/Cargo.toml",
             "crates/upload/README.md",
+            "crates/upload/openapi.yaml",
             "crates/upload/src/generated.rs",
             "crates/upload/src/lib.rs",
             "crates/upload/src/mock.rs",

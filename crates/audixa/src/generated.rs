@@ -1764,13 +1764,16 @@ pub mod jobs {
 /// Where the API is, how it authenticates, and what the facade needs to drive it, from
 /// the spec.
 pub mod service {
-    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
+    pub use speech_client_runtime::service::{
+        CredentialScheme, ErrorBody, RateLimit, Service,
+    };
     /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
     /// the API key is sent (the first top-level security scheme), the environment variables
     /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
     /// sent twice unless provably not processed), what an error body carries where
-    /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
-    /// (`x-speech`).
+    /// (`x-error-body`), the job contracts (`jobs`), the provider-neutral operations
+    /// (`x-speech`), the documented rate limits (`x-rate-limit`) and the spec itself
+    /// (`openapi.yaml`, a copy of the spec shipped with the crate).
     pub const SERVICE: Service = Service {
         name: "audixa",
         base_url: "https://api.audixa.ai/v2",
@@ -1819,6 +1822,34 @@ pub mod service {
                 balance: None,
             }
         },
+        rate_limit: RateLimit {
+            requests_per_minute: None,
+            concurrent: None,
+        },
+        operation_rate_limits: &[
+            (
+                "create_tts_generation",
+                RateLimit {
+                    requests_per_minute: Some(20u32),
+                    concurrent: Some(5u32),
+                },
+            ),
+            (
+                "get_generation_status",
+                RateLimit {
+                    requests_per_minute: Some(60u32),
+                    concurrent: None,
+                },
+            ),
+            (
+                "list_voices",
+                RateLimit {
+                    requests_per_minute: Some(10u32),
+                    concurrent: None,
+                },
+            ),
+        ],
+        spec: include_str!("../openapi.yaml"),
     };
 }
 impl speech_client_runtime::dispatch::Dispatch for Client {

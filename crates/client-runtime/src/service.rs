@@ -32,6 +32,28 @@ pub struct ErrorBody {
     pub insufficient_credits_codes: &'static [&'static str],
 }
 
+/// A documented rate limit (`x-rate-limit`): how many requests a minute, and how many at once.
+/// `None` where the provider documents no such bound.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests_per_minute: Option<u32>,
+    pub concurrent: Option<u32>,
+}
+
+impl RateLimit {
+    /// The tighter of two limits, bound by bound: both apply to a request.
+    pub fn and(self, other: Self) -> Self {
+        let tighter = |a: Option<u32>, b: Option<u32>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Self {
+            requests_per_minute: tighter(self.requests_per_minute, other.requests_per_minute),
+            concurrent: tighter(self.concurrent, other.concurrent),
+        }
+    }
+}
+
 /// Everything a provider's spec says about it beyond its operations: the generated crates'
 /// `service::SERVICE`, one value a facade drives the provider with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +79,14 @@ pub struct Service {
     pub job_statuses: &'static [JobStatus],
     /// The neutral operations (`x-speech`).
     pub speech: Neutral,
+    /// The limit of every request (the top-level `x-rate-limit`).
+    pub rate_limit: RateLimit,
+    /// The limits of single operations (`x-rate-limit` on an operation), by operation id.
+    pub operation_rate_limits: &'static [(&'static str, RateLimit)],
+    /// The spec itself (OpenAPI YAML, as written in `specs/<name>.yaml`): a published crate
+    /// carries its provider's full description, so tools (a stand-in server, a validator) work
+    /// without the repository.
+    pub spec: &'static str,
 }
 
 impl Service {
@@ -74,8 +104,36 @@ impl Service {
             .find(|status| status.operation == operation)
     }
 
+    /// The documented limit of requests to `operation`: its own and the provider-wide one.
+    pub fn rate_limit_of(&self, operation: &str) -> RateLimit {
+        self.operation_rate_limits
+            .iter()
+            .filter(|(id, _)| *id == operation)
+            .fold(self.rate_limit, |limit, (_, own)| limit.and(*own))
+    }
+
     /// Whether `operation` spends credits.
     pub fn spends_credits(&self, operation: &str) -> bool {
         self.spends_credits.contains(&operation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RateLimit;
+
+    #[test]
+    fn the_tighter_bound_of_two_limits_applies() {
+        let global = RateLimit {
+            requests_per_minute: Some(1500),
+            concurrent: None,
+        };
+        let own = RateLimit {
+            requests_per_minute: Some(20),
+            concurrent: Some(5),
+        };
+        assert_eq!(global.and(own), own);
+        assert_eq!(own.and(global), own);
+        assert_eq!(global.and(RateLimit::default()), global);
     }
 }

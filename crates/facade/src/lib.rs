@@ -48,7 +48,7 @@ pub use wait::WaitPolicy;
 
 /// Calling any operation by name ([`Provider::dispatch`]): the request values and the reply.
 pub use speech_client_runtime::dispatch;
-pub use speech_client_runtime::service::Service;
+pub use speech_client_runtime::service::{RateLimit, Service};
 
 /// The waiting engine on its own, for this crate's benchmarks only: not part of the API, and
 /// may change in any release.

@@ -54,7 +54,10 @@ impl Default for Options {
 /// Called after every poll that finds a job unfinished.
 pub type ProgressCallback = std::sync::Arc<dyn Fn(&JobProgress) + Send + Sync>;
 
-/// How long a call may take, and who hears about its job's progress.
+/// Called once with a job's handle when the request that starts it is answered.
+pub type StartCallback = std::sync::Arc<dyn Fn(&crate::JobHandle) + Send + Sync>;
+
+/// How long a call may take, and who hears about its job's start and progress.
 ///
 /// The deadline bounds the whole call, measured from when it is made: the request that starts
 /// the job, every poll with its retries, and every sleep between them. A call returns by the
@@ -68,6 +71,8 @@ pub struct Wait {
     pub deadline: Duration,
     /// Called after every poll that finds the job unfinished.
     pub on_progress: Option<ProgressCallback>,
+    /// Called once when the start request is answered with a job, before the first poll.
+    pub on_start: Option<StartCallback>,
 }
 
 impl Wait {
@@ -76,6 +81,7 @@ impl Wait {
         Self {
             deadline,
             on_progress: None,
+            on_start: None,
         }
     }
 
@@ -85,6 +91,19 @@ impl Wait {
         on_progress: impl Fn(&JobProgress) + Send + Sync + 'static,
     ) -> Self {
         self.on_progress = Some(std::sync::Arc::new(on_progress));
+        self
+    }
+
+    /// Calls `on_start` with the job's handle as soon as the request that starts it is
+    /// answered, before the first poll: the moment to store the handle (a journal, a database)
+    /// so that a process that dies while waiting can resume the job instead of submitting (and
+    /// paying for) it again. Not called for an answer that is not a job (a direct result) nor by
+    /// the resume calls.
+    pub fn on_start(
+        mut self,
+        on_start: impl Fn(&crate::JobHandle) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_start = Some(std::sync::Arc::new(on_start));
         self
     }
 }

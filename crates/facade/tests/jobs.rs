@@ -75,6 +75,43 @@ async fn a_synthesis_job_is_polled_until_complete_then_downloaded_whole_without_
 }
 
 #[tokio::test]
+async fn on_start_hears_the_handle_once_after_the_start_is_answered_and_before_any_poll() {
+    for (service, submit, poll) in synthesis_jobs() {
+        let name = service.name;
+        let stand_in = std::sync::Arc::new(stand_in(service).pending_polls(2).start().unwrap());
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let wait = {
+            let (stand_in, heard) = (
+                std::sync::Arc::clone(&stand_in),
+                std::sync::Arc::clone(&log),
+            );
+            wait().on_start(move |handle| {
+                let counts = (stand_in.requests(submit), stand_in.requests(poll));
+                heard.lock().unwrap().push((handle.clone(), counts));
+            })
+        };
+        let speech = provider(service, &stand_in)
+            .synthesize(&synthesis_request(service), &wait)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        let heard = log.lock().unwrap().clone();
+        let [(handle, counts)] = heard.as_slice() else {
+            panic!("{name}: heard {heard:?}");
+        };
+        assert_eq!(*counts, (1, 0), "{name}: submitted once, not yet polled");
+        assert_eq!(handle.operation, poll, "{name}");
+        assert_eq!(Some(&handle.id), speech.job_id.as_ref(), "{name}");
+
+        // A resumed wait starts nothing, so it tells nothing.
+        let resumed = provider(service, &stand_in)
+            .resume_synthesis(handle, &wait)
+            .await;
+        assert!(resumed.is_ok(), "{name}: {resumed:?}");
+        assert_eq!(log.lock().unwrap().len(), 1, "{name}");
+    }
+}
+
+#[tokio::test]
 async fn a_failed_job_is_a_typed_failure_with_the_job_id_state_message_and_code() {
     const CODE: &str = "CONTENT_REJECTED";
     const MESSAGE: &str = "Content rejected by provider.";

@@ -24,7 +24,7 @@ pub use log::CapturedLog;
 pub use multipart::{Part, multipart_parts};
 pub use raw::{RawAct, RawServer, UNENDING_CAP};
 pub use recorder::{Recorder, exact_query, json_response, sequence};
-pub use stand_in::{Reply, StandIn, StandInBuilder, audio_sample};
+pub use stand_in::{Origin, Reply, RequestLog, Served, StandIn, StandInBuilder, audio_sample};
 
 use progenitor_client::Error;
 

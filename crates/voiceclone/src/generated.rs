@@ -3182,13 +3182,16 @@ pub mod jobs {
 /// Where the API is, how it authenticates, and what the facade needs to drive it, from
 /// the spec.
 pub mod service {
-    pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
+    pub use speech_client_runtime::service::{
+        CredentialScheme, ErrorBody, RateLimit, Service,
+    };
     /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
     /// the API key is sent (the first top-level security scheme), the environment variables
     /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
     /// sent twice unless provably not processed), what an error body carries where
-    /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
-    /// (`x-speech`).
+    /// (`x-error-body`), the job contracts (`jobs`), the provider-neutral operations
+    /// (`x-speech`), the documented rate limits (`x-rate-limit`) and the spec itself
+    /// (`openapi.yaml`, a copy of the spec shipped with the crate).
     pub const SERVICE: Service = Service {
         name: "voiceclone",
         base_url: "https://your-domain.com/api/v1",
@@ -3254,6 +3257,12 @@ pub mod service {
                 }),
             }
         },
+        rate_limit: RateLimit {
+            requests_per_minute: None,
+            concurrent: None,
+        },
+        operation_rate_limits: &[],
+        spec: include_str!("../openapi.yaml"),
     };
 }
 impl Client {

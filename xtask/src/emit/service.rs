@@ -48,6 +48,13 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
         .filter(|operation| operation.value.get("x-spends-credits") == Some(&Value::Bool(true)))
         .filter_map(|operation| operation.id())
         .collect();
+    let rate_limit = rate_limit(spec.doc.get("x-rate-limit"));
+    let operation_rate_limits = spec.operations().into_iter().filter_map(|operation| {
+        let id = operation.id()?;
+        let limit = operation.value.get("x-rate-limit")?;
+        let limit = self::rate_limit(Some(limit));
+        Some(quote!((#id, #limit)))
+    });
     let base_url_required = environment
         .get("base-url-required")
         .and_then(Value::as_bool)
@@ -56,13 +63,14 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
         /// Where the API is, how it authenticates, and what the facade needs to drive it, from
         /// the spec.
         pub mod service {
-            pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, Service};
+            pub use speech_client_runtime::service::{CredentialScheme, ErrorBody, RateLimit, Service};
             /// The provider as its spec describes it: the documented base URL (`servers[0]`), how
             /// the API key is sent (the first top-level security scheme), the environment variables
             /// (`x-environment`), the operations that spend credits (`x-spends-credits`: never
             /// sent twice unless provably not processed), what an error body carries where
-            /// (`x-error-body`), the job contracts (`jobs`) and the provider-neutral operations
-            /// (`x-speech`).
+            /// (`x-error-body`), the job contracts (`jobs`), the provider-neutral operations
+            /// (`x-speech`), the documented rate limits (`x-rate-limit`) and the spec itself
+            /// (`openapi.yaml`, a copy of the spec shipped with the crate).
             pub const SERVICE: Service = Service {
                 name: #provider,
                 base_url: #base_url,
@@ -81,7 +89,25 @@ pub fn module(spec: &Spec) -> Result<syn::Item> {
                 job_starts: &[#(#job_starts),*],
                 job_statuses: &[#(#job_statuses),*],
                 speech: #speech,
+                rate_limit: #rate_limit,
+                operation_rate_limits: &[#(#operation_rate_limits),*],
+                spec: include_str!("../openapi.yaml"),
             };
         }
     })?)
+}
+
+/// A `RateLimit` literal from an `x-rate-limit` object (no bound where there is none).
+fn rate_limit(limit: Option<&Value>) -> proc_macro2::TokenStream {
+    let [per_minute, concurrent] = ["requests-per-minute", "concurrent"].map(|key| {
+        match limit
+            .and_then(|limit| limit.get(key))
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+        {
+            Some(n) => quote!(Some(#n)),
+            None => quote!(None),
+        }
+    });
+    quote!(RateLimit { requests_per_minute: #per_minute, concurrent: #concurrent })
 }

@@ -1,16 +1,25 @@
-//! `x-crate`, `x-environment` and `x-spends-credits`: the generated crate's version, what a facade
-//! needs to build a provider from its environment, and which requests must never be sent twice.
+//! `x-crate`, `x-environment`, `x-spends-credits` and `x-rate-limit`: the generated crate's
+//! version, what a facade needs to build a provider from its environment, which requests must
+//! never be sent twice, and how fast a tool may send them.
 
 use serde_json::Value;
 
 use super::Findings;
 use crate::spec::Spec;
 
-/// Checks the document's `x-crate` and `x-environment` and every operation's `x-spends-credits`.
+/// Checks the document's `x-crate` and `x-environment`, every operation's `x-spends-credits`, and
+/// every `x-rate-limit`.
 pub fn check(spec: &Spec, findings: &mut Findings) {
     check_crate(spec.doc.get("x-crate"), findings);
     check_environment(spec.doc.get("x-environment"), findings);
+    if let Some(limit) = spec.doc.get("x-rate-limit") {
+        check_rate_limit(limit, "x-rate-limit", findings);
+    }
     for operation in spec.operations() {
+        if let Some(limit) = operation.value.get("x-rate-limit") {
+            let place = format!("{}: x-rate-limit", operation.label());
+            check_rate_limit(limit, &place, findings);
+        }
         if let Some(flag) = operation.value.get("x-spends-credits")
             && !flag.is_boolean()
         {
@@ -88,6 +97,37 @@ fn check_environment(environment: Option<&Value>, findings: &mut Findings) {
     }
 }
 
+/// `{requests-per-minute, concurrent}` (and where the numbers come from): at least one, each a positive integer that fits 32 bits.
+fn check_rate_limit(limit: &Value, place: &str, findings: &mut Findings) {
+    let bounds = |entries: &serde_json::Map<String, Value>| {
+        entries.keys().filter(|name| *name != "x-source").count()
+    };
+    let Some(entries) = limit.as_object().filter(|entries| bounds(entries) > 0) else {
+        findings.add(
+            place,
+            "give `requests-per-minute`, `concurrent` or both".into(),
+        );
+        return;
+    };
+    // `x-source` is checked with every other one.
+    for (name, value) in entries.iter().filter(|(name, _)| *name != "x-source") {
+        if !matches!(name.as_str(), "requests-per-minute" | "concurrent") {
+            findings.add(
+                place,
+                format!("unknown entry `{name}` (requests-per-minute, concurrent)"),
+            );
+        } else if !value
+            .as_u64()
+            .is_some_and(|n| n > 0 && u32::try_from(n).is_ok())
+        {
+            findings.add(
+                place,
+                format!("`{name}`: {value} is not a positive integer"),
+            );
+        }
+    }
+}
+
 fn is_variable_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_uppercase())
         && name
@@ -144,5 +184,31 @@ mod tests {
         let mut missing = Findings::default();
         check_environment(None, &mut missing);
         assert_eq!(missing.0.len(), 1);
+    }
+
+    fn rate_findings(limit: Value) -> Vec<String> {
+        let mut findings = Findings::default();
+        check_rate_limit(&limit, "x-rate-limit", &mut findings);
+        findings.0
+    }
+
+    #[test]
+    fn a_rate_limit_gives_positive_counts_per_minute_or_at_once() {
+        assert!(rate_findings(json!({"requests-per-minute": 20, "concurrent": 5})).is_empty());
+        assert!(rate_findings(json!({"concurrent": 1})).is_empty());
+        assert_eq!(rate_findings(json!({})).len(), 1);
+        let sourced = json!({"x-source": {"research": "r", "confidence": "doc"}});
+        assert_eq!(rate_findings(sourced.clone()).len(), 1);
+        let mut bounded = sourced;
+        bounded["concurrent"] = json!(3);
+        assert!(rate_findings(bounded).is_empty());
+        assert_eq!(rate_findings(json!(20)).len(), 1);
+        assert_eq!(rate_findings(json!({"requests-per-minute": 0})).len(), 1);
+        assert_eq!(rate_findings(json!({"concurrent": 2.5})).len(), 1);
+        assert_eq!(rate_findings(json!({"requests-per-day": 500})).len(), 1);
+        assert_eq!(
+            rate_findings(json!({"requests-per-minute": 5_000_000_000_u64})).len(),
+            1
+        );
     }
 }

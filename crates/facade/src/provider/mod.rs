@@ -199,6 +199,11 @@ impl Provider {
                         self.service().name
                     ),
                 })?;
+        if freshness == Freshness::JustStarted
+            && let Some(on_start) = &wait.on_start
+        {
+            on_start(job);
+        }
         let mut request = Request::default();
         for (name, value) in contract.parameters {
             let value = serde_json::from_str(value).unwrap_or(Value::Null);

@@ -9,7 +9,6 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result, bail};
 use speech_spec::Spec;
 
-use super::StandIn;
 use super::api::{Api, Role};
 use super::auth::KeyRule;
 use super::handle::{Shared, State};
@@ -17,6 +16,7 @@ use super::jobs::{Failure, Jobs, Pace};
 use super::reply::Reply;
 use super::server;
 use super::storage::Storage;
+use super::{RequestLog, Served, StandIn};
 
 /// How a stand-in plays its spec; [`StandInBuilder::start`] starts it.
 pub struct StandInBuilder {
@@ -27,6 +27,8 @@ pub struct StandInBuilder {
     result_query: Option<String>,
     scripts: HashMap<String, Vec<Reply>>,
     storage_script: Vec<Reply>,
+    port: u16,
+    log: Option<RequestLog>,
 }
 
 /// Which jobs fail instead of completing.
@@ -63,6 +65,8 @@ impl StandIn {
             result_query: None,
             scripts: HashMap::new(),
             storage_script: Vec::new(),
+            port: 0,
+            log: None,
         }
     }
 
@@ -72,6 +76,15 @@ impl StandIn {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Ok(Self::builder(Spec::parse(path, &text)?))
+    }
+
+    /// A stand-in for the provider `name` whose spec is `text` (OpenAPI as YAML or JSON): the
+    /// text a provider crate ships (`service::SERVICE.spec`), so no spec file is needed.
+    pub fn from_text(name: &str, text: &str) -> Result<StandInBuilder> {
+        Ok(Self::builder(Spec::parse(
+            Path::new(&format!("{name}.yaml")),
+            text,
+        )?))
     }
 }
 
@@ -167,6 +180,22 @@ impl StandInBuilder {
         self
     }
 
+    /// Serves the API on this loopback port (default 0: any free port); the storage origin
+    /// always takes a free port.
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Calls `log` with every request answered, on either origin, once its answer's status is
+    /// known (from the server's thread: keep it short).
+    #[must_use]
+    pub fn log(mut self, log: impl Fn(&Served) + Send + Sync + 'static) -> Self {
+        self.log = Some(Arc::new(log));
+        self
+    }
+
     /// Reads the spec and starts serving on two loopback ports (API and storage).
     ///
     /// # Errors
@@ -186,7 +215,8 @@ impl StandInBuilder {
         if let Some(id) = self.scripts.keys().find(|id| api.operation(id).is_none()) {
             bail!("`{id}` is no operation of the spec: it cannot be scripted");
         }
-        let api_listener = TcpListener::bind("127.0.0.1:0").context("binding the API port")?;
+        let api_listener = TcpListener::bind(("127.0.0.1", self.port))
+            .with_context(|| format!("binding the API port {}", self.port))?;
         let storage_listener =
             TcpListener::bind("127.0.0.1:0").context("binding the storage port")?;
         let api_address = api_listener.local_addr()?;
@@ -197,6 +227,7 @@ impl StandInBuilder {
             key: self.key,
             failing: self.failing,
             salt: api_address.port(),
+            log: self.log,
             state: Mutex::new(State {
                 requests: HashMap::new(),
                 total: 0,

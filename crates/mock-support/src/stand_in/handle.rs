@@ -20,6 +20,7 @@ use super::reply::{Act, Content, Delivery, Reply, Sent};
 use super::routes::{self, Found};
 use super::storage::Storage;
 use super::validate::Incoming;
+use super::{Origin, RequestLog, Served};
 
 /// The largest request body read (a file upload included); a larger one is refused with 413.
 const BODY_LIMIT: usize = 64 << 20;
@@ -31,6 +32,8 @@ pub(crate) struct Shared {
     pub failing: Failing,
     /// Keeps the job ids of different stand-ins apart.
     pub salt: u16,
+    /// Told of every request answered ([`super::StandInBuilder::log`]).
+    pub log: Option<RequestLog>,
     pub state: Mutex<State>,
 }
 
@@ -60,10 +63,36 @@ impl Shared {
     }
 }
 
-/// Answers a request to the API origin; `Err` closes the connection without an answer.
+/// Answers a request to the API origin (`Err` closes the connection without an answer), and
+/// tells the builder's request log.
 pub(crate) async fn api(
     shared: &Shared,
     request: Request<IncomingBody>,
+) -> io::Result<Response<ResponseBody>> {
+    let method = request.method().to_string();
+    let path = request.uri().path().to_owned();
+    let mut operation = None;
+    let answer = answer_api(shared, request, &mut operation).await;
+    if let Some(log) = &shared.log {
+        log(&Served {
+            origin: Origin::Api,
+            method,
+            path,
+            operation,
+            status: answer
+                .as_ref()
+                .ok()
+                .map(|response| response.status().as_u16()),
+        });
+    }
+    answer
+}
+
+/// Answers a request to the API origin, setting `operation` once the route is found.
+async fn answer_api(
+    shared: &Shared,
+    request: Request<IncomingBody>,
+    operation_found: &mut Option<String>,
 ) -> io::Result<Response<ResponseBody>> {
     let (parts, body) = request.into_parts();
     let plain = |status: u16, message: &str| {
@@ -104,6 +133,7 @@ pub(crate) async fn api(
         Found::Nowhere => return plain(404, &format!("no operation at {path}")),
     };
     let operation = &shared.api.operations[index];
+    *operation_found = Some(operation.id.clone());
     {
         let mut state = shared.state();
         *state.requests.entry(operation.id.clone()).or_default() += 1;
@@ -180,9 +210,30 @@ fn play(
     }
 }
 
+/// Answers a request to the storage origin, and tells the builder's request log.
+pub(crate) async fn storage(
+    shared: &Shared,
+    request: &Request<IncomingBody>,
+) -> io::Result<Response<ResponseBody>> {
+    let answer = answer_storage(shared, request).await;
+    if let Some(log) = &shared.log {
+        log(&Served {
+            origin: Origin::Storage,
+            method: request.method().to_string(),
+            path: request.uri().path().to_owned(),
+            operation: None,
+            status: answer
+                .as_ref()
+                .ok()
+                .map(|response| response.status().as_u16()),
+        });
+    }
+    answer
+}
+
 /// Answers a request to the storage origin: its next scripted reply, else a published file's
 /// audio, else 404.
-pub(crate) async fn storage(
+async fn answer_storage(
     shared: &Shared,
     request: &Request<IncomingBody>,
 ) -> io::Result<Response<ResponseBody>> {

@@ -62,6 +62,32 @@ pub use reply::Reply;
 
 use handle::Shared;
 
+/// Which of a stand-in's two origins answered a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The API ([`StandIn::url`]).
+    Api,
+    /// The storage that serves result files ([`StandIn::storage_url`]).
+    Storage,
+}
+
+/// One request a stand-in answered, as its request log ([`StandInBuilder::log`]) hears it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Served {
+    pub origin: Origin,
+    pub method: String,
+    /// The request's path, without the query (which may carry a signature).
+    pub path: String,
+    /// The spec's operation the path and method matched, on the API origin.
+    pub operation: Option<String>,
+    /// The status answered; `None` when the connection was closed without an answer (a
+    /// scripted hang-up).
+    pub status: Option<u16>,
+}
+
+/// Called with every request a stand-in answered.
+pub type RequestLog = Arc<dyn Fn(&Served) + Send + Sync>;
+
 /// A running stand-in; it stops when dropped.
 pub struct StandIn {
     url: String,

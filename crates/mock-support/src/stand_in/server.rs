@@ -12,18 +12,13 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
+use super::Origin;
 use super::handle::{self, Shared};
 
 /// The running server; dropping it stops both listeners and waits for the thread.
 pub(crate) struct Running {
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
-}
-
-#[derive(Clone, Copy)]
-enum Origin {
-    Api,
-    Storage,
 }
 
 /// Serves `api` and `storage` (bound already, so their addresses are known) until dropped.

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::{Value, json};
 use speech_spec::Spec;
 
-use super::{StandIn, StandInBuilder};
+use super::{Origin, Served, StandIn, StandInBuilder};
 
 pub(super) const TINY: &str = r#"
 openapi: 3.0.3
@@ -293,4 +293,65 @@ async fn a_job_without_documented_answers_is_written_from_its_contracts() {
     );
     let output = done["output"].as_str().unwrap();
     assert!(output.starts_with(stand_in.storage_url()), "{output}");
+}
+
+#[tokio::test]
+async fn a_stand_in_from_spec_text_on_a_chosen_port_logs_every_request_it_answers() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let served = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = std::sync::Arc::clone(&served);
+    let stand_in = StandIn::from_text("tiny", TINY)
+        .unwrap()
+        .port(port)
+        .pending_polls(0)
+        .log(move |request| log.lock().unwrap().push(request.clone()))
+        .start()
+        .unwrap();
+    assert_eq!(stand_in.url(), format!("http://127.0.0.1:{port}/api"));
+    let started = post(&stand_in, "t", json!({"words": "hi"})).await;
+    let number = started.json()["ticket"]["number"].clone();
+    let output = progress(&stand_in, &number).await["output"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call(reqwest::Method::GET, output.clone(), None).await;
+    let refused = post(&stand_in, "t", json!({})).await;
+    let served = served.lock().unwrap().clone();
+    let path = |url: &str| reqwest::Url::parse(url).unwrap().path().to_owned();
+    assert_eq!(
+        served,
+        [
+            Served {
+                origin: Origin::Api,
+                method: "POST".into(),
+                path: "/api/renders".into(),
+                operation: Some("render".into()),
+                status: Some(200),
+            },
+            Served {
+                origin: Origin::Api,
+                method: "GET".into(),
+                path: format!("/api/renders/{number}"),
+                operation: Some("progress".into()),
+                status: Some(200),
+            },
+            Served {
+                origin: Origin::Storage,
+                method: "GET".into(),
+                path: path(&output),
+                operation: None,
+                status: Some(200),
+            },
+            Served {
+                origin: Origin::Api,
+                method: "POST".into(),
+                path: "/api/renders".into(),
+                operation: Some("render".into()),
+                status: Some(refused.status),
+            },
+        ]
+    );
+    assert_eq!(refused.status, 422);
 }
