@@ -1,5 +1,5 @@
-//! The generated files of one provider crate: `src/generated.rs`, `Cargo.toml` and `README.md`.
-//! `src/lib.rs` is hand-written and tiny; it is created once if missing and never overwritten.
+//! The generated files of one provider crate: `src/lib.rs`, `src/generated.rs`, `src/mock.rs`,
+//! `Cargo.toml` and `README.md`.
 
 use std::path::{Path, PathBuf};
 
@@ -11,8 +11,17 @@ use crate::files::Output;
 use crate::plan::Plan;
 use crate::spec::Spec;
 
-/// The lib.rs a new provider crate starts with.
-const LIB_RS: &str = "#![doc = include_str!(\"../README.md\")]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n";
+/// The crate root below its generated header: the README as the crate doc, `missing_docs` on
+/// (the generator documents every public item), the generated module and the `mock` feature's.
+const LIB_RS: &str = "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n\
+                      #[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n\
+                      #[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n";
+
+/// The version of a generated crate: its manifest's `version` and the one its README tells
+/// consumers to depend on.
+fn crate_version(_spec: &Spec) -> &'static str {
+    "0.1.0"
+}
 
 pub fn crate_dir(spec: &Spec) -> PathBuf {
     Path::new("crates").join(&spec.provider)
@@ -77,17 +86,13 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         },
         Output {
             path: dir.join("README.md"),
-            contents: readme(spec, &plan),
+            contents: readme(spec, &plan)?,
+        },
+        Output {
+            path: dir.join("src/lib.rs"),
+            contents: format!("{}{LIB_RS}", header("//", spec)),
         },
     ])
-}
-
-/// The file a new crate needs once; not compared by `--check`.
-pub fn initial_lib_rs(spec: &Spec) -> Output {
-    Output {
-        path: crate_dir(spec).join("src/lib.rs"),
-        contents: LIB_RS.to_owned(),
-    }
 }
 
 fn header(comment: &str, spec: &Spec) -> String {
@@ -123,7 +128,7 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
         ""
     };
     format!(
-        "{header}\n[package]\nname = \"{name}\"\nversion = \"0.1.0\"\n\
+        "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\n\
          description = \"Typed client for the {title}, generated from {path}\"\n\
          edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\
          publish.workspace = true\n\n\
@@ -139,11 +144,12 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          speech-mock-support.workspace = true\ntempfile.workspace = true\ntokio.workspace = true\n",
         header = header("#", spec),
         name = package_name(spec),
+        version = crate_version(spec),
         path = spec.path.display(),
     )
 }
 
-fn readme(spec: &Spec, plan: &Plan) -> String {
+fn readme(spec: &Spec, plan: &Plan) -> Result<String> {
     let doc = &spec.doc;
     let header = header("", spec);
     let header: Vec<&str> = header.lines().map(str::trim).collect();
@@ -200,6 +206,16 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          types only build with values the spec allows; response enums are open (`Unknown(String)`). \
          Every generated type implements `schemars::JsonSchema`.\n",
     );
+    let name = package_name(spec);
+    let version = crate_version(spec);
+    let krate = crate_ident(spec);
+    out.push_str(&format!(
+        "\n## Use\n\n```toml\n[dependencies]\n{name} = \"{version}\"\nreqwest = \"{reqwest}\"  \
+         # to build the HTTP client that carries the API key\n```\n\n\
+         ```rust,no_run\n{}```\n",
+        crate::example::rust(spec, &krate)?,
+        reqwest = crate::example::REQWEST,
+    ));
     let first = spec
         .operations()
         .first()
@@ -212,14 +228,16 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          operation, whose `when` sets the parameters and body with the request types and whose `then` \
          answers with the response types, named after the status (`ok`, `accepted`, `bad_request`, \
          `..._audio` for audio). Paths are relative to the base URL, so point the client at \
-         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"0.1\", features = [\"mock\"] }}\n```\n\n\
-         ```rust,ignore\nuse {krate}::mock::MockServerExt;\nlet server = httpmock::MockServer::start();\n\
-         let mock = server.{first}(|when, then| {{ /* when.…(…); then.ok(&…); */ }});\n\
-         let client = {krate}::Client::new(&server.base_url());\n```\n",
-        name = package_name(spec),
-        krate = crate_ident(spec),
+         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"{version}\", features = [\"mock\"] }}\n\
+         httpmock = \"0.9\"\n```\n\n\
+         ```rust\n# #[cfg(feature = \"mock\")] {{\nuse {krate}::mock::MockServerExt;\n\n\
+         let server = httpmock::MockServer::start();\n\
+         let mock = server.{first}(|when, then| {{\n    \
+         // when.…(…) narrows the request, then.ok(&…) sets the answer.\n}});\n\
+         let client = {krate}::Client::new(&server.base_url());\n\
+         # let _ = (mock, client);\n# }}\n```\n",
     ));
-    out
+    Ok(out)
 }
 
 /// One line per security scheme, e.g. "header `X-API-Key`".

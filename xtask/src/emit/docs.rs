@@ -1,0 +1,484 @@
+//! Doc comments for the public items progenitor leaves undocumented, so a generated crate is
+//! `missing_docs` clean and its rustdoc tells a user what each item is: a struct field gets its
+//! spec property's `description` (found by the serde wire name), an enum variant the value it
+//! stands for, a builder and its setters what they build and set, a mock helper what it matches
+//! or answers. Items that already have a doc keep it.
+
+use std::collections::HashMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use quote::ToTokens;
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::plan::Plan;
+use crate::spec::Spec;
+
+/// Documents the undocumented public items of a generated module (`src/generated.rs`).
+pub fn document_module(spec: &Spec, plan: &Plan, file: &mut syn::File) {
+    let schemas = object_schemas(&plan.progenitor_doc);
+    let mut field_docs = HashMap::new();
+    for item in &mut file.items {
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = module.content.as_mut() else {
+            continue;
+        };
+        if module.ident == "types" {
+            document_types(items, &schemas, &mut field_docs);
+            if let Some(builders) = items.iter_mut().find_map(|item| match item {
+                syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+                _ => None,
+            }) {
+                document_type_builders(&mut builders.1, &field_docs);
+            }
+        } else if module.ident == "builder" {
+            document_operation_builders(items, spec);
+        }
+    }
+}
+
+/// Documents the undocumented public items of a generated mock module (`src/mock.rs`).
+pub fn document_mock(file: &mut syn::File) {
+    for item in &mut file.items {
+        match item {
+            syn::Item::Mod(module) if module.ident == "operations" => {
+                for item in module.content.iter_mut().flat_map(|(_, items)| items) {
+                    document_mock_item(item);
+                }
+            }
+            syn::Item::Trait(definition) if definition.ident == "MockServerExt" => {
+                for item in &mut definition.items {
+                    if let syn::TraitItem::Fn(function) = item {
+                        let op = function.sig.ident.to_string();
+                        add_doc(
+                            &mut function.attrs,
+                            &format!(
+                                "Mocks [`Client::{op}`](crate::Client::{op}): `config_fn` \
+                                 narrows the requests it matches (`When`) and sets its answer \
+                                 (`Then`)."
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The object schemas of a document by the Rust type name typify gives them: a component keeps
+/// its name, an inline object is named after its parent and property (`Speech.voice` is
+/// `SpeechVoice`), an inline array item gets `Item` added (`ErrorResponseErrorsItem`).
+fn object_schemas(doc: &Value) -> HashMap<String, &Value> {
+    fn visit<'a>(name: String, schema: &'a Value, out: &mut HashMap<String, &'a Value>) {
+        if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+            for (property, child) in properties {
+                visit(
+                    format!("{name}{}", property.to_upper_camel_case()),
+                    child,
+                    out,
+                );
+            }
+        }
+        if let Some(items) = schema.get("items") {
+            visit(format!("{name}Item"), items, out);
+        }
+        out.insert(name, schema);
+    }
+    let mut out = HashMap::new();
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
+        for (name, schema) in schemas {
+            visit(name.to_upper_camel_case(), schema, &mut out);
+        }
+    }
+    out
+}
+
+/// Fields, variants and `builder()` functions of the `types` module; records each field's
+/// description by (type, field) for the builders' setters.
+fn document_types(
+    items: &mut [syn::Item],
+    schemas: &HashMap<String, &Value>,
+    field_docs: &mut HashMap<(String, String), String>,
+) {
+    for item in items {
+        match item {
+            syn::Item::Struct(definition) => {
+                let name = definition.ident.to_string();
+                let schema = schemas.get(&name);
+                for field in definition.fields.iter_mut() {
+                    let Some(ident) = &field.ident else { continue };
+                    let ident = ident.to_string();
+                    let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.clone());
+                    if !has_doc(&field.attrs) {
+                        let description = schema
+                            .and_then(|schema| schema.pointer(&format!("/properties/{wire}")))
+                            .and_then(|property| property.get("description"))
+                            .and_then(Value::as_str);
+                        if let Some(description) = description {
+                            add_doc(&mut field.attrs, description.trim());
+                        } else {
+                            let absent = if is_option(&field.ty) {
+                                "; `None` when it is absent"
+                            } else {
+                                ""
+                            };
+                            add_doc(
+                                &mut field.attrs,
+                                &format!("The `{wire}` member of the JSON object{absent}."),
+                            );
+                            continue;
+                        }
+                    }
+                    field_docs.insert((name.clone(), ident), doc_text(&field.attrs));
+                }
+            }
+            syn::Item::Enum(definition) => {
+                for variant in &mut definition.variants {
+                    if has_doc(&variant.attrs) {
+                        continue;
+                    }
+                    let text = match (&variant.fields, serde_rename(&variant.attrs)) {
+                        (syn::Fields::Unit, Some(wire)) => format!("The value `{wire}`."),
+                        (syn::Fields::Unit, None) => format!("The value `{}`.", variant.ident),
+                        (fields, _) => format!(
+                            "The value as a `{}`.",
+                            fields
+                                .to_token_stream()
+                                .to_string()
+                                .trim_matches(['(', ')', ' '])
+                        ),
+                    };
+                    add_doc(&mut variant.attrs, &text);
+                }
+            }
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let target = block.self_ty.to_token_stream().to_string();
+                for function in impl_fns(block) {
+                    if function.sig.ident == "builder" && !has_doc(&function.attrs) {
+                        add_doc(
+                            &mut function.attrs,
+                            &format!(
+                                "A builder for this type, checked when built: \
+                                 [`builder::{target}`] takes one field at a time, and converting \
+                                 it fails on the first invalid value or unset required field."
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The builders of `types::builder`: the struct and each setter.
+fn document_type_builders(items: &mut [syn::Item], field_docs: &HashMap<(String, String), String>) {
+    for item in items {
+        match item {
+            syn::Item::Struct(definition) if !has_doc(&definition.attrs) => {
+                let name = definition.ident.to_string();
+                add_doc(
+                    &mut definition.attrs,
+                    &format!(
+                        "Builds a [`{name}`](super::{name}) one field at a time: each setter \
+                         converts its value, and `{name}::try_from(builder)` reports the first \
+                         value that did not convert or a required field left unset."
+                    ),
+                );
+            }
+            syn::Item::Impl(block) if block.trait_.is_none() => {
+                let target = block.self_ty.to_token_stream().to_string();
+                for function in impl_fns(block) {
+                    if has_doc(&function.attrs) {
+                        continue;
+                    }
+                    let field = function.sig.ident.to_string();
+                    let mut text = format!("Sets [`{target}::{field}`](super::{target}::{field}).");
+                    if let Some(doc) = field_docs.get(&(target.clone(), field)) {
+                        text.push_str("\n\n");
+                        text.push_str(doc);
+                    }
+                    add_doc(&mut function.attrs, &text);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The request builders of the top-level `builder` module: `new` and the parameter and body
+/// setters.
+fn document_operation_builders(items: &mut [syn::Item], spec: &Spec) {
+    let operations = spec.operations();
+    for item in items {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        if block.trait_.is_some() {
+            continue;
+        }
+        let syn::Type::Path(path) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = path.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        let Some(operation) = operations.iter().find(|operation| {
+            operation
+                .id()
+                .is_some_and(|id| id.to_upper_camel_case() == name)
+        }) else {
+            continue;
+        };
+        let op = operation.id().unwrap_or_default().to_snake_case();
+        let body = body_type(operation);
+        for function in impl_fns(block) {
+            if has_doc(&function.attrs) {
+                continue;
+            }
+            let ident = function.sig.ident.to_string();
+            let text = match ident.as_str() {
+                "new" => format!(
+                    "Starts a request on `client`, as [`Client::{op}`](super::Client::{op}) does."
+                ),
+                "body" => match &body {
+                    Some(body) => format!(
+                        "Sets the request body: a [`types::{body}`](super::types::{body}) or its \
+                         [builder](super::types::builder::{body}); a value that does not convert \
+                         is reported by `send`."
+                    ),
+                    None => "Sets the request body.".to_owned(),
+                },
+                "body_map" => match &body {
+                    Some(body) => format!(
+                        "Changes the request body through its \
+                         [builder](super::types::builder::{body}), one field at a time: \
+                         `.body_map(|body| body.field(value))`."
+                    ),
+                    None => "Changes the request body through its builder.".to_owned(),
+                },
+                parameter => parameter_doc(spec, operation, parameter),
+            };
+            add_doc(&mut function.attrs, &text);
+        }
+    }
+}
+
+/// "Sets the `limit` query parameter." followed by the parameter's description.
+fn parameter_doc(spec: &Spec, operation: &crate::spec::Operation, ident: &str) -> String {
+    let parameter = operation
+        .parameters()
+        .filter_map(|parameter| spec.resolve(parameter).ok())
+        .find(|parameter| {
+            parameter
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|name| name.to_snake_case() == ident.trim_end_matches('_'))
+        });
+    let Some(parameter) = parameter else {
+        return format!("Sets `{ident}`.");
+    };
+    let text = |key: &str| {
+        parameter
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    };
+    let required = if parameter.get("required") == Some(&Value::Bool(true)) {
+        "required "
+    } else {
+        ""
+    };
+    let mut doc = format!(
+        "Sets the {required}`{}` {} parameter.",
+        text("name"),
+        text("in")
+    );
+    let description = text("description").trim();
+    if !description.is_empty() {
+        doc.push_str("\n\n");
+        doc.push_str(description);
+    }
+    doc
+}
+
+/// The named schema of an operation's JSON request body, if it has one.
+fn body_type(operation: &crate::spec::Operation) -> Option<String> {
+    operation
+        .request_content()?
+        .values()
+        .find_map(|media| crate::spec::schema_ref_name(media.get("schema")?))
+        .map(|name| name.to_upper_camel_case())
+}
+
+/// A `When` or `Then` wrapper of the mock module, and its methods.
+fn document_mock_item(item: &mut syn::Item) {
+    match item {
+        syn::Item::Struct(definition) if !has_doc(&definition.attrs) => {
+            let name = definition.ident.to_string();
+            let (op, role) = mock_wrapper(&name);
+            let text = match role {
+                "When" => format!(
+                    "The requests a mock of [`Client::{op}`](crate::Client::{op}) matches: each \
+                     method narrows them."
+                ),
+                _ => format!(
+                    "The answer a mock of [`Client::{op}`](crate::Client::{op}) gives: one \
+                     method per documented status, taking the response type."
+                ),
+            };
+            add_doc(&mut definition.attrs, &text);
+        }
+        syn::Item::Impl(block) if block.trait_.is_none() => {
+            let name = block.self_ty.to_token_stream().to_string();
+            let (_, role) = mock_wrapper(&name);
+            for function in impl_fns(block) {
+                if has_doc(&function.attrs) {
+                    continue;
+                }
+                let ident = function.sig.ident.to_string();
+                let text = match ident.as_str() {
+                    "new" => format!(
+                        "Wraps httpmock's `{role}`, already narrowed to this operation's method \
+                         and path."
+                    ),
+                    "into_inner" => format!(
+                        "The httpmock `{role}` inside, to match or answer beyond what the spec \
+                         allows."
+                    ),
+                    _ if role == "When" => when_doc(&ident, &function.block),
+                    _ => then_doc(&function.block),
+                };
+                add_doc(&mut function.attrs, &text);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `ListVoicesWhen` → (`list_voices`, `When`).
+fn mock_wrapper(name: &str) -> (String, &'static str) {
+    if let Some(operation) = name.strip_suffix("When") {
+        (operation.to_snake_case(), "When")
+    } else {
+        (name.trim_end_matches("Then").to_snake_case(), "Then")
+    }
+}
+
+/// What a `When` method matches, read from the httpmock call it makes.
+fn when_doc(ident: &str, block: &syn::Block) -> String {
+    let code = block.to_token_stream().to_string();
+    let name = first_string_literal(block).unwrap_or_else(|| ident.to_owned());
+    if code.contains("query_param") {
+        format!(
+            "Matches requests whose `{name}` query parameter is `value`; `None` matches requests \
+             without it."
+        )
+    } else if code.contains("path_matches") {
+        format!("Matches requests whose path holds `value` as `{ident}`.")
+    } else if code.contains("json_body") {
+        "Matches requests whose JSON body equals `value`.".to_owned()
+    } else if code.contains("header") {
+        format!("Matches requests whose `{name}` header is `value`.")
+    } else {
+        format!("Matches requests by `{ident}`.")
+    }
+}
+
+/// What a `Then` method answers, read from the status and content type it sets.
+fn then_doc(block: &syn::Block) -> String {
+    let code = block.to_token_stream().to_string();
+    let status = code
+        .split("status (")
+        .nth(1)
+        .and_then(|rest| rest.split("u16").next())
+        .and_then(|digits| digits.trim().parse::<u16>().ok());
+    let status = status
+        .and_then(|code| http::StatusCode::from_u16(code).ok())
+        .map(|code| code.to_string())
+        .unwrap_or_else(|| "the documented status".to_owned());
+    if code.contains("json_body") {
+        format!("Answers `{status}` with `value` as its JSON body.")
+    } else {
+        format!("Answers `{status}` with `value` as its body.")
+    }
+}
+
+fn first_string_literal(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl syn::visit_mut::VisitMut for Find {
+        fn visit_lit_str_mut(&mut self, literal: &mut syn::LitStr) {
+            self.0.get_or_insert_with(|| literal.value());
+        }
+    }
+    let mut find = Find(None);
+    find.visit_block_mut(&mut block.clone());
+    find.0
+}
+
+fn impl_fns(block: &mut syn::ItemImpl) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    block.items.iter_mut().filter_map(|item| match item {
+        syn::ImplItem::Fn(function) if matches!(function.vis, syn::Visibility::Public(_)) => {
+            Some(function)
+        }
+        _ => None,
+    })
+}
+
+/// The wire name a serde attribute gives a field or variant (`#[serde(rename = "...")]`).
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                meta.value()?.parse::<syn::Expr>()?;
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+fn is_option(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path)
+        if path.path.segments.last().is_some_and(|segment| segment.ident == "Option"))
+}
+
+fn has_doc(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|attr| attr.path().is_ident("doc"))
+}
+
+/// The text of an item's doc attributes, one line each.
+fn doc_text(attrs: &[syn::Attribute]) -> String {
+    attrs
+        .iter()
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(pair) if pair.path.is_ident("doc") => match &pair.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(text),
+                    ..
+                }) => Some(text.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Adds `text` as the item's doc comment, one `///` line per line.
+fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
+    let lines = text.lines().map(|line| {
+        let line = format!(" {line}");
+        syn::parse_quote!(#[doc = #line])
+    });
+    attrs.splice(0..0, lines);
+}
