@@ -65,12 +65,12 @@ pub fn rust(spec: &Spec, krate: &str) -> Result<String> {
     Ok(out)
 }
 
+/// A request body to show: its Rust type and the `(setter, value)` pairs that build it.
+type Body = (String, Vec<(String, String)>);
+
 /// The named body schema of a JSON or form request and its required text fields, with the values
-/// of the operation's first documented request (`(rust setter, value)`).
-fn body_fields(
-    spec: &Spec,
-    operation: &Operation,
-) -> Result<Option<(String, Vec<(String, String)>)>> {
+/// of the operation's first documented request.
+fn body_fields(spec: &Spec, operation: &Operation) -> Result<Option<Body>> {
     let Some((_, media)) = operation
         .request_content()
         .into_iter()
