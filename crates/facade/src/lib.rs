@@ -15,6 +15,8 @@
 //! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials, within
 //!   size limits, refusing redirects that downgrade to http or reach metadata addresses.
 
+#![warn(missing_docs)]
+
 mod call;
 pub mod credentials;
 mod deadline;
