@@ -59,6 +59,7 @@ pub fn adapter_index(specs: &[Spec]) -> Result<Output> {
 
 /// Every generated file of the spec's crate.
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
+    let spec = &emit::docs::user_facing(spec);
     let plan = Plan::new(spec)?;
     let dir = crate_dir(spec);
     let module = emit::generate_module(spec, &plan)?;

@@ -9,7 +9,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Error body. `detail` is usually a human-readable string, but can be an object (e.g. `{"error": "..."}` for text too short); S2 adds field-level `errors`; S1's 429 adds `error`.
+    ///Error body. `detail` is usually a human-readable string, but can be an object (e.g. `{"error": "..."}` for text too short); validation errors may add field-level `errors`, a 429 adds `error`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22,13 +22,13 @@ pub mod types {
         ///Error message (string), or an object such as `{"error": "..."}`; no type, so any JSON value is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::serde_json::Value>,
-        ///Limit description on 429 (S1).
+        ///Limit description on 429.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
-        ///Field-level validation errors (S2).
+        ///Field-level validation errors.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<ErrorResponseErrorsItem>,
-        ///Error message; read by the SDKs (S3, S4) but never printed in a documented body.
+        ///Error message; read by the SDKs but never printed in a documented body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
@@ -79,7 +79,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Status of a generation task. Only `status` is present in every documented response; S1 adds task metadata and `audio_url`, S2 adds `url` (Completed) or `detail` (Failed).
+    ///Status of a generation task. Only `status` is present in every documented response; some also carry the task's metadata and `audio_url`, others `url` (Completed) or `detail` (Failed).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -88,36 +88,36 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct GenerationStatus {
-        ///URL of the generated audio once Completed; null while Generating (S1).
+        ///URL of the generated audio once Completed; null while Generating.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z" (S1).
+        ///Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Failure reason; only present when Failed (S2).
+        ///Failure reason; only present when Failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        ///Failure reason read by the S4 SDK on Failed; shape undocumented (no type).
+        ///Failure reason an official SDK reads when the status is Failed; its shape is undocumented (no type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::serde_json::Value>,
-        ///ID of the generation task (S1).
+        ///ID of the generation task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub generation_id: ::std::option::Option<::std::string::String>,
-        ///The model used, e.g. "base" (S1).
+        ///The model used, e.g. "base".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
         /// The `status` member of the JSON object.
         pub status: crate::generated::types::GenerationStatusStatus,
-        ///The submitted text (S1).
+        ///The submitted text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text_input: ::std::option::Option<::std::string::String>,
-        ///URL of the generated audio; only present when Completed (S2, S3, S5).
+        ///URL of the generated audio; only present when Completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Owner of the generation task (S1).
+        ///Owner of the generation task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///The voice used (S1).
+        ///The voice used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
@@ -185,7 +185,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is counted per character of `text` (1 token = 1 UTF-8 character) and advance costs 4 times as much as base (the credits per token differ between sources, erratum credit-cost-per-token); insufficient credits return 402 before queueing.
+    ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is counted per character of `text` (1 token = 1 UTF-8 character) and advance costs 4 times as much as base (the credits per token differ between sources); insufficient credits return 402 before queueing.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -377,15 +377,15 @@ Default (applied by the provider when absent): `"base"`.*/
     pub struct Voice {
         ///Accent, e.g. "American", "British", "Custom".
         pub accent: ::std::string::String,
-        ///Whether this is a custom/cloned voice, advance model only (S2).
+        ///Whether this is a custom/cloned voice, advance model only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom: ::std::option::Option<bool>,
         ///Brief description of the voice.
         pub description: ::std::string::String,
-        ///Whether the voice is available on the Basic (free) plan; false means premium (S1).
+        ///Whether the voice is available on the Basic (free) plan; false means premium.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub free: ::std::option::Option<bool>,
-        ///Voice gender, e.g. "Male", "Female" (S1) or "male", "female" (S2).
+        ///Voice gender, e.g. "Male", "Female" or "male", "female".
         pub gender: ::std::string::String,
         ///Display name, e.g. "Ethan".
         pub name: ::std::string::String,
@@ -470,7 +470,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`ErrorResponse::error`](super::ErrorResponse::error).
             ///
-            /// Limit description on 429 (S1).
+            /// Limit description on 429.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -485,7 +485,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`ErrorResponse::errors`](super::ErrorResponse::errors).
             ///
-            /// Field-level validation errors (S2).
+            /// Field-level validation errors.
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -502,7 +502,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`ErrorResponse::message`](super::ErrorResponse::message).
             ///
-            /// Error message; read by the SDKs (S3, S4) but never printed in a documented body.
+            /// Error message; read by the SDKs but never printed in a documented body.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -729,7 +729,7 @@ Default (applied by the provider when absent): `"base"`.*/
         impl GenerationStatus {
             /// Sets [`GenerationStatus::audio_url`](super::GenerationStatus::audio_url).
             ///
-            /// URL of the generated audio once Completed; null while Generating (S1).
+            /// URL of the generated audio once Completed; null while Generating.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -744,7 +744,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::created_at`](super::GenerationStatus::created_at).
             ///
-            /// Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z" (S1).
+            /// Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z".
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -759,7 +759,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::detail`](super::GenerationStatus::detail).
             ///
-            /// Failure reason; only present when Failed (S2).
+            /// Failure reason; only present when Failed.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -774,7 +774,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::error`](super::GenerationStatus::error).
             ///
-            /// Failure reason read by the S4 SDK on Failed; shape undocumented (no type).
+            /// Failure reason an official SDK reads when the status is Failed; its shape is undocumented (no type).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
@@ -789,7 +789,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::generation_id`](super::GenerationStatus::generation_id).
             ///
-            /// ID of the generation task (S1).
+            /// ID of the generation task.
             pub fn generation_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -804,7 +804,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::model`](super::GenerationStatus::model).
             ///
-            /// The model used, e.g. "base" (S1).
+            /// The model used, e.g. "base".
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -830,7 +830,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::text_input`](super::GenerationStatus::text_input).
             ///
-            /// The submitted text (S1).
+            /// The submitted text.
             pub fn text_input<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -845,7 +845,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::url`](super::GenerationStatus::url).
             ///
-            /// URL of the generated audio; only present when Completed (S2, S3, S5).
+            /// URL of the generated audio; only present when Completed.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -860,7 +860,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::user_id`](super::GenerationStatus::user_id).
             ///
-            /// Owner of the generation task (S1).
+            /// Owner of the generation task.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -875,7 +875,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`GenerationStatus::voice_id`](super::GenerationStatus::voice_id).
             ///
-            /// The voice used (S1).
+            /// The voice used.
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1172,7 +1172,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`Voice::custom`](super::Voice::custom).
             ///
-            /// Whether this is a custom/cloned voice, advance model only (S2).
+            /// Whether this is a custom/cloned voice, advance model only.
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1202,7 +1202,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`Voice::free`](super::Voice::free).
             ///
-            /// Whether the voice is available on the Basic (free) plan; false means premium (S1).
+            /// Whether the voice is available on the Basic (free) plan; false means premium.
             pub fn free<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1217,7 +1217,7 @@ Default (applied by the provider when absent): `"base"`.*/
             }
             /// Sets [`Voice::gender`](super::Voice::gender).
             ///
-            /// Voice gender, e.g. "Male", "Female" (S1) or "male", "female" (S2).
+            /// Voice gender, e.g. "Male", "Female" or "male", "female".
             pub fn gender<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1424,7 +1424,7 @@ Default (applied by the provider when absent): `"base"`.*/
     }
     speech_client_runtime::bounded_number! {
         #[doc =
-        "Controls randomness (advance model only). Range 0.7 to 0.9 (S1); S2 says up to 1.0. Defaults to 0.9.\n\nDefault (applied by the provider when absent): `0.9`."]
+        "Controls randomness (advance model only). Range 0.7 to 0.9; another page of the documentation says up to 1.0. Defaults to 0.9.\n\nDefault (applied by the provider when absent): `0.9`."]
         pub struct TtsRequestTemperature(f64) for "temperature", min =
         ::std::option::Option::Some(0.7), max = ::std::option::Option::Some(0.9);
     }
@@ -1536,7 +1536,7 @@ impl ClientHooks<()> for &Client {
 impl Client {
     /**Submit a text-to-speech generation task
 
-Validates the request and the account's credits, queues the task and immediately returns 201 Created with a unique generation_id. Poll GET /status with it to retrieve the audio. Rate limit (S1): 20 per minute and 500 per day per API key.
+Validates the request and the account's credits, queues the task and immediately returns 201 Created with a unique generation_id. Poll GET /status with it to retrieve the audio. Rate limit: 20 per minute and 500 per day per API key.
 
 Sends a `POST` request to `/tts`
 
@@ -1551,12 +1551,12 @@ let response = client.create_tts_generation()
     }
     /**Retrieve the status and audio URL of a generation task
 
-Poll with the generation_id from POST /tts (every 1-2 seconds; not faster than once per second). Returns "status": "Generating" while processing, "Completed" with the audio URL once done, or "Failed". Rate limit (S1): 60 per minute per API key.
+Poll with the generation_id from POST /tts (every 1-2 seconds; not faster than once per second). Returns "status": "Generating" while processing, "Completed" with the audio URL once done, or "Failed". Rate limit: 60 per minute per API key.
 
 Sends a `GET` request to `/status`
 
 Arguments:
-- `generation_id`: The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation (S2).
+- `generation_id`: The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation.
 ```ignore
 let response = client.get_generation_status()
     .generation_id(generation_id)
@@ -1568,7 +1568,7 @@ let response = client.get_generation_status()
     }
     /**Fetch the voices available to the account for one model
 
-Lists the public preset voices and the user's custom voices and clones for the given model. Base voices only work with model "base", advance voices with "advance". No pagination. Rate limit (S1): 10 per minute per API key.
+Lists the public preset voices and the user's custom voices and clones for the given model. Base voices only work with model "base", advance voices with "advance". No pagination. Rate limit: 10 per minute per API key.
 
 Sends a `GET` request to `/voices`
 
@@ -1716,7 +1716,7 @@ pub mod builder {
         }
         /// Sets the required `generation_id` query parameter.
         ///
-        /// The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation (S2).
+        /// The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation.
         pub fn generation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

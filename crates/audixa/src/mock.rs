@@ -18,7 +18,7 @@ pub mod operations {
     /// The requests a mock of [`Client::create_tts_generation`](crate::Client::create_tts_generation) matches: each method narrows them.
     pub struct CreateTtsGenerationWhen(::httpmock::When);
     impl CreateTtsGenerationWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -38,7 +38,7 @@ pub mod operations {
     /// The answer a mock of [`Client::create_tts_generation`](crate::Client::create_tts_generation) gives: one method per documented status, taking the response type.
     pub struct CreateTtsGenerationThen(::httpmock::Then);
     impl CreateTtsGenerationThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -130,7 +130,7 @@ pub mod operations {
     /// The requests a mock of [`Client::get_generation_status`](crate::Client::get_generation_status) matches: each method narrows them.
     pub struct GetGenerationStatusWhen(::httpmock::When);
     impl GetGenerationStatusWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -142,7 +142,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /// Matches requests whose `generation_id` query parameter is `value`; `None` matches requests without it.
+        /// Matches requests whose `generation_id` query parameter is `value`.
         pub fn generation_id(self, value: &str) -> Self {
             Self(self.0.query_param("generation_id", value.to_string()))
         }
@@ -150,7 +150,7 @@ pub mod operations {
     /// The answer a mock of [`Client::get_generation_status`](crate::Client::get_generation_status) gives: one method per documented status, taking the response type.
     pub struct GetGenerationStatusThen(::httpmock::Then);
     impl GetGenerationStatusThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -212,7 +212,7 @@ pub mod operations {
     /// The requests a mock of [`Client::list_voices`](crate::Client::list_voices) matches: each method narrows them.
     pub struct ListVoicesWhen(::httpmock::When);
     impl ListVoicesWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -224,7 +224,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        /// Matches requests whose `model` query parameter is `value`; `None` matches requests without it.
+        /// Matches requests whose `model` query parameter is `value`.
         pub fn model(self, value: types::ListVoicesModel) -> Self {
             Self(self.0.query_param("model", value.to_string()))
         }
@@ -232,7 +232,7 @@ pub mod operations {
     /// The answer a mock of [`Client::list_voices`](crate::Client::list_voices) gives: one method per documented status, taking the response type.
     pub struct ListVoicesThen(::httpmock::Then);
     impl ListVoicesThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }

@@ -9,7 +9,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Error body. The seeds show none; this shape is the one observed on another endpoint of the same backend, plus the top-level `message` third-party clients read on 400.
+    ///Error body. The API documents none; this shape is the one observed on another endpoint of the same backend, plus the top-level `message` third-party clients read on 400.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -110,7 +110,7 @@ pub mod types {
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
         pub audio_format: SpeechToTextFormAudioFormat,
-        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set (erratum stt-question-required-with-default).
+        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set.
 
 Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         #[serde(default = "defaults::speech_to_text_form_question")]
@@ -207,7 +207,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum stt-created-at-type).
+        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -230,7 +230,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         /// The `metadata` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<SpeechToTextJobMetadata>,
-        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example (erratum stt-progress-field-not-shown).
+        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<f64>,
         /// The `question` member of the JSON object; `None` when it is absent.
@@ -241,7 +241,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         ///Text content from the audio file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transcription: ::std::option::Option<::std::string::String>,
-        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum stt-created-at-type).
+        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -349,7 +349,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
     pub struct TextToSpeechForm {
         /// The `text` member of the JSON object.
         pub text: crate::generated::types::TextToSpeechFormText,
-        ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum; erratum tts-voice-open-list).
+        ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum).
         pub voice: ::std::string::String,
     }
     impl TextToSpeechForm {
@@ -367,16 +367,16 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechJob {
-        ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead (erratum tts-audio-link-location).
+        ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_link: ::std::option::Option<::std::string::String>,
-        ///URL of the result audio on the Miragic backend (the printed example's result URL; erratum tts-audio-link-location).
+        ///URL of the result audio on the Miragic backend (the printed example's result URL).
         #[serde(
             rename = "audioUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum tts-created-at-type).
+        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -399,7 +399,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         /// The `metadata` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<TextToSpeechJobMetadata>,
-        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example (erratum tts-progress-field-not-shown).
+        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<f64>,
         /// The `status` member of the JSON object.
@@ -407,7 +407,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         /// The `text` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum tts-created-at-type).
+        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -484,7 +484,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             Default::default()
         }
     }
-    ///A time as the documents give it: a Number (Unix timestamp) in the Response Fields tables, an ISO 8601 string (`2025-11-04T14:58:15.547Z`) in the printed examples. The documents contradict themselves, so both are accepted (errata tts-created-at-type, stt-created-at-type).
+    ///A time as the documents give it: a Number (Unix timestamp) in the Response Fields tables, an ISO 8601 string (`2025-11-04T14:58:15.547Z`) in the printed examples. The documents contradict themselves, so both are accepted.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -857,7 +857,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`SpeechToTextForm::question`](super::SpeechToTextForm::question).
             ///
-            /// Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set (erratum stt-question-required-with-default).
+            /// Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set.
             ///
             /// Default (sent by the client when no value is set): `"Transcribe this audio:"`.
             pub fn question<T>(mut self, value: T) -> Self
@@ -1017,7 +1017,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`SpeechToTextJob::created_at`](super::SpeechToTextJob::created_at).
             ///
-            /// When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum stt-created-at-type).
+            /// When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -1088,7 +1088,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`SpeechToTextJob::progress`](super::SpeechToTextJob::progress).
             ///
-            /// Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example (erratum stt-progress-field-not-shown).
+            /// Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
             pub fn progress<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1140,7 +1140,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`SpeechToTextJob::updated_at`](super::SpeechToTextJob::updated_at).
             ///
-            /// When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum stt-created-at-type).
+            /// When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -1474,7 +1474,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`TextToSpeechForm::voice`](super::TextToSpeechForm::voice).
             ///
-            /// Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum; erratum tts-voice-open-list).
+            /// Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum).
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1582,7 +1582,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         impl TextToSpeechJob {
             /// Sets [`TextToSpeechJob::audio_link`](super::TextToSpeechJob::audio_link).
             ///
-            /// "URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead (erratum tts-audio-link-location).
+            /// "URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead.
             pub fn audio_link<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1597,7 +1597,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`TextToSpeechJob::audio_url`](super::TextToSpeechJob::audio_url).
             ///
-            /// URL of the result audio on the Miragic backend (the printed example's result URL; erratum tts-audio-link-location).
+            /// URL of the result audio on the Miragic backend (the printed example's result URL).
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1612,7 +1612,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`TextToSpeechJob::created_at`](super::TextToSpeechJob::created_at).
             ///
-            /// When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum tts-created-at-type).
+            /// When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -1683,7 +1683,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`TextToSpeechJob::progress`](super::TextToSpeechJob::progress).
             ///
-            /// Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example (erratum tts-progress-field-not-shown).
+            /// Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
             pub fn progress<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1720,7 +1720,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
             /// Sets [`TextToSpeechJob::updated_at`](super::TextToSpeechJob::updated_at).
             ///
-            /// When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum tts-created-at-type).
+            /// When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -2007,7 +2007,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
     }
     speech_client_runtime::bounded_text! {
         #[doc =
-        "Input text to generate audio. The seed gives no length limit; `minLength: 1` is assumed (a required input text that is empty cannot produce speech)."]
+        "Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech)."]
         pub struct TextToSpeechFormText for "text", min_chars =
         ::std::option::Option::Some(1), max_chars = ::std::option::Option::None,
         max_bytes = ::std::option::Option::None;
@@ -2722,7 +2722,7 @@ pub mod service {
 impl Client {
     /**Create a text-to-speech job
 
-Starts the TTS process by creating a task that generates an audio file containing speech. Tasks are processed asynchronously in the background; progress is monitored with `get_text_to_speech_job` (the seed's "Get Task Status API"). The final result is a high-quality audio file.
+Starts the TTS process by creating a task that generates an audio file containing speech. Tasks are processed asynchronously in the background; progress is monitored with `get_text_to_speech_job` (the "Get Task Status API"). The final result is a high-quality audio file.
 
 Sends a `POST` request to `/api/v1/text-to-speech/generate`.*/
     pub fn create_text_to_speech_job(&self) -> builder::CreateTextToSpeechJob<'_> {
@@ -2730,7 +2730,7 @@ Sends a `POST` request to `/api/v1/text-to-speech/generate`.*/
     }
     /**Create a speech-to-text job
 
-Starts the STT process by creating a task that generates text content from an audio file. Tasks are processed asynchronously in the background; progress is monitored with `get_speech_to_text_job` (the seed's "Get Task Status API"). The final result is text content.
+Starts the STT process by creating a task that generates text content from an audio file. Tasks are processed asynchronously in the background; progress is monitored with `get_speech_to_text_job` (the "Get Task Status API"). The final result is text content.
 
 Sends a `POST` request to `/api/v1/speech-to-text/generate`.*/
     pub fn create_speech_to_text_job(&self) -> builder::CreateSpeechToTextJob<'_> {

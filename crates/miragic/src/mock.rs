@@ -18,7 +18,7 @@ pub mod operations {
     /// The requests a mock of [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job) matches: each method narrows them.
     pub struct GetTextToSpeechJobWhen(::httpmock::When);
     impl GetTextToSpeechJobWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -47,7 +47,7 @@ pub mod operations {
     /// The answer a mock of [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job) gives: one method per documented status, taking the response type.
     pub struct GetTextToSpeechJobThen(::httpmock::Then);
     impl GetTextToSpeechJobThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -120,7 +120,7 @@ pub mod operations {
     /// The requests a mock of [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job) matches: each method narrows them.
     pub struct GetSpeechToTextJobWhen(::httpmock::When);
     impl GetSpeechToTextJobWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -149,7 +149,7 @@ pub mod operations {
     /// The answer a mock of [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job) gives: one method per documented status, taking the response type.
     pub struct GetSpeechToTextJobThen(::httpmock::Then);
     impl GetSpeechToTextJobThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -222,7 +222,7 @@ pub mod operations {
     /// The requests a mock of [`Client::create_text_to_speech_job`](crate::Client::create_text_to_speech_job) matches: each method narrows them.
     pub struct CreateTextToSpeechJobWhen(::httpmock::When);
     impl CreateTextToSpeechJobWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -241,7 +241,7 @@ pub mod operations {
     /// The answer a mock of [`Client::create_text_to_speech_job`](crate::Client::create_text_to_speech_job) gives: one method per documented status, taking the response type.
     pub struct CreateTextToSpeechJobThen(::httpmock::Then);
     impl CreateTextToSpeechJobThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -320,7 +320,7 @@ pub mod operations {
     /// The requests a mock of [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job) matches: each method narrows them.
     pub struct CreateSpeechToTextJobWhen(::httpmock::When);
     impl CreateSpeechToTextJobWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -339,7 +339,7 @@ pub mod operations {
     /// The answer a mock of [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job) gives: one method per documented status, taking the response type.
     pub struct CreateSpeechToTextJobThen(::httpmock::Then);
     impl CreateSpeechToTextJobThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }

@@ -96,7 +96,7 @@ Default (applied by the provider when absent): `false`.*/
             Default::default()
         }
     }
-    ///Error body of the /tts endpoints. The seed prints no error body. The docs' examples show `error` as a string (legacy format `{"error": "...", "status": 402}`, optionally with requiredBalance); N2's Error schema types `error` as an int32 and adds `message`. `error` is therefore left untyped (string, number or object).
+    ///Error body of the /tts endpoints. The documentation's examples show `error` as a string (legacy format `{"error": "...", "status": 402}`, optionally with `requiredBalance`); NanoGPT's OpenAPI document types `error` as an int32 and adds `message`. `error` is therefore left untyped (string, number or object).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -105,9 +105,9 @@ Default (applied by the provider when absent): `false`.*/
         schemars::JsonSchema
     )]
     pub struct TtsError {
-        ///Error message (string in the docs' examples; int32 per N2).
+        ///Error message (a string in the documentation's examples, an int32 in NanoGPT's OpenAPI document).
         pub error: ::serde_json::Value,
-        ///Error message (N2 Error schema)
+        ///Error message (from NanoGPT's OpenAPI document).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Balance required for the request (on 402)
@@ -126,7 +126,7 @@ Default (applied by the provider when absent): `false`.*/
             Default::default()
         }
     }
-    ///HTTP 202 ticket of an asynchronous model. The seed promises runId and model; cost, paymentSource and isApiRequest are passed on to the status poll "if present".
+    ///HTTP 202 ticket of an asynchronous model. `runId` and `model` are promised; `cost`, `paymentSource` and `isApiRequest` are passed on to the status poll "if present".
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -183,7 +183,7 @@ Default (applied by the provider when absent): `false`.*/
         ///Language hint (Qwen TTS). Example values: Auto, English, Chinese, Japanese
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
-        /**The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+        /**The TTS model to use for generation. The TTS page's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; NanoGPT's OpenAPI document adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
 
 Default (applied by the provider when absent): `"Kokoro-82m"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -222,7 +222,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub style: ::std::option::Option<crate::generated::types::TtsRequestStyle>,
         /// The `text` member of the JSON object.
         pub text: crate::generated::types::TtsRequestText,
-        ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups; the seed names af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
+        ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups, among them af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
     }
@@ -232,7 +232,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             Default::default()
         }
     }
-    /**The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+    /**The TTS model to use for generation. The TTS page's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; NanoGPT's OpenAPI document adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
 
 Default (applied by the provider when absent): `"Kokoro-82m"`.*/
     #[derive(
@@ -427,7 +427,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             value.parse()
         }
     }
-    ///JSON answer of a synchronous model that returns an audio URL ("JSON Response (Most Models)"). The seed's prose promises only { audioUrl, contentType }; the other fields appear in every printed example but are optional here.
+    ///JSON answer of a synchronous model that returns an audio URL ("JSON Response (Most Models)"). Only `audioUrl` and `contentType` are promised; the other fields appear in every documented example but are optional here.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -436,7 +436,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct TtsResult {
-        ///URL to the generated audio file (the seed types it `string<uri>`).
+        ///URL to the generated audio file.
         #[serde(rename = "audioUrl")]
         pub audio_url: ::std::string::String,
         ///MIME type of the audio file
@@ -888,7 +888,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         impl TtsError {
             /// Sets [`TtsError::error`](super::TtsError::error).
             ///
-            /// Error message (string in the docs' examples; int32 per N2).
+            /// Error message (a string in the documentation's examples, an int32 in NanoGPT's OpenAPI document).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::serde_json::Value>,
@@ -903,7 +903,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
             /// Sets [`TtsError::message`](super::TtsError::message).
             ///
-            /// Error message (N2 Error schema)
+            /// Error message (from NanoGPT's OpenAPI document).
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1257,7 +1257,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
             /// Sets [`TtsRequest::model`](super::TtsRequest::model).
             ///
-            /// The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+            /// The TTS model to use for generation. The TTS page's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; NanoGPT's OpenAPI document adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
             ///
             /// Default (applied by the provider when absent): `"Kokoro-82m"`.
             pub fn model<T>(mut self, value: T) -> Self
@@ -1401,7 +1401,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
             /// Sets [`TtsRequest::voice`](super::TtsRequest::voice).
             ///
-            /// The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups; the seed names af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
+            /// The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups, among them af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1517,7 +1517,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         impl TtsResult {
             /// Sets [`TtsResult::audio_url`](super::TtsResult::audio_url).
             ///
-            /// URL to the generated audio file (the seed types it `string<uri>`).
+            /// URL to the generated audio file.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1977,7 +1977,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
 #[derive(Clone, Debug)]
 /**Client for NanoGPT TTS API
 
-NanoGPT text-to-speech: `POST /tts` (synchronous models answer 200 with JSON or binary audio, asynchronous models answer 202 with a polling ticket), `GET /tts/status` to poll a ticket, and the synchronous OpenAI-compatible `POST /v1/audio/speech`. Primary source: the seed document in `x-seeds` (the rendered Mintlify page of `api-reference/endpoint/tts.mdx`). Facts marked `x-source` come from the research notes (providers.md §4 NanoGPT: N1 = the docs source repo Nano-GPT-com/docs, N2 = its published OpenAPI spec `api-reference/openapi.json`) and are assumptions.
+NanoGPT text-to-speech: `POST /tts` (synchronous models answer 200 with JSON or binary audio, asynchronous models answer 202 with a polling ticket), `GET /tts/status` to poll a ticket, and the synchronous OpenAI-compatible `POST /v1/audio/speech`.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -2639,7 +2639,7 @@ Sends a `POST` request to `/tts`.*/
     }
     /**Synchronous speech (OpenAI-compatible), returns audio bytes
 
-Synthesize speech (TTS) or generate music with a single request; the audio bytes are returned directly. With `stream: true` supported models (tts-1, tts-1-hd, gpt-4o-mini-tts, Elevenlabs-Turbo-V2.5, Elevenlabs-V3) send the audio progressively (`Transfer-Encoding: chunked`); other models ignore the flag. If streaming fails after bytes have started the connection is cut and the audio is partial. Billed by input characters. The seed only links to this endpoint, as "POST /v1/speech".
+Synthesize speech (TTS) or generate music with a single request; the audio bytes are returned directly. With `stream: true` supported models (tts-1, tts-1-hd, gpt-4o-mini-tts, Elevenlabs-Turbo-V2.5, Elevenlabs-V3) send the audio progressively (`Transfer-Encoding: chunked`); other models ignore the flag. If streaming fails after bytes have started the connection is cut and the audio is partial. Billed by input characters. The TTS page only links to this endpoint, as "POST /v1/speech".
 
 Sends a `POST` request to `/v1/audio/speech`.*/
     pub fn create_speech(&self) -> builder::CreateSpeech<'_> {

@@ -18,7 +18,7 @@ pub mod operations {
     /// The requests a mock of [`Client::get_tts_status`](crate::Client::get_tts_status) matches: each method narrows them.
     pub struct GetTtsStatusWhen(::httpmock::When);
     impl GetTtsStatusWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -52,7 +52,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("isApiRequest"))
             }
         }
-        /// Matches requests whose `model` query parameter is `value`; `None` matches requests without it.
+        /// Matches requests whose `model` query parameter is `value`.
         pub fn model(self, value: &str) -> Self {
             Self(self.0.query_param("model", value.to_string()))
         }
@@ -67,7 +67,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("paymentSource"))
             }
         }
-        /// Matches requests whose `runId` query parameter is `value`; `None` matches requests without it.
+        /// Matches requests whose `runId` query parameter is `value`.
         pub fn run_id(self, value: &str) -> Self {
             Self(self.0.query_param("runId", value.to_string()))
         }
@@ -75,7 +75,7 @@ pub mod operations {
     /// The answer a mock of [`Client::get_tts_status`](crate::Client::get_tts_status) gives: one method per documented status, taking the response type.
     pub struct GetTtsStatusThen(::httpmock::Then);
     impl GetTtsStatusThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -127,7 +127,7 @@ pub mod operations {
     /// The requests a mock of [`Client::submit_tts`](crate::Client::submit_tts) matches: each method narrows them.
     pub struct SubmitTtsWhen(::httpmock::When);
     impl SubmitTtsWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -147,7 +147,7 @@ pub mod operations {
     /// The answer a mock of [`Client::submit_tts`](crate::Client::submit_tts) gives: one method per documented status, taking the response type.
     pub struct SubmitTtsThen(::httpmock::Then);
     impl SubmitTtsThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -259,7 +259,7 @@ pub mod operations {
     /// The requests a mock of [`Client::create_speech`](crate::Client::create_speech) matches: each method narrows them.
     pub struct CreateSpeechWhen(::httpmock::When);
     impl CreateSpeechWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -279,7 +279,7 @@ pub mod operations {
     /// The answer a mock of [`Client::create_speech`](crate::Client::create_speech) gives: one method per documented status, taking the response type.
     pub struct CreateSpeechThen(::httpmock::Then);
     impl CreateSpeechThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }

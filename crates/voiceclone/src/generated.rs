@@ -38,7 +38,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The voice created by `POST /voice-clone` (has no `status`; see errata voice-clone-response-no-status).
+    ///The voice created by `POST /voice-clone` (has no `status`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -419,7 +419,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct Speech {
-        ///URL of the generated audio; null while PROCESSING (see errata audiourl-null-vs-absent).
+        ///URL of the generated audio; null while PROCESSING.
         #[serde(
             rename = "audioUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -719,7 +719,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub description: ::std::option::Option<
             crate::generated::types::VoiceCloneFormDescription,
         >,
-        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string; see errata tags-string-or-json).
+        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name (auto-generated if not provided).
@@ -1429,7 +1429,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         impl Speech {
             /// Sets [`Speech::audio_url`](super::Speech::audio_url).
             ///
-            /// URL of the generated audio; null while PROCESSING (see errata audiourl-null-vs-absent).
+            /// URL of the generated audio; null while PROCESSING.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2305,7 +2305,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
             /// Sets [`VoiceCloneForm::tags`](super::VoiceCloneForm::tags).
             ///
-            /// Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string; see errata tags-string-or-json).
+            /// Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string).
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2709,7 +2709,7 @@ impl ClientHooks<()> for &Client {
 impl Client {
     /**List voices
 
-Query the list of user's cloned voices with pagination and filtering (may include SYSTEM voices; see errata voices-list-scope). Free - no credits consumed.
+Query the list of user's cloned voices with pagination and filtering (may include SYSTEM voices). Free - no credits consumed.
 
 Sends a `GET` request to `/voices`
 

@@ -18,7 +18,7 @@ pub mod operations {
     /// The requests a mock of [`Client::list_voices`](crate::Client::list_voices) matches: each method narrows them.
     pub struct ListVoicesWhen(::httpmock::When);
     impl ListVoicesWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -100,7 +100,7 @@ pub mod operations {
     /// The answer a mock of [`Client::list_voices`](crate::Client::list_voices) gives: one method per documented status, taking the response type.
     pub struct ListVoicesThen(::httpmock::Then);
     impl ListVoicesThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -162,7 +162,7 @@ pub mod operations {
     /// The requests a mock of [`Client::create_speech`](crate::Client::create_speech) matches: each method narrows them.
     pub struct CreateSpeechWhen(::httpmock::When);
     impl CreateSpeechWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -182,7 +182,7 @@ pub mod operations {
     /// The answer a mock of [`Client::create_speech`](crate::Client::create_speech) gives: one method per documented status, taking the response type.
     pub struct CreateSpeechThen(::httpmock::Then);
     impl CreateSpeechThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -254,7 +254,7 @@ pub mod operations {
     /// The requests a mock of [`Client::get_speech`](crate::Client::get_speech) matches: each method narrows them.
     pub struct GetSpeechWhen(::httpmock::When);
     impl GetSpeechWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -281,7 +281,7 @@ pub mod operations {
     /// The answer a mock of [`Client::get_speech`](crate::Client::get_speech) gives: one method per documented status, taking the response type.
     pub struct GetSpeechThen(::httpmock::Then);
     impl GetSpeechThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -343,7 +343,7 @@ pub mod operations {
     /// The requests a mock of [`Client::get_credits`](crate::Client::get_credits) matches: each method narrows them.
     pub struct GetCreditsWhen(::httpmock::When);
     impl GetCreditsWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -359,7 +359,7 @@ pub mod operations {
     /// The answer a mock of [`Client::get_credits`](crate::Client::get_credits) gives: one method per documented status, taking the response type.
     pub struct GetCreditsThen(::httpmock::Then);
     impl GetCreditsThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -411,7 +411,7 @@ pub mod operations {
     /// The requests a mock of [`Client::clone_voice`](crate::Client::clone_voice) matches: each method narrows them.
     pub struct CloneVoiceWhen(::httpmock::When);
     impl CloneVoiceWhen {
-        /// Wraps httpmock's `When`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -428,7 +428,7 @@ pub mod operations {
     /// The answer a mock of [`Client::clone_voice`](crate::Client::clone_voice) gives: one method per documented status, taking the response type.
     pub struct CloneVoiceThen(::httpmock::Then);
     impl CloneVoiceThen {
-        /// Wraps httpmock's `Then`, already narrowed to this operation's method and path.
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }

@@ -344,10 +344,10 @@ fn document_mock_item(item: &mut syn::Item) {
                 }
                 let ident = function.sig.ident.to_string();
                 let text = match ident.as_str() {
-                    "new" => format!(
-                        "Wraps httpmock's `{role}`, already narrowed to this operation's method \
-                         and path."
-                    ),
+                    "new" if role == "When" => "Wraps httpmock's `When`, narrowed to this \
+                                                operation's method and path."
+                        .to_owned(),
+                    "new" => "Wraps httpmock's `Then`.".to_owned(),
                     "into_inner" => format!(
                         "The httpmock `{role}` inside, to match or answer beyond what the spec \
                          allows."
@@ -375,11 +375,13 @@ fn mock_wrapper(name: &str) -> (String, &'static str) {
 fn when_doc(ident: &str, block: &syn::Block) -> String {
     let code = block.to_token_stream().to_string();
     let name = first_string_literal(block).unwrap_or_else(|| ident.to_owned());
-    if code.contains("query_param") {
+    if code.contains("query_param_missing") {
         format!(
             "Matches requests whose `{name}` query parameter is `value`; `None` matches requests \
              without it."
         )
+    } else if code.contains("query_param") {
+        format!("Matches requests whose `{name}` query parameter is `value`.")
     } else if code.contains("path_matches") {
         format!("Matches requests whose path holds `value` as `{ident}`.")
     } else if code.contains("json_body") {
@@ -481,4 +483,262 @@ fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
         syn::parse_quote!(#[doc = #line])
     });
     attrs.splice(0..0, lines);
+}
+
+/// The spec as its generated docs show it: every `description` and `summary` with the source
+/// markers a maintainer needs and a user does not (`(S1)`, `(N2)`, `(erratum tts-created-at-type)`,
+/// `see errata …`) taken out. Examples, defaults and enums are values, not prose, and stay as they
+/// are; nothing but prose changes, so the generated code is the same.
+pub fn user_facing(spec: &Spec) -> Spec {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map.iter_mut() {
+                    match (key.as_str(), child) {
+                        ("description" | "summary", Value::String(text)) => {
+                            *text = without_source_markers(text)
+                        }
+                        ("examples" | "example" | "default" | "enum" | "x-errata", _) => {}
+                        (_, child) => walk(child),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut doc = spec.doc.clone();
+    walk(&mut doc);
+    Spec {
+        provider: spec.provider.clone(),
+        path: spec.path.clone(),
+        doc,
+    }
+}
+
+/// `text` without its source markers: a parenthesis that holds only source labels (`(S1)`,
+/// `(S2, S3)`) or an erratum reference (`(erratum x)`, `(see errata x)`) is dropped with the space
+/// before it, an erratum reference that ends a parenthesis (`(open list; erratum x)`,
+/// `(differs, erratum x)`) is dropped from it, and a sentence that only refers to an erratum (`See errata x.`) is dropped.
+pub fn without_source_markers(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let Some(close) = rest[open..].find(')').map(|close| open + close) else {
+            break;
+        };
+        let inside = &rest[open + 1..close];
+        out.push_str(&rest[..open]);
+        if is_source_labels(inside) || is_erratum_reference(inside) {
+            let trimmed = out.trim_end_matches(' ').len();
+            out.truncate(trimmed);
+        } else {
+            let kept = inside
+                .match_indices([';', ','])
+                .find(|(at, _)| is_erratum_reference(inside[at + 1..].trim_start()))
+                .map_or(inside, |(at, _)| &inside[..at]);
+            out.push('(');
+            out.push_str(kept);
+            out.push(')');
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    let sentences: Vec<&str> = out
+        .split_inclusive(". ")
+        .filter(|sentence| {
+            let sentence = sentence.trim().trim_end_matches('.');
+            !sentence
+                .strip_prefix("See ")
+                .is_some_and(is_erratum_reference)
+        })
+        .collect();
+    sentences.concat().trim_end().to_owned()
+}
+
+/// `S1`, `N2`, `S2, S3, S5`: the labels of the sources a fact was read from.
+fn is_source_labels(text: &str) -> bool {
+    text.split(", ").all(|label| {
+        let mut chars = label.chars();
+        matches!(chars.next(), Some('S' | 'N'))
+            && chars.as_str().len() == 1
+            && chars.all(|c| c.is_ascii_digit())
+    })
+}
+
+/// `erratum some-id`, `see errata some-id`, `errata a-b, c-d`.
+fn is_erratum_reference(text: &str) -> bool {
+    let text = text.strip_prefix("see ").unwrap_or(text);
+    let Some(ids) = text
+        .strip_prefix("erratum ")
+        .or_else(|| text.strip_prefix("errata "))
+    else {
+        return false;
+    };
+    ids.split(", ").all(|id| {
+        !id.is_empty()
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: T, version: '1'}
+servers: [{url: 'https://api.example.com'}]
+security: [{key: []}]
+x-environment: {key: T_API_KEY}
+paths:
+  /things:
+    post:
+      operationId: create_thing
+      summary: Create a thing
+      parameters:
+        - {name: dryRun, in: query, description: Only check the thing (S1)., schema: {type: boolean}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '204': {description: Created}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-api-key}
+  schemas:
+    Thing:
+      type: object
+      required: [kind]
+      properties:
+        coverImage: {type: string, description: The cover's URL (erratum cover-url).}
+        kind: {type: string, enum: [small, large]}
+        note: {type: string}
+"#;
+
+    fn generated() -> String {
+        let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
+        let spec = user_facing(&spec);
+        let plan = Plan::new(&spec).unwrap();
+        let module = super::super::generate_module(&spec, &plan).unwrap();
+        prettyplease::unparse(&module)
+    }
+
+    /// The doc line right above the first line of `module` that contains `item`.
+    fn doc_above(module: &str, item: &str) -> String {
+        let lines: Vec<&str> = module.lines().collect();
+        let at = lines
+            .iter()
+            .position(|line| line.contains(item))
+            .unwrap_or_else(|| panic!("no `{item}` in\n{module}"));
+        lines[..at]
+            .iter()
+            .rev()
+            .skip_while(|line| !line.trim_start().starts_with("///"))
+            .take_while(|line| line.trim_start().starts_with("///"))
+            .map(|line| line.trim())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_field_takes_its_spec_description_by_wire_name_without_source_markers() {
+        let module = generated();
+        assert_eq!(
+            doc_above(&module, "pub cover_image:"),
+            "///The cover's URL."
+        );
+        assert_eq!(
+            doc_above(&module, "pub note:"),
+            "/// The `note` member of the JSON object; `None` when it is absent."
+        );
+    }
+
+    #[test]
+    fn variants_builders_and_setters_say_what_they_are() {
+        let module = generated();
+        assert_eq!(doc_above(&module, "Small,"), "/// The value `small`.");
+        assert!(
+            doc_above(&module, "pub fn builder() -> builder::Thing")
+                .starts_with("/// A builder for this type, checked when built")
+        );
+        let setter = doc_above(&module, "pub fn cover_image<T>");
+        assert!(
+            setter.starts_with("/// Sets [`Thing::cover_image`](super::Thing::cover_image).")
+                && setter.ends_with("/// The cover's URL."),
+            "{setter}"
+        );
+        assert_eq!(
+            doc_above(&module, "pub fn dry_run<V>"),
+            "/// Sets the `dryRun` query parameter.\n///\n/// Only check the thing."
+        );
+        assert!(
+            doc_above(&module, "pub fn body<V>")
+                .starts_with("/// Sets the request body: a [`types::Thing`]")
+        );
+    }
+
+    #[test]
+    fn mock_helpers_say_what_they_match_and_answer() {
+        let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
+        let plan = Plan::new(&spec).unwrap();
+        let mock = super::super::mock::generate(&spec, &plan).unwrap();
+        assert_eq!(
+            doc_above(&mock, "pub fn dry_run<"),
+            "/// Matches requests whose `dryRun` query parameter is `value`; `None` matches \
+             requests without it."
+        );
+        assert_eq!(
+            doc_above(&mock, "pub fn body("),
+            "/// Matches requests whose JSON body equals `value`."
+        );
+        assert!(
+            doc_above(&mock, "fn create_thing<F>")
+                .starts_with("/// Mocks [`Client::create_thing`](crate::Client::create_thing)")
+        );
+    }
+
+    #[test]
+    fn source_markers_leave_the_prose_and_other_parentheses_stay() {
+        for (text, expected) in [
+            ("Creation time (S1).", "Creation time."),
+            (
+                "Rate limit (S1): 20 per minute.",
+                "Rate limit: 20 per minute.",
+            ),
+            (
+                "Present when Completed (S2, S3, S5).",
+                "Present when Completed.",
+            ),
+            ("Both are accepted (erratum a-b).", "Both are accepted."),
+            (
+                "An open list (not an enum; erratum a-b).",
+                "An open list (not an enum).",
+            ),
+            (
+                "Costs differ (between sources, erratum a-b).",
+                "Costs differ (between sources).",
+            ),
+            (
+                "May list system voices (see errata c-d). Free.",
+                "May list system voices. Free.",
+            ),
+            ("Sent as JSON. See errata tags-json.", "Sent as JSON."),
+            (
+                "0-100 (percent), e.g. (Sx) or (see below)",
+                "0-100 (percent), e.g. (Sx) or (see below)",
+            ),
+        ] {
+            assert_eq!(without_source_markers(text), expected, "{text}");
+        }
+    }
 }

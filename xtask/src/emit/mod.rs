@@ -2,7 +2,7 @@
 
 pub mod adapter;
 mod dispatch;
-mod docs;
+pub mod docs;
 mod hooks;
 mod jobs;
 pub mod mock;
