@@ -106,7 +106,7 @@ pub mod types {
         ///The model used, e.g. "base".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
-        /// The `status` member of the JSON object.
+        /// "Generating" while processing, "Completed" when the audio is ready, "Failed" if the generation failed.
         pub status: crate::generated::types::GenerationStatusStatus,
         ///The submitted text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -209,17 +209,17 @@ Default (applied by the provider when absent): `"neutral"`.*/
 Default (applied by the provider when absent): `"base"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<TtsRequestModel>,
-        /// The `speed` member of the JSON object; `None` when it is absent.
+        /// Playback speed, 0.5 to 2.0. Defaults to 1.0.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<crate::generated::types::TtsRequestSpeed>,
-        /// The `temperature` member of the JSON object; `None` when it is absent.
+        /// Controls randomness (advance model only). Range 0.7 to 0.9; another page of the documentation says up to 1.0. Defaults to 0.9.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<
             crate::generated::types::TtsRequestTemperature,
         >,
-        /// The `text` member of the JSON object.
+        /// The text to convert to speech. Must be at least 30 characters; at most 5,000 characters.
         pub text: crate::generated::types::TtsRequestText,
-        /// The `top_p` member of the JSON object; `None` when it is absent.
+        /// Nucleus sampling (advance model only). Range 0.7 to 0.98. Defaults to 0.9.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub top_p: ::std::option::Option<crate::generated::types::TtsRequestTopP>,
         ///The voice ID to use (from GET /voices). Voice IDs are case-insensitive. The voice must belong to the chosen model.
@@ -818,6 +818,8 @@ Default (applied by the provider when absent): `"base"`.*/
                 self
             }
             /// Sets [`GenerationStatus::status`](super::GenerationStatus::status).
+            ///
+            /// "Generating" while processing, "Completed" when the audio is ready, "Failed" if the generation failed.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1030,6 +1032,8 @@ Default (applied by the provider when absent): `"base"`.*/
                 self
             }
             /// Sets [`TtsRequest::speed`](super::TtsRequest::speed).
+            ///
+            /// Playback speed, 0.5 to 2.0. Defaults to 1.0.
             pub fn speed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1041,6 +1045,8 @@ Default (applied by the provider when absent): `"base"`.*/
                 self
             }
             /// Sets [`TtsRequest::temperature`](super::TtsRequest::temperature).
+            ///
+            /// Controls randomness (advance model only). Range 0.7 to 0.9; another page of the documentation says up to 1.0. Defaults to 0.9.
             pub fn temperature<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1052,6 +1058,8 @@ Default (applied by the provider when absent): `"base"`.*/
                 self
             }
             /// Sets [`TtsRequest::text`](super::TtsRequest::text).
+            ///
+            /// The text to convert to speech. Must be at least 30 characters; at most 5,000 characters.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::TtsRequestText>,
@@ -1061,6 +1069,8 @@ Default (applied by the provider when absent): `"base"`.*/
                 self
             }
             /// Sets [`TtsRequest::top_p`](super::TtsRequest::top_p).
+            ///
+            /// Nucleus sampling (advance model only). Range 0.7 to 0.98. Defaults to 0.9.
             pub fn top_p<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<

@@ -89,7 +89,7 @@ pub mod types {
         /// The `success` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
-        /// The `transcription` member of the JSON object; `None` when it is absent.
+        ///Text content from the audio file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transcription: ::std::option::Option<::std::string::String>,
     }
@@ -233,7 +233,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<f64>,
-        /// The `question` member of the JSON object; `None` when it is absent.
+        ///Text to specify the output content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
         /// The `status` member of the JSON object.
@@ -347,7 +347,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechForm {
-        /// The `text` member of the JSON object.
+        /// Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech).
         pub text: crate::generated::types::TextToSpeechFormText,
         ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum).
         pub voice: ::std::string::String,
@@ -404,7 +404,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         pub progress: ::std::option::Option<f64>,
         /// The `status` member of the JSON object.
         pub status: crate::generated::types::JobStatus,
-        /// The `text` member of the JSON object; `None` when it is absent.
+        ///Input text the audio was generated from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
         ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
@@ -413,13 +413,13 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<Timestamp>,
-        /// The `userId` member of the JSON object; `None` when it is absent.
+        ///Unique identifier of the user.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
-        /// The `voice` member of the JSON object; `None` when it is absent.
+        ///Voice name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
     }
@@ -785,6 +785,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self
             }
             /// Sets [`SpeechToTextApiResponse::transcription`](super::SpeechToTextApiResponse::transcription).
+            ///
+            /// Text content from the audio file.
             pub fn transcription<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1102,6 +1104,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self
             }
             /// Sets [`SpeechToTextJob::question`](super::SpeechToTextJob::question).
+            ///
+            /// Text to specify the output content.
             pub fn question<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1462,6 +1466,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
         impl TextToSpeechForm {
             /// Sets [`TextToSpeechForm::text`](super::TextToSpeechForm::text).
+            ///
+            /// Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech).
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1706,6 +1712,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self
             }
             /// Sets [`TextToSpeechJob::text`](super::TextToSpeechJob::text).
+            ///
+            /// Input text the audio was generated from.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1734,6 +1742,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self
             }
             /// Sets [`TextToSpeechJob::user_id`](super::TextToSpeechJob::user_id).
+            ///
+            /// Unique identifier of the user.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1747,6 +1757,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self
             }
             /// Sets [`TextToSpeechJob::voice`](super::TextToSpeechJob::voice).
+            ///
+            /// Voice name.
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,

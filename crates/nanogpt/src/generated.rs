@@ -64,7 +64,7 @@ pub mod types {
     )]
     #[serde(deny_unknown_fields)]
     pub struct SpeechRequest {
-        /// The `input` member of the JSON object.
+        /// Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
         pub input: crate::generated::types::SpeechRequestInput,
         ///Voice/style instructions (supported by some models/providers).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -158,7 +158,7 @@ Default (applied by the provider when absent): `false`.*/
         ///Job identifier for GET /tts/status
         #[serde(rename = "runId")]
         pub run_id: ::std::string::String,
-        /// The `status` member of the JSON object.
+        /// Always pending on the 202 ticket.
         pub status: crate::generated::types::TtsPendingTicketStatus,
     }
     impl TtsPendingTicket {
@@ -199,7 +199,7 @@ Default (applied by the provider when absent): `"Kokoro-82m"`.*/
 Default (applied by the provider when absent): `"mp3"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_format: ::std::option::Option<TtsRequestResponseFormat>,
-        /// The `similarity_boost` member of the JSON object; `None` when it is absent.
+        /// Voice similarity boost (Elevenlabs-Turbo-V2.5 only, 0-1)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub similarity_boost: ::std::option::Option<
             crate::generated::types::TtsRequestSimilarityBoost,
@@ -209,18 +209,18 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub speaker_voice_embedding_file_url: ::std::option::Option<
             ::std::string::String,
         >,
-        /// The `speed` member of the JSON object; `None` when it is absent.
+        /// Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<crate::generated::types::TtsRequestSpeed>,
-        /// The `stability` member of the JSON object; `None` when it is absent.
+        /// Voice stability (Elevenlabs-Turbo-V2.5 only, 0-1)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stability: ::std::option::Option<
             crate::generated::types::TtsRequestStability,
         >,
-        /// The `style` member of the JSON object; `None` when it is absent.
+        /// Style exaggeration (Elevenlabs-Turbo-V2.5 only, 0-1)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<crate::generated::types::TtsRequestStyle>,
-        /// The `text` member of the JSON object.
+        /// The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them.
         pub text: crate::generated::types::TtsRequestText,
         ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups, among them af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -512,7 +512,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub run_id: ::std::option::Option<::std::string::String>,
-        /// The `status` member of the JSON object.
+        /// pending (still queued), completed (audioUrl present) or error.
         pub status: crate::generated::types::TtsStatusStatus,
     }
     impl TtsStatus {
@@ -722,6 +722,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
         impl SpeechRequest {
             /// Sets [`SpeechRequest::input`](super::SpeechRequest::input).
+            ///
+            /// Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
             pub fn input<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::SpeechRequestInput>,
@@ -1107,6 +1109,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsPendingTicket::status`](super::TtsPendingTicket::status).
+            ///
+            /// Always pending on the 202 ticket.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1328,6 +1332,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsRequest::similarity_boost`](super::TtsRequest::similarity_boost).
+            ///
+            /// Voice similarity boost (Elevenlabs-Turbo-V2.5 only, 0-1)
             pub fn similarity_boost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1358,6 +1364,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsRequest::speed`](super::TtsRequest::speed).
+            ///
+            /// Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)
             pub fn speed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1369,6 +1377,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsRequest::stability`](super::TtsRequest::stability).
+            ///
+            /// Voice stability (Elevenlabs-Turbo-V2.5 only, 0-1)
             pub fn stability<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1380,6 +1390,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsRequest::style`](super::TtsRequest::style).
+            ///
+            /// Style exaggeration (Elevenlabs-Turbo-V2.5 only, 0-1)
             pub fn style<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1391,6 +1403,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsRequest::text`](super::TtsRequest::text).
+            ///
+            /// The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::TtsRequestText>,
@@ -1843,6 +1857,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`TtsStatus::status`](super::TtsStatus::status).
+            ///
+            /// pending (still queued), completed (audioUrl present) or error.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::TtsStatusStatus>,

@@ -50,7 +50,7 @@ pub mod types {
         ///URL of the uploaded voice sample.
         #[serde(rename = "audioUrl")]
         pub audio_url: ::std::string::String,
-        /// The `coverImage` member of the JSON object; `None` when it is absent.
+        ///Cover image URL.
         #[serde(
             rename = "coverImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -59,7 +59,7 @@ pub mod types {
         ///ISO 8601 timestamp.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
-        /// The `description` member of the JSON object; `None` when it is absent.
+        ///Voice description (max 500 chars).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Sample duration (unit not stated; presumably seconds).
@@ -67,10 +67,10 @@ pub mod types {
         pub duration: ::std::option::Option<f64>,
         ///Voice ID (same as `voiceId`).
         pub id: ::std::string::String,
-        /// The `tags` member of the JSON object.
+        ///Tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
-        /// The `title` member of the JSON object.
+        ///Voice name (auto-generated if not provided).
         pub title: ::std::string::String,
     }
     impl ClonedVoice {
@@ -394,9 +394,9 @@ pub mod types {
         /// The `hasPrev` member of the JSON object.
         #[serde(rename = "hasPrev")]
         pub has_prev: bool,
-        /// The `limit` member of the JSON object.
+        ///Items per page.
         pub limit: i64,
-        /// The `page` member of the JSON object.
+        ///Page number.
         pub page: i64,
         ///Total number of voices.
         pub total: i64,
@@ -436,11 +436,11 @@ pub mod types {
         pub duration: ::std::option::Option<f64>,
         /// The `format` member of the JSON object.
         pub format: crate::generated::types::SpeechAudioFormat,
-        /// The `id` member of the JSON object.
+        ///The speech ID (what `GET /tts/{speechId}` takes).
         pub id: ::std::string::String,
         /// The `status` member of the JSON object.
         pub status: crate::generated::types::SpeechProcessingStatus,
-        /// The `text` member of the JSON object.
+        ///Text converted to speech.
         pub text: ::std::string::String,
         ///ISO 8601 timestamp.
         #[serde(
@@ -499,7 +499,7 @@ pub mod types {
 Default (applied by the provider when absent): `"mp3"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<SpeechRequestFormat>,
-        /// The `text` member of the JSON object.
+        /// Text to convert to speech (max 5000 UTF-8 bytes).
         pub text: crate::generated::types::SpeechRequestText,
         ///Voice ID (user's cloned voice or public system voice); `Voice.id` from the voice list.
         #[serde(rename = "voiceId")]
@@ -610,15 +610,15 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct SpeechVoice {
-        /// The `coverImage` member of the JSON object; `None` when it is absent.
+        ///Cover image URL.
         #[serde(
             rename = "coverImage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cover_image: ::std::option::Option<::std::string::String>,
-        /// The `id` member of the JSON object.
+        ///Voice ID.
         pub id: ::std::string::String,
-        /// The `title` member of the JSON object.
+        ///Voice name.
         pub title: ::std::string::String,
         /// The `type` member of the JSON object.
         #[serde(rename = "type")]
@@ -645,7 +645,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        /// The `coverImage` member of the JSON object; `None` when it is absent.
+        ///Cover image URL.
         #[serde(
             rename = "coverImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -654,7 +654,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         ///ISO 8601 timestamp.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
-        /// The `description` member of the JSON object; `None` when it is absent.
+        ///Voice description (max 500 chars).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Sample duration (unit not stated; presumably seconds).
@@ -673,7 +673,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub popularity: ::std::option::Option<f64>,
         /// The `status` member of the JSON object.
         pub status: crate::generated::types::VoiceStatus,
-        /// The `tags` member of the JSON object.
+        ///Tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name.
@@ -714,7 +714,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cover_image: ::std::option::Option<::std::string::String>,
-        /// The `description` member of the JSON object; `None` when it is absent.
+        /// Voice description (max 500 chars).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             crate::generated::types::VoiceCloneFormDescription,
@@ -946,6 +946,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`ClonedVoice::cover_image`](super::ClonedVoice::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -974,6 +976,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`ClonedVoice::description`](super::ClonedVoice::description).
+            ///
+            /// Voice description (max 500 chars).
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1015,6 +1019,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`ClonedVoice::tags`](super::ClonedVoice::tags).
+            ///
+            /// Tags.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -1028,6 +1034,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`ClonedVoice::title`](super::ClonedVoice::title).
+            ///
+            /// Voice name (auto-generated if not provided).
             pub fn title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1294,6 +1302,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Pagination::limit`](super::Pagination::limit).
+            ///
+            /// Items per page.
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1307,6 +1317,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Pagination::page`](super::Pagination::page).
+            ///
+            /// Page number.
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1495,6 +1507,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Speech::id`](super::Speech::id).
+            ///
+            /// The speech ID (what `GET /tts/{speechId}` takes).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1517,6 +1531,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Speech::text`](super::Speech::text).
+            ///
+            /// Text converted to speech.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1741,6 +1757,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`SpeechRequest::text`](super::SpeechRequest::text).
+            ///
+            /// Text to convert to speech (max 5000 UTF-8 bytes).
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::SpeechRequestText>,
@@ -1873,6 +1891,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
         impl SpeechVoice {
             /// Sets [`SpeechVoice::cover_image`](super::SpeechVoice::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1886,6 +1906,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`SpeechVoice::id`](super::SpeechVoice::id).
+            ///
+            /// Voice ID.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1897,6 +1919,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`SpeechVoice::title`](super::SpeechVoice::title).
+            ///
+            /// Voice name.
             pub fn title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2028,6 +2052,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Voice::cover_image`](super::Voice::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2056,6 +2082,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Voice::description`](super::Voice::description).
+            ///
+            /// Voice description (max 500 chars).
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2132,6 +2160,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`Voice::tags`](super::Voice::tags).
+            ///
+            /// Tags.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2291,6 +2321,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self
             }
             /// Sets [`VoiceCloneForm::description`](super::VoiceCloneForm::description).
+            ///
+            /// Voice description (max 500 chars).
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<

@@ -16,7 +16,10 @@ use crate::spec::Spec;
 
 /// Documents the undocumented public items of a generated module (`src/generated.rs`).
 pub fn document_module(spec: &Spec, plan: &Plan, file: &mut syn::File) {
-    let schemas = object_schemas(&plan.progenitor_doc);
+    // The spec as written holds each property's description; the plan's copy has hoisted inline
+    // value types into components (a property there is a bare `$ref`) and adds their names.
+    let mut schemas = object_schemas(&plan.progenitor_doc);
+    schemas.extend(object_schemas(&spec.doc));
     let mut field_docs = HashMap::new();
     for item in &mut file.items {
         let syn::Item::Mod(module) = item else {
