@@ -217,6 +217,12 @@ fn readme(spec: &Spec, plan: &Plan) -> Result<String> {
         crate::example::rust(spec, &krate)?,
         reqwest = crate::example::REQWEST,
     ));
+    if let Some(block) = crate::example::checked(spec, &krate)? {
+        out.push_str(&format!(
+            "\nRequest types are checked against the spec before anything is sent:\n\n\
+             ```rust\n{block}```\n"
+        ));
+    }
     let first = spec
         .operations()
         .first()

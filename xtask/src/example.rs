@@ -3,7 +3,7 @@
 //! real call, the operation that synthesizes speech (`x-speech`) or else the first one, with the
 //! required text fields of its first documented request.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use heck::ToUpperCamelCase;
 use serde_json::Value;
 
@@ -14,20 +14,24 @@ use crate::spec::{self, Operation, Spec};
 /// `Client::new_with_client` takes.
 pub const REQWEST: &str = "0.13";
 
-/// The Rust block (without fences) for `krate`, the crate's identifier.
-pub fn rust(spec: &Spec, krate: &str) -> Result<String> {
-    let operations = spec.operations();
+/// The operation the README shows: the one that synthesizes speech (`x-speech`), else the first.
+fn shown_operation(spec: &Spec) -> Result<Operation<'_>> {
     let synthesize = spec
         .doc
         .pointer("/x-speech/synthesize/operation")
         .and_then(Value::as_str);
-    let Some(operation) = operations
+    let operations = spec.operations();
+    let found = operations
         .iter()
         .find(|operation| operation.id().is_some() && operation.id() == synthesize)
         .or_else(|| operations.iter().find(|operation| operation.id().is_some()))
-    else {
-        anyhow::bail!("{} has no operation to show", spec.path.display());
-    };
+        .copied();
+    found.with_context(|| format!("{} has no operation to show", spec.path.display()))
+}
+
+/// The Rust block (without fences) for `krate`, the crate's identifier.
+pub fn rust(spec: &Spec, krate: &str) -> Result<String> {
+    let operation = &shown_operation(spec)?;
     let id = operation.id().unwrap_or_default();
     let base_url = spec
         .doc
@@ -52,7 +56,7 @@ pub fn rust(spec: &Spec, krate: &str) -> Result<String> {
     out.push_str(&format!("\nlet response = client\n    .{id}()\n"));
     if let Some((body, fields)) = body_fields(spec, operation)? {
         out.push_str(&format!("    .body(types::{body}::builder()"));
-        for (field, value) in fields {
+        for (field, value, _) in fields {
             out.push_str(&format!(".{field}({value:?})"));
         }
         out.push_str(")\n");
@@ -65,8 +69,44 @@ pub fn rust(spec: &Spec, krate: &str) -> Result<String> {
     Ok(out)
 }
 
-/// A request body to show: its Rust type and the `(setter, value)` pairs that build it.
-type Body = (String, Vec<(String, String)>);
+/// A runnable block that shows (and checks) how the shown operation's request type refuses what
+/// the spec does not allow: a required field left unset, and an empty value for a required text
+/// field that must not be empty. `None` when the body has no such field.
+pub fn checked(spec: &Spec, krate: &str) -> Result<Option<String>> {
+    let operation = shown_operation(spec)?;
+    let Some((body, fields)) = body_fields(spec, &operation)? else {
+        return Ok(None);
+    };
+    let Some((emptied, _, _)) = fields.iter().find(|(_, _, min_length)| *min_length > 0) else {
+        return Ok(None);
+    };
+    let setters = |empty: &str| {
+        fields
+            .iter()
+            .map(|(field, value, _)| {
+                let value = if field == empty { "" } else { value };
+                format!(".{field}({value:?})")
+            })
+            .collect::<String>()
+    };
+    Ok(Some(format!(
+        "use {krate}::types;\n\n\
+         // A required field left unset: the builder does not convert.\n\
+         let unset = types::{body}::try_from(types::{body}::builder());\n\
+         assert!(unset.is_err());\n\n\
+         // A value outside the documented limits: the error names the field.\n\
+         let empty = types::{body}::try_from(types::{body}::builder(){});\n\
+         assert!(empty.unwrap_err().to_string().contains(\"{emptied}\"));\n\n\
+         let valid = types::{body}::try_from(types::{body}::builder(){});\n\
+         assert!(valid.is_ok());\n",
+        setters(emptied),
+        setters(""),
+    )))
+}
+
+/// A request body to show: its Rust type and the `(setter, value, minLength)` of each required
+/// text field that the first documented request sets.
+type Body = (String, Vec<(String, String, u64)>);
 
 /// The named body schema of a JSON or form request and its required text fields, with the values
 /// of the operation's first documented request.
@@ -102,7 +142,15 @@ fn body_fields(spec: &Spec, operation: &Operation) -> Result<Option<Body>> {
         })
         .filter_map(|field| {
             let value = example?.get(field)?.as_str()?;
-            Some((heck::ToSnakeCase::to_snake_case(field), value.to_owned()))
+            let min_length = schema
+                .pointer(&format!("/properties/{field}/minLength"))
+                .and_then(Value::as_u64)
+                .unwrap_or(0);
+            Some((
+                heck::ToSnakeCase::to_snake_case(field),
+                value.to_owned(),
+                min_length,
+            ))
         })
         .collect();
     Ok(Some((name.to_upper_camel_case(), fields)))
