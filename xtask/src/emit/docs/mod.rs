@@ -9,10 +9,15 @@ use std::collections::HashMap;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::ToTokens;
 use serde_json::Value;
-use syn::visit_mut::VisitMut;
 
 use crate::plan::Plan;
 use crate::spec::Spec;
+
+mod mock;
+mod prose;
+
+pub use mock::document_mock;
+pub use prose::user_facing;
 
 /// Documents the undocumented public items of a generated module (`src/generated.rs`).
 pub fn document_module(spec: &Spec, plan: &Plan, file: &mut syn::File) {
@@ -38,35 +43,6 @@ pub fn document_module(spec: &Spec, plan: &Plan, file: &mut syn::File) {
             }
         } else if module.ident == "builder" {
             document_operation_builders(items, spec);
-        }
-    }
-}
-
-/// Documents the undocumented public items of a generated mock module (`src/mock.rs`).
-pub fn document_mock(file: &mut syn::File) {
-    for item in &mut file.items {
-        match item {
-            syn::Item::Mod(module) if module.ident == "operations" => {
-                for item in module.content.iter_mut().flat_map(|(_, items)| items) {
-                    document_mock_item(item);
-                }
-            }
-            syn::Item::Trait(definition) if definition.ident == "MockServerExt" => {
-                for item in &mut definition.items {
-                    if let syn::TraitItem::Fn(function) = item {
-                        let op = function.sig.ident.to_string();
-                        add_doc(
-                            &mut function.attrs,
-                            &format!(
-                                "Mocks [`Client::{op}`](crate::Client::{op}): `config_fn` \
-                                 narrows the requests it matches (`When`) and sets its answer \
-                                 (`Then`)."
-                            ),
-                        );
-                    }
-                }
-            }
-            _ => {}
         }
     }
 }
@@ -320,113 +296,6 @@ fn body_type(operation: &crate::spec::Operation) -> Option<String> {
         .map(|name| name.to_upper_camel_case())
 }
 
-/// A `When` or `Then` wrapper of the mock module, and its methods.
-fn document_mock_item(item: &mut syn::Item) {
-    match item {
-        syn::Item::Struct(definition) if !has_doc(&definition.attrs) => {
-            let name = definition.ident.to_string();
-            let (op, role) = mock_wrapper(&name);
-            let text = match role {
-                "When" => format!(
-                    "The requests a mock of [`Client::{op}`](crate::Client::{op}) matches: each \
-                     method narrows them."
-                ),
-                _ => format!(
-                    "The answer a mock of [`Client::{op}`](crate::Client::{op}) gives: one \
-                     method per documented status, taking the response type."
-                ),
-            };
-            add_doc(&mut definition.attrs, &text);
-        }
-        syn::Item::Impl(block) if block.trait_.is_none() => {
-            let name = block.self_ty.to_token_stream().to_string();
-            let (_, role) = mock_wrapper(&name);
-            for function in impl_fns(block) {
-                if has_doc(&function.attrs) {
-                    continue;
-                }
-                let ident = function.sig.ident.to_string();
-                let text = match ident.as_str() {
-                    "new" if role == "When" => "Wraps httpmock's `When`, narrowed to this \
-                                                operation's method and path."
-                        .to_owned(),
-                    "new" => "Wraps httpmock's `Then`.".to_owned(),
-                    "into_inner" => format!(
-                        "The httpmock `{role}` inside, to match or answer beyond what the spec \
-                         allows."
-                    ),
-                    _ if role == "When" => when_doc(&ident, &function.block),
-                    _ => then_doc(&function.block),
-                };
-                add_doc(&mut function.attrs, &text);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// `ListVoicesWhen` → (`list_voices`, `When`).
-fn mock_wrapper(name: &str) -> (String, &'static str) {
-    if let Some(operation) = name.strip_suffix("When") {
-        (operation.to_snake_case(), "When")
-    } else {
-        (name.trim_end_matches("Then").to_snake_case(), "Then")
-    }
-}
-
-/// What a `When` method matches, read from the httpmock call it makes.
-fn when_doc(ident: &str, block: &syn::Block) -> String {
-    let code = block.to_token_stream().to_string();
-    let name = first_string_literal(block).unwrap_or_else(|| ident.to_owned());
-    if code.contains("query_param_missing") {
-        format!(
-            "Matches requests whose `{name}` query parameter is `value`; `None` matches requests \
-             without it."
-        )
-    } else if code.contains("query_param") {
-        format!("Matches requests whose `{name}` query parameter is `value`.")
-    } else if code.contains("path_matches") {
-        format!("Matches requests whose path holds `value` as `{ident}`.")
-    } else if code.contains("json_body") {
-        "Matches requests whose JSON body equals `value`.".to_owned()
-    } else if code.contains("header") {
-        format!("Matches requests whose `{name}` header is `value`.")
-    } else {
-        format!("Matches requests by `{ident}`.")
-    }
-}
-
-/// What a `Then` method answers, read from the status and content type it sets.
-fn then_doc(block: &syn::Block) -> String {
-    let code = block.to_token_stream().to_string();
-    let status = code
-        .split("status (")
-        .nth(1)
-        .and_then(|rest| rest.split("u16").next())
-        .and_then(|digits| digits.trim().parse::<u16>().ok());
-    let status = status
-        .and_then(|code| http::StatusCode::from_u16(code).ok())
-        .map(|code| code.to_string())
-        .unwrap_or_else(|| "the documented status".to_owned());
-    if code.contains("json_body") {
-        format!("Answers `{status}` with `value` as its JSON body.")
-    } else {
-        format!("Answers `{status}` with `value` as its body.")
-    }
-}
-
-fn first_string_literal(block: &syn::Block) -> Option<String> {
-    struct Find(Option<String>);
-    impl syn::visit_mut::VisitMut for Find {
-        fn visit_lit_str_mut(&mut self, literal: &mut syn::LitStr) {
-            self.0.get_or_insert_with(|| literal.value());
-        }
-    }
-    let mut find = Find(None);
-    find.visit_block_mut(&mut block.clone());
-    find.0
-}
-
 fn impl_fns(block: &mut syn::ItemImpl) -> impl Iterator<Item = &mut syn::ImplItemFn> {
     block.items.iter_mut().filter_map(|item| match item {
         syn::ImplItem::Fn(function) if matches!(function.vis, syn::Visibility::Public(_)) => {
@@ -488,104 +357,6 @@ fn add_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
     attrs.splice(0..0, lines);
 }
 
-/// The spec as its generated docs show it: every `description` and `summary` with the source
-/// markers a maintainer needs and a user does not (`(S1)`, `(N2)`, `(erratum tts-created-at-type)`,
-/// `see errata …`) taken out. Examples, defaults and enums are values, not prose, and stay as they
-/// are; nothing but prose changes, so the generated code is the same.
-pub fn user_facing(spec: &Spec) -> Spec {
-    fn walk(value: &mut Value) {
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map.iter_mut() {
-                    match (key.as_str(), child) {
-                        ("description" | "summary", Value::String(text)) => {
-                            *text = without_source_markers(text)
-                        }
-                        ("examples" | "example" | "default" | "enum" | "x-errata", _) => {}
-                        (_, child) => walk(child),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(walk),
-            _ => {}
-        }
-    }
-    let mut doc = spec.doc.clone();
-    walk(&mut doc);
-    Spec {
-        provider: spec.provider.clone(),
-        path: spec.path.clone(),
-        doc,
-    }
-}
-
-/// `text` without its source markers: a parenthesis that holds only source labels (`(S1)`,
-/// `(S2, S3)`) or an erratum reference (`(erratum x)`, `(see errata x)`) is dropped with the space
-/// before it, an erratum reference that ends a parenthesis (`(open list; erratum x)`,
-/// `(differs, erratum x)`) is dropped from it, and a sentence that only refers to an erratum (`See errata x.`) is dropped.
-pub fn without_source_markers(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find('(') {
-        let Some(close) = rest[open..].find(')').map(|close| open + close) else {
-            break;
-        };
-        let inside = &rest[open + 1..close];
-        out.push_str(&rest[..open]);
-        if is_source_labels(inside) || is_erratum_reference(inside) {
-            let trimmed = out.trim_end_matches(' ').len();
-            out.truncate(trimmed);
-        } else {
-            let kept = inside
-                .match_indices([';', ','])
-                .find(|(at, _)| is_erratum_reference(inside[at + 1..].trim_start()))
-                .map_or(inside, |(at, _)| &inside[..at]);
-            out.push('(');
-            out.push_str(kept);
-            out.push(')');
-        }
-        rest = &rest[close + 1..];
-    }
-    out.push_str(rest);
-    let sentences: Vec<&str> = out
-        .split_inclusive(". ")
-        .filter(|sentence| {
-            let sentence = sentence.trim().trim_end_matches('.');
-            !sentence
-                .strip_prefix("See ")
-                .is_some_and(is_erratum_reference)
-        })
-        .collect();
-    sentences.concat().trim_end().to_owned()
-}
-
-/// `S1`, `N2`, `S2, S3, S5`: the labels of the sources a fact was read from.
-fn is_source_labels(text: &str) -> bool {
-    text.split(", ").all(|label| {
-        let mut chars = label.chars();
-        matches!(chars.next(), Some('S' | 'N'))
-            && chars.as_str().len() == 1
-            && chars.all(|c| c.is_ascii_digit())
-    })
-}
-
-/// `erratum some-id`, `see errata some-id`, `errata a-b, c-d`.
-fn is_erratum_reference(text: &str) -> bool {
-    let text = text.strip_prefix("see ").unwrap_or(text);
-    let Some(ids) = text
-        .strip_prefix("erratum ")
-        .or_else(|| text.strip_prefix("errata "))
-    else {
-        return false;
-    };
-    ids.split(", ").all(|id| {
-        !id.is_empty()
-            && id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -629,7 +400,7 @@ components:
         let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
         let spec = user_facing(&spec);
         let plan = Plan::new(&spec).unwrap();
-        let module = super::super::generate_module(&spec, &plan).unwrap();
+        let module = crate::emit::generate_module(&spec, &plan).unwrap();
         prettyplease::unparse(&module)
     }
 
@@ -694,7 +465,7 @@ components:
     fn mock_helpers_say_what_they_match_and_answer() {
         let spec = Spec::parse(Path::new("specs/t.yaml"), SPEC).unwrap();
         let plan = Plan::new(&spec).unwrap();
-        let mock = super::super::mock::generate(&spec, &plan).unwrap();
+        let mock = crate::emit::mock::generate(&spec, &plan).unwrap();
         assert_eq!(
             doc_above(&mock, "pub fn dry_run<"),
             "/// Matches requests whose `dryRun` query parameter is `value`; `None` matches \
@@ -708,40 +479,5 @@ components:
             doc_above(&mock, "fn create_thing<F>")
                 .starts_with("/// Mocks [`Client::create_thing`](crate::Client::create_thing)")
         );
-    }
-
-    #[test]
-    fn source_markers_leave_the_prose_and_other_parentheses_stay() {
-        for (text, expected) in [
-            ("Creation time (S1).", "Creation time."),
-            (
-                "Rate limit (S1): 20 per minute.",
-                "Rate limit: 20 per minute.",
-            ),
-            (
-                "Present when Completed (S2, S3, S5).",
-                "Present when Completed.",
-            ),
-            ("Both are accepted (erratum a-b).", "Both are accepted."),
-            (
-                "An open list (not an enum; erratum a-b).",
-                "An open list (not an enum).",
-            ),
-            (
-                "Costs differ (between sources, erratum a-b).",
-                "Costs differ (between sources).",
-            ),
-            (
-                "May list system voices (see errata c-d). Free.",
-                "May list system voices. Free.",
-            ),
-            ("Sent as JSON. See errata tags-json.", "Sent as JSON."),
-            (
-                "0-100 (percent), e.g. (Sx) or (see below)",
-                "0-100 (percent), e.g. (Sx) or (see below)",
-            ),
-        ] {
-            assert_eq!(without_source_markers(text), expected, "{text}");
-        }
     }
 }
