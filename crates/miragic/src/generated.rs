@@ -236,7 +236,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         ///Text to specify the output content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
-        /// The `status` member of the JSON object.
+        /// The `status` member of the JSON object, documented as `PENDING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::JobStatus,
         ///Text content from the audio file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -402,7 +402,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<f64>,
-        /// The `status` member of the JSON object.
+        /// The `status` member of the JSON object, documented as `PENDING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::JobStatus,
         ///Input text the audio was generated from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -18,7 +18,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ApiError {
-        /// The `code` member of the JSON object.
+        /// The `code` member of the JSON object, documented as `INVALID_PARAMETERS`, `NOT_FOUND`, `UNAUTHORIZED`, `USAGE_LIMIT_EXCEEDED`, `RATE_LIMITED` or `INTERNAL_ERROR`.
         pub code: crate::generated::types::ErrorCode,
         ///Credits available (USAGE_LIMIT_EXCEEDED only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -434,11 +434,11 @@ pub mod types {
         ///Audio duration (unit not stated; presumably seconds).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
-        /// The `format` member of the JSON object.
+        /// The `format` member of the JSON object, documented as `mp3`, `wav`, `opus` or `pcm`.
         pub format: crate::generated::types::SpeechAudioFormat,
         ///The speech ID (what `GET /tts/{speechId}` takes).
         pub id: ::std::string::String,
-        /// The `status` member of the JSON object.
+        /// The `status` member of the JSON object, documented as `PROCESSING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::SpeechProcessingStatus,
         ///Text converted to speech.
         pub text: ::std::string::String,
@@ -671,14 +671,14 @@ Default (applied by the provider when absent): `"mp3"`.*/
         /// The `popularity` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub popularity: ::std::option::Option<f64>,
-        /// The `status` member of the JSON object.
+        /// The `status` member of the JSON object, documented as `PROCESSING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::VoiceStatus,
         ///Tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name.
         pub title: ::std::string::String,
-        /// The `type` member of the JSON object.
+        /// The `type` member of the JSON object, documented as `USER` or `SYSTEM`.
         #[serde(rename = "type")]
         pub type_: crate::generated::types::VoiceType,
         ///ISO 8601 timestamp.

@@ -34,7 +34,7 @@ pub fn document_module(spec: &Spec, plan: &Plan, file: &mut syn::File) {
             continue;
         };
         if module.ident == "types" {
-            document_types(items, &schemas, &mut field_docs);
+            document_types(spec, items, &schemas, &mut field_docs);
             if let Some(builders) = items.iter_mut().find_map(|item| match item {
                 syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
                 _ => None,
@@ -81,6 +81,7 @@ fn object_schemas(doc: &Value) -> HashMap<String, &Value> {
 /// Fields, variants and `builder()` functions of the `types` module; records each field's
 /// description by (type, field) for the builders' setters.
 fn document_types(
+    spec: &Spec,
     items: &mut [syn::Item],
     schemas: &HashMap<String, &Value>,
     field_docs: &mut HashMap<(String, String), String>,
@@ -95,13 +96,19 @@ fn document_types(
                     let ident = ident.to_string();
                     let wire = serde_rename(&field.attrs).unwrap_or_else(|| ident.clone());
                     if !has_doc(&field.attrs) {
-                        let description = schema
-                            .and_then(|schema| schema.pointer(&format!("/properties/{wire}")))
+                        let property = schema
+                            .and_then(|schema| schema.pointer(&format!("/properties/{wire}")));
+                        let description = property
                             .and_then(|property| property.get("description"))
                             .and_then(Value::as_str);
                         if let Some(description) = description {
                             add_doc(&mut field.attrs, description.trim());
                         } else {
+                            let values = property
+                                .map(|property| enum_values(spec, property))
+                                .filter(|values| !values.is_empty())
+                                .map(|values| format!(", documented as {values}"))
+                                .unwrap_or_default();
                             let absent = if is_option(&field.ty) {
                                 "; `None` when it is absent"
                             } else {
@@ -109,7 +116,7 @@ fn document_types(
                             };
                             add_doc(
                                 &mut field.attrs,
-                                &format!("The `{wire}` member of the JSON object{absent}."),
+                                &format!("The `{wire}` member of the JSON object{values}{absent}."),
                             );
                             continue;
                         }
@@ -153,6 +160,27 @@ fn document_types(
             }
             _ => {}
         }
+    }
+}
+
+/// The values a property takes, itself or through the schema it refers to (`allOf: [$ref]` too),
+/// as "`a`, `b` or `c`"; empty when it is not an enum.
+fn enum_values(spec: &Spec, property: &Value) -> String {
+    let Ok(schema) = spec.resolve_schema(property) else {
+        return String::new();
+    };
+    let values: Vec<String> = schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|value| format!("`{value}`"))
+        .collect();
+    match values.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
     }
 }
 
@@ -430,6 +458,10 @@ components:
         assert_eq!(
             doc_above(&module, "pub cover_image:"),
             "///The cover's URL."
+        );
+        assert_eq!(
+            doc_above(&module, "pub kind:"),
+            "/// The `kind` member of the JSON object, documented as `small` or `large`."
         );
         assert_eq!(
             doc_above(&module, "pub note:"),
