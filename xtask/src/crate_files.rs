@@ -1,6 +1,5 @@
-//! The generated files of one provider crate: `src/generated.rs`, `src/mock.rs`, `Cargo.toml`,
-//! `README.md` and the licence files.
-//! `src/lib.rs` is hand-written and tiny; it is created once if missing and never overwritten.
+//! The generated files of one provider crate: `src/lib.rs`, `src/generated.rs`, `src/mock.rs`,
+//! `Cargo.toml`, `README.md`, `openapi.yaml` and the licence files.
 
 use std::path::{Path, PathBuf};
 
@@ -12,8 +11,11 @@ use crate::files::Output;
 use crate::plan::Plan;
 use crate::spec::Spec;
 
-/// The lib.rs a new provider crate starts with.
-const LIB_RS: &str = "#![doc = include_str!(\"../README.md\")]\n\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n#[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n";
+/// The crate root below its generated header: the README as the crate doc, `missing_docs` on
+/// (the generator documents every public item), the generated module and the `mock` feature's.
+const LIB_RS: &str = "#![doc = include_str!(\"../README.md\")]\n#![warn(missing_docs)]\n\n\
+                      #[rustfmt::skip]\nmod generated;\npub use generated::*;\n\n\
+                      #[cfg(feature = \"mock\")]\n#[rustfmt::skip]\npub mod mock;\n";
 
 pub fn crate_dir(spec: &Spec) -> PathBuf {
     Path::new("crates").join(&spec.provider)
@@ -57,6 +59,7 @@ pub fn adapter_index(specs: &[Spec]) -> Result<Output> {
 
 /// Every generated file of the spec's crate.
 pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
+    let spec = &emit::docs::user_facing(spec);
     let plan = Plan::new(spec)?;
     let dir = crate_dir(spec);
     let module = emit::generate_module(spec, &plan)?;
@@ -84,7 +87,11 @@ pub fn outputs(spec: &Spec) -> Result<Vec<Output>> {
         },
         Output {
             path: dir.join("README.md"),
-            contents: readme(spec, &plan),
+            contents: readme(spec, &plan)?,
+        },
+        Output {
+            path: dir.join("src/lib.rs"),
+            contents: format!("{}{LIB_RS}", header("//", spec)),
         },
         // The workspace's licence texts, copied so that the published package carries them.
         Output {
@@ -108,14 +115,6 @@ pub fn spec_copy(root: &Path, spec: &Spec) -> Result<Output> {
         path: crate_dir(spec).join("openapi.yaml"),
         contents: format!("{}{text}", header("#", spec)),
     })
-}
-
-/// The file a new crate needs once; not compared by `--check`.
-pub fn initial_lib_rs(spec: &Spec) -> Output {
-    Output {
-        path: crate_dir(spec).join("src/lib.rs"),
-        contents: LIB_RS.to_owned(),
-    }
 }
 
 fn header(comment: &str, spec: &Spec) -> String {
@@ -209,7 +208,7 @@ fn keywords(spec: &Spec) -> Vec<String> {
     keywords
 }
 
-fn readme(spec: &Spec, plan: &Plan) -> String {
+fn readme(spec: &Spec, plan: &Plan) -> Result<String> {
     let doc = &spec.doc;
     let header = header("", spec);
     let header: Vec<&str> = header.lines().map(str::trim).collect();
@@ -266,6 +265,22 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          types only build with values the spec allows; response enums are open (`Unknown(String)`). \
          Every generated type implements `schemars::JsonSchema`.\n",
     );
+    let name = package_name(spec);
+    let version = crate_version(spec);
+    let krate = crate_ident(spec);
+    out.push_str(&format!(
+        "\n## Use\n\n```toml\n[dependencies]\n{name} = \"{version}\"\nreqwest = \"{reqwest}\"  \
+         # to build the HTTP client that carries the API key\n```\n\n\
+         ```rust,no_run\n{}```\n",
+        crate::example::rust(spec, &krate)?,
+        reqwest = crate::example::REQWEST,
+    ));
+    if let Some(block) = crate::example::checked(spec, &krate)? {
+        out.push_str(&format!(
+            "\nRequest types are checked against the spec before anything is sent:\n\n\
+             ```rust\n{block}```\n"
+        ));
+    }
     let first = spec
         .operations()
         .first()
@@ -278,15 +293,16 @@ fn readme(spec: &Spec, plan: &Plan) -> String {
          operation, whose `when` sets the parameters and body with the request types and whose `then` \
          answers with the response types, named after the status (`ok`, `accepted`, `bad_request`, \
          `..._audio` for audio). Paths are relative to the base URL, so point the client at \
-         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"{version}\", features = [\"mock\"] }}\n```\n\n\
-         ```rust,ignore\nuse {krate}::mock::MockServerExt;\nlet server = httpmock::MockServer::start();\n\
-         let mock = server.{first}(|when, then| {{ /* when.…(…); then.ok(&…); */ }});\n\
-         let client = {krate}::Client::new(&server.base_url());\n```\n",
-        name = package_name(spec),
-        version = crate_version(spec),
-        krate = crate_ident(spec),
+         `server.base_url()`:\n\n```toml\n[dev-dependencies]\n{name} = {{ version = \"{version}\", features = [\"mock\"] }}\n\
+         httpmock = \"0.9\"\n```\n\n\
+         ```rust\n# #[cfg(feature = \"mock\")] {{\nuse {krate}::mock::MockServerExt;\n\n\
+         let server = httpmock::MockServer::start();\n\
+         let mock = server.{first}(|when, then| {{\n    \
+         // when.…(…) narrows the request, then.ok(&…) sets the answer.\n}});\n\
+         let client = {krate}::Client::new(&server.base_url());\n\
+         # let _ = (mock, client);\n# }}\n```\n",
     ));
-    out
+    Ok(out)
 }
 
 /// One line per security scheme, e.g. "header `X-API-Key`".

@@ -6,6 +6,7 @@
 
 mod crate_files;
 mod emit;
+mod example;
 mod files;
 mod lint;
 mod plan;
@@ -169,15 +170,7 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
         println!("generated files are up to date ({} specs)", specs.len());
         return Ok(());
     }
-    let new_libs: Vec<_> = specs
-        .iter()
-        .map(crate_files::initial_lib_rs)
-        .filter(|lib| !root.join(&lib.path).exists())
-        .collect();
-    for path in files::write(root, &new_libs)?
-        .into_iter()
-        .chain(files::write(root, &outputs)?)
-    {
+    for path in files::write(root, &outputs)? {
         println!("wrote {}", path.display());
     }
     Ok(())

@@ -9,7 +9,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Error body. `detail` is usually a human-readable string, but can be an object (e.g. `{"error": "..."}` for text too short); S2 adds field-level `errors`; S1's 429 adds `error`.
+    ///Error body. `detail` is usually a human-readable string, but can be an object (e.g. `{"error": "..."}` for text too short); validation errors may add field-level `errors`, a 429 adds `error`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -22,17 +22,18 @@ pub mod types {
         ///Error message (string), or an object such as `{"error": "..."}`; no type, so any JSON value is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::serde_json::Value>,
-        ///Limit description on 429 (S1).
+        ///Limit description on 429.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::std::string::String>,
-        ///Field-level validation errors (S2).
+        ///Field-level validation errors.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub errors: ::std::vec::Vec<ErrorResponseErrorsItem>,
-        ///Error message; read by the SDKs (S3, S4) but never printed in a documented body.
+        ///Error message; read by the SDKs but never printed in a documented body.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ErrorResponse {
+        /// A builder for this type, checked when built: [`builder::ErrorResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -55,6 +56,7 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ErrorResponseErrorsItem {
+        /// A builder for this type, checked when built: [`builder::ErrorResponseErrorsItem`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::ErrorResponseErrorsItem {
             Default::default()
         }
@@ -72,11 +74,12 @@ pub mod types {
         pub generation_id: ::std::string::String,
     }
     impl GenerationCreated {
+        /// A builder for this type, checked when built: [`builder::GenerationCreated`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::GenerationCreated {
             Default::default()
         }
     }
-    ///Status of a generation task. Only `status` is present in every documented response; S1 adds task metadata and `audio_url`, S2 adds `url` (Completed) or `detail` (Failed).
+    ///Status of a generation task. Only `status` is present in every documented response; some also carry the task's metadata and `audio_url`, others `url` (Completed) or `detail` (Failed).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -85,39 +88,41 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct GenerationStatus {
-        ///URL of the generated audio once Completed; null while Generating (S1).
+        ///URL of the generated audio once Completed; null while Generating.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z" (S1).
+        ///Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Failure reason; only present when Failed (S2).
+        ///Failure reason; only present when Failed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        ///Failure reason read by the S4 SDK on Failed; shape undocumented (no type).
+        ///Failure reason an official SDK reads when the status is Failed; its shape is undocumented (no type).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<::serde_json::Value>,
-        ///ID of the generation task (S1).
+        ///ID of the generation task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub generation_id: ::std::option::Option<::std::string::String>,
-        ///The model used, e.g. "base" (S1).
+        ///The model used, e.g. "base".
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<::std::string::String>,
+        /// "Generating" while processing, "Completed" when the audio is ready, "Failed" if the generation failed.
         pub status: crate::generated::types::GenerationStatusStatus,
-        ///The submitted text (S1).
+        ///The submitted text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text_input: ::std::option::Option<::std::string::String>,
-        ///URL of the generated audio; only present when Completed (S2, S3, S5).
+        ///URL of the generated audio; only present when Completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub url: ::std::option::Option<::std::string::String>,
-        ///Owner of the generation task (S1).
+        ///Owner of the generation task.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub user_id: ::std::option::Option<::std::string::String>,
-        ///The voice used (S1).
+        ///The voice used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice_id: ::std::option::Option<::std::string::String>,
     }
     impl GenerationStatus {
+        /// A builder for this type, checked when built: [`builder::GenerationStatus`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::GenerationStatus {
             Default::default()
         }
@@ -137,8 +142,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub enum ListVoicesModel {
+        /// The value `base`.
         #[serde(rename = "base")]
         Base,
+        /// The value `advance`.
         #[serde(rename = "advance")]
         Advance,
     }
@@ -178,7 +185,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is counted per character of `text` (1 token = 1 UTF-8 character) and advance costs 4 times as much as base (the credits per token differ between sources, erratum credit-cost-per-token); insufficient credits return 402 before queueing.
+    ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is counted per character of `text` (1 token = 1 UTF-8 character) and advance costs 4 times as much as base (the credits per token differ between sources); insufficient credits return 402 before queueing.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -202,19 +209,24 @@ Default (applied by the provider when absent): `"neutral"`.*/
 Default (applied by the provider when absent): `"base"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub model: ::std::option::Option<TtsRequestModel>,
+        /// Playback speed, 0.5 to 2.0. Defaults to 1.0.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<crate::generated::types::TtsRequestSpeed>,
+        /// Controls randomness (advance model only). Range 0.7 to 0.9; another page of the documentation says up to 1.0. Defaults to 0.9.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub temperature: ::std::option::Option<
             crate::generated::types::TtsRequestTemperature,
         >,
+        /// The text to convert to speech. Must be at least 30 characters; at most 5,000 characters.
         pub text: crate::generated::types::TtsRequestText,
+        /// Nucleus sampling (advance model only). Range 0.7 to 0.98. Defaults to 0.9.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub top_p: ::std::option::Option<crate::generated::types::TtsRequestTopP>,
         ///The voice ID to use (from GET /voices). Voice IDs are case-insensitive. The voice must belong to the chosen model.
         pub voice: ::std::string::String,
     }
     impl TtsRequest {
+        /// A builder for this type, checked when built: [`builder::TtsRequest`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TtsRequest {
             Default::default()
         }
@@ -236,14 +248,19 @@ Default (applied by the provider when absent): `"neutral"`.*/
         schemars::JsonSchema
     )]
     pub enum TtsRequestEmotion {
+        /// The value `neutral`.
         #[serde(rename = "neutral")]
         Neutral,
+        /// The value `happy`.
         #[serde(rename = "happy")]
         Happy,
+        /// The value `sad`.
         #[serde(rename = "sad")]
         Sad,
+        /// The value `angry`.
         #[serde(rename = "angry")]
         Angry,
+        /// The value `surprised`.
         #[serde(rename = "surprised")]
         Surprised,
     }
@@ -306,8 +323,10 @@ Default (applied by the provider when absent): `"base"`.*/
         schemars::JsonSchema
     )]
     pub enum TtsRequestModel {
+        /// The value `base`.
         #[serde(rename = "base")]
         Base,
+        /// The value `advance`.
         #[serde(rename = "advance")]
         Advance,
     }
@@ -358,15 +377,15 @@ Default (applied by the provider when absent): `"base"`.*/
     pub struct Voice {
         ///Accent, e.g. "American", "British", "Custom".
         pub accent: ::std::string::String,
-        ///Whether this is a custom/cloned voice, advance model only (S2).
+        ///Whether this is a custom/cloned voice, advance model only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub custom: ::std::option::Option<bool>,
         ///Brief description of the voice.
         pub description: ::std::string::String,
-        ///Whether the voice is available on the Basic (free) plan; false means premium (S1).
+        ///Whether the voice is available on the Basic (free) plan; false means premium.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub free: ::std::option::Option<bool>,
-        ///Voice gender, e.g. "Male", "Female" (S1) or "male", "female" (S2).
+        ///Voice gender, e.g. "Male", "Female" or "male", "female".
         pub gender: ::std::string::String,
         ///Display name, e.g. "Ethan".
         pub name: ::std::string::String,
@@ -374,6 +393,7 @@ Default (applied by the provider when absent): `"base"`.*/
         pub voice_id: ::std::string::String,
     }
     impl Voice {
+        /// A builder for this type, checked when built: [`builder::Voice`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::Voice {
             Default::default()
         }
@@ -395,12 +415,14 @@ Default (applied by the provider when absent): `"base"`.*/
         pub voices: ::std::vec::Vec<Voice>,
     }
     impl VoiceList {
+        /// A builder for this type, checked when built: [`builder::VoiceList`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::VoiceList {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`ErrorResponse`](super::ErrorResponse) one field at a time: each setter converts its value, and `ErrorResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             detail: ::std::result::Result<
@@ -431,6 +453,9 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl ErrorResponse {
+            /// Sets [`ErrorResponse::detail`](super::ErrorResponse::detail).
+            ///
+            /// Error message (string), or an object such as `{"error": "..."}`; no type, so any JSON value is accepted.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
@@ -443,6 +468,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`ErrorResponse::error`](super::ErrorResponse::error).
+            ///
+            /// Limit description on 429.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -455,6 +483,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`ErrorResponse::errors`](super::ErrorResponse::errors).
+            ///
+            /// Field-level validation errors.
             pub fn errors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -469,6 +500,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`ErrorResponse::message`](super::ErrorResponse::message).
+            ///
+            /// Error message; read by the SDKs but never printed in a documented body.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -505,6 +539,7 @@ Default (applied by the provider when absent): `"base"`.*/
                 }
             }
         }
+        /// Builds a [`ErrorResponseErrorsItem`](super::ErrorResponseErrorsItem) one field at a time: each setter converts its value, and `ErrorResponseErrorsItem::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct ErrorResponseErrorsItem {
             field: ::std::result::Result<
@@ -525,6 +560,9 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl ErrorResponseErrorsItem {
+            /// Sets [`ErrorResponseErrorsItem::field`](super::ErrorResponseErrorsItem::field).
+            ///
+            /// The request field that failed validation.
             pub fn field<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -537,6 +575,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`ErrorResponseErrorsItem::message`](super::ErrorResponseErrorsItem::message).
+            ///
+            /// What is wrong with it.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -571,6 +612,7 @@ Default (applied by the provider when absent): `"base"`.*/
                 }
             }
         }
+        /// Builds a [`GenerationCreated`](super::GenerationCreated) one field at a time: each setter converts its value, and `GenerationCreated::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct GenerationCreated {
             generation_id: ::std::result::Result<
@@ -586,6 +628,9 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl GenerationCreated {
+            /// Sets [`GenerationCreated::generation_id`](super::GenerationCreated::generation_id).
+            ///
+            /// Unique ID of the generation task; poll GET /status with it.
             pub fn generation_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -616,6 +661,7 @@ Default (applied by the provider when absent): `"base"`.*/
                 }
             }
         }
+        /// Builds a [`GenerationStatus`](super::GenerationStatus) one field at a time: each setter converts its value, and `GenerationStatus::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct GenerationStatus {
             audio_url: ::std::result::Result<
@@ -681,6 +727,9 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl GenerationStatus {
+            /// Sets [`GenerationStatus::audio_url`](super::GenerationStatus::audio_url).
+            ///
+            /// URL of the generated audio once Completed; null while Generating.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -693,6 +742,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::created_at`](super::GenerationStatus::created_at).
+            ///
+            /// Creation time, ISO-8601, e.g. "2025-09-05T03:30:01Z".
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -705,6 +757,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::detail`](super::GenerationStatus::detail).
+            ///
+            /// Failure reason; only present when Failed.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -717,6 +772,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::error`](super::GenerationStatus::error).
+            ///
+            /// Failure reason an official SDK reads when the status is Failed; its shape is undocumented (no type).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
@@ -729,6 +787,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::generation_id`](super::GenerationStatus::generation_id).
+            ///
+            /// ID of the generation task.
             pub fn generation_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -741,6 +802,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::model`](super::GenerationStatus::model).
+            ///
+            /// The model used, e.g. "base".
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -753,6 +817,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::status`](super::GenerationStatus::status).
+            ///
+            /// "Generating" while processing, "Completed" when the audio is ready, "Failed" if the generation failed.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -763,6 +830,9 @@ Default (applied by the provider when absent): `"base"`.*/
                 self.status = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`GenerationStatus::text_input`](super::GenerationStatus::text_input).
+            ///
+            /// The submitted text.
             pub fn text_input<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -775,6 +845,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::url`](super::GenerationStatus::url).
+            ///
+            /// URL of the generated audio; only present when Completed.
             pub fn url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -787,6 +860,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::user_id`](super::GenerationStatus::user_id).
+            ///
+            /// Owner of the generation task.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -799,6 +875,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`GenerationStatus::voice_id`](super::GenerationStatus::voice_id).
+            ///
+            /// The voice used.
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -849,6 +928,7 @@ Default (applied by the provider when absent): `"base"`.*/
                 }
             }
         }
+        /// Builds a [`TtsRequest`](super::TtsRequest) one field at a time: each setter converts its value, and `TtsRequest::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TtsRequest {
             do_sample: ::std::result::Result<
@@ -896,6 +976,11 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl TtsRequest {
+            /// Sets [`TtsRequest::do_sample`](super::TtsRequest::do_sample).
+            ///
+            /// Set to true to enable sampling for more varied outputs (advance model only). Defaults to false.
+            ///
+            /// Default (applied by the provider when absent): `false`.
             pub fn do_sample<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -908,6 +993,11 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::emotion`](super::TtsRequest::emotion).
+            ///
+            /// Emotion to apply (advance model only). Defaults to "neutral".
+            ///
+            /// Default (applied by the provider when absent): `"neutral"`.
             pub fn emotion<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -922,6 +1012,11 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::model`](super::TtsRequest::model).
+            ///
+            /// The model to use, "base" or "advance". Defaults to "base".
+            ///
+            /// Default (applied by the provider when absent): `"base"`.
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -936,6 +1031,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::speed`](super::TtsRequest::speed).
+            ///
+            /// Playback speed, 0.5 to 2.0. Defaults to 1.0.
             pub fn speed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -946,6 +1044,9 @@ Default (applied by the provider when absent): `"base"`.*/
                 self.speed = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::temperature`](super::TtsRequest::temperature).
+            ///
+            /// Controls randomness (advance model only). Range 0.7 to 0.9; another page of the documentation says up to 1.0. Defaults to 0.9.
             pub fn temperature<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -956,6 +1057,9 @@ Default (applied by the provider when absent): `"base"`.*/
                 self.temperature = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::text`](super::TtsRequest::text).
+            ///
+            /// The text to convert to speech. Must be at least 30 characters; at most 5,000 characters.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::TtsRequestText>,
@@ -964,6 +1068,9 @@ Default (applied by the provider when absent): `"base"`.*/
                 self.text = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::top_p`](super::TtsRequest::top_p).
+            ///
+            /// Nucleus sampling (advance model only). Range 0.7 to 0.98. Defaults to 0.9.
             pub fn top_p<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -974,6 +1081,9 @@ Default (applied by the provider when absent): `"base"`.*/
                 self.top_p = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::voice`](super::TtsRequest::voice).
+            ///
+            /// The voice ID to use (from GET /voices). Voice IDs are case-insensitive. The voice must belong to the chosen model.
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1018,6 +1128,7 @@ Default (applied by the provider when absent): `"base"`.*/
                 }
             }
         }
+        /// Builds a [`Voice`](super::Voice) one field at a time: each setter converts its value, and `Voice::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct Voice {
             accent: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1054,6 +1165,9 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl Voice {
+            /// Sets [`Voice::accent`](super::Voice::accent).
+            ///
+            /// Accent, e.g. "American", "British", "Custom".
             pub fn accent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1066,6 +1180,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::custom`](super::Voice::custom).
+            ///
+            /// Whether this is a custom/cloned voice, advance model only.
             pub fn custom<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1078,6 +1195,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::description`](super::Voice::description).
+            ///
+            /// Brief description of the voice.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1090,6 +1210,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::free`](super::Voice::free).
+            ///
+            /// Whether the voice is available on the Basic (free) plan; false means premium.
             pub fn free<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1102,6 +1225,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::gender`](super::Voice::gender).
+            ///
+            /// Voice gender, e.g. "Male", "Female" or "male", "female".
             pub fn gender<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1114,6 +1240,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::name`](super::Voice::name).
+            ///
+            /// Display name, e.g. "Ethan".
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1126,6 +1255,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::voice_id`](super::Voice::voice_id).
+            ///
+            /// Unique voice ID; the value to send as `voice` in POST /tts.
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1168,6 +1300,7 @@ Default (applied by the provider when absent): `"base"`.*/
                 }
             }
         }
+        /// Builds a [`VoiceList`](super::VoiceList) one field at a time: each setter converts its value, and `VoiceList::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct VoiceList {
             model: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1187,6 +1320,9 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
         impl VoiceList {
+            /// Sets [`VoiceList::model`](super::VoiceList::model).
+            ///
+            /// The model that was queried ("base" or "advance").
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1199,6 +1335,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceList::user_id`](super::VoiceList::user_id).
+            ///
+            /// The caller's user ID.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1211,6 +1350,9 @@ Default (applied by the provider when absent): `"base"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceList::voices`](super::VoiceList::voices).
+            ///
+            /// The available voices.
             pub fn voices<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Voice>>,
@@ -1292,7 +1434,7 @@ Default (applied by the provider when absent): `"base"`.*/
     }
     speech_client_runtime::bounded_number! {
         #[doc =
-        "Controls randomness (advance model only). Range 0.7 to 0.9 (S1); S2 says up to 1.0. Defaults to 0.9.\n\nDefault (applied by the provider when absent): `0.9`."]
+        "Controls randomness (advance model only). Range 0.7 to 0.9; another page of the documentation says up to 1.0. Defaults to 0.9.\n\nDefault (applied by the provider when absent): `0.9`."]
         pub struct TtsRequestTemperature(f64) for "temperature", min =
         ::std::option::Option::Some(0.7), max = ::std::option::Option::Some(0.9);
     }
@@ -1407,7 +1549,7 @@ impl ClientHooks<()> for &Client {
 impl Client {
     /**Submit a text-to-speech generation task
 
-Validates the request and the account's credits, queues the task and immediately returns 201 Created with a unique generation_id. Poll GET /status with it to retrieve the audio. Rate limit (S1): 20 per minute and 500 per day per API key.
+Validates the request and the account's credits, queues the task and immediately returns 201 Created with a unique generation_id. Poll GET /status with it to retrieve the audio. Rate limit: 20 per minute and 500 per day per API key.
 
 Sends a `POST` request to `/tts`
 
@@ -1422,12 +1564,12 @@ let response = client.create_tts_generation()
     }
     /**Retrieve the status and audio URL of a generation task
 
-Poll with the generation_id from POST /tts (every 1-2 seconds; not faster than once per second). Returns "status": "Generating" while processing, "Completed" with the audio URL once done, or "Failed". Rate limit (S1): 60 per minute per API key.
+Poll with the generation_id from POST /tts (every 1-2 seconds; not faster than once per second). Returns "status": "Generating" while processing, "Completed" with the audio URL once done, or "Failed". Rate limit: 60 per minute per API key.
 
 Sends a `GET` request to `/status`
 
 Arguments:
-- `generation_id`: The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation (S2).
+- `generation_id`: The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation.
 ```ignore
 let response = client.get_generation_status()
     .generation_id(generation_id)
@@ -1439,7 +1581,7 @@ let response = client.get_generation_status()
     }
     /**Fetch the voices available to the account for one model
 
-Lists the public preset voices and the user's custom voices and clones for the given model. Base voices only work with model "base", advance voices with "advance". No pagination. Rate limit (S1): 10 per minute per API key.
+Lists the public preset voices and the user's custom voices and clones for the given model. Base voices only work with model "base", advance voices with "advance". No pagination. Rate limit: 10 per minute per API key.
 
 Sends a `GET` request to `/voices`
 
@@ -1473,12 +1615,14 @@ pub mod builder {
         body: Result<types::builder::TtsRequest, String>,
     }
     impl<'a> CreateTtsGeneration<'a> {
+        /// Starts a request on `client`, as [`Client::create_tts_generation`](super::Client::create_tts_generation) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: a [`types::TtsRequest`](super::types::TtsRequest) or its [builder](super::types::builder::TtsRequest); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TtsRequest>,
@@ -1492,6 +1636,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::TtsRequest), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -1575,12 +1720,16 @@ pub mod builder {
         generation_id: Result<::std::string::String, String>,
     }
     impl<'a> GetGenerationStatus<'a> {
+        /// Starts a request on `client`, as [`Client::get_generation_status`](super::Client::get_generation_status) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 generation_id: Err("generation_id was not initialized".to_string()),
             }
         }
+        /// Sets the required `generation_id` query parameter.
+        ///
+        /// The generation_id returned by POST /tts. Generation IDs expire 24 hours after creation.
         pub fn generation_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1658,12 +1807,16 @@ pub mod builder {
         model: Result<types::ListVoicesModel, String>,
     }
     impl<'a> ListVoices<'a> {
+        /// Starts a request on `client`, as [`Client::list_voices`](super::Client::list_voices) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 model: Err("model was not initialized".to_string()),
             }
         }
+        /// Sets the required `model` query parameter.
+        ///
+        /// The model to fetch voices for, "base" or "advance".
         pub fn model<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListVoicesModel>,

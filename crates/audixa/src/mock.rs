@@ -15,8 +15,10 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    /// The requests a mock of [`Client::create_tts_generation`](crate::Client::create_tts_generation) matches: each method narrows them.
     pub struct CreateTtsGenerationWhen(::httpmock::When);
     impl CreateTtsGenerationWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -24,21 +26,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/tts$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::TtsRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The answer a mock of [`Client::create_tts_generation`](crate::Client::create_tts_generation) gives: one method per documented status, taking the response type.
     pub struct CreateTtsGenerationThen(::httpmock::Then);
     impl CreateTtsGenerationThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `201 Created` with `value` as its JSON body.
         pub fn created(self, value: &types::GenerationCreated) -> Self {
             Self(
                 self
@@ -48,6 +56,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -57,6 +66,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -66,6 +76,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `402 Payment Required` with `value` as its JSON body.
         pub fn payment_required(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -75,6 +86,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `403 Forbidden` with `value` as its JSON body.
         pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -84,6 +96,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `422 Unprocessable Entity` with `value` as its JSON body.
         pub fn unprocessable_entity(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -93,6 +106,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -102,6 +116,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -112,8 +127,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::get_generation_status`](crate::Client::get_generation_status) matches: each method narrows them.
     pub struct GetGenerationStatusWhen(::httpmock::When);
     impl GetGenerationStatusWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -121,21 +138,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/status$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose `generation_id` query parameter is `value`.
         pub fn generation_id(self, value: &str) -> Self {
             Self(self.0.query_param("generation_id", value.to_string()))
         }
     }
+    /// The answer a mock of [`Client::get_generation_status`](crate::Client::get_generation_status) gives: one method per documented status, taking the response type.
     pub struct GetGenerationStatusThen(::httpmock::Then);
     impl GetGenerationStatusThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::GenerationStatus) -> Self {
             Self(
                 self
@@ -145,6 +168,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -154,6 +178,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `403 Forbidden` with `value` as its JSON body.
         pub fn forbidden(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -163,6 +188,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `404 Not Found` with `value` as its JSON body.
         pub fn not_found(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -172,6 +198,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -182,8 +209,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::list_voices`](crate::Client::list_voices) matches: each method narrows them.
     pub struct ListVoicesWhen(::httpmock::When);
     impl ListVoicesWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -191,21 +220,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/voices$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose `model` query parameter is `value`.
         pub fn model(self, value: types::ListVoicesModel) -> Self {
             Self(self.0.query_param("model", value.to_string()))
         }
     }
+    /// The answer a mock of [`Client::list_voices`](crate::Client::list_voices) gives: one method per documented status, taking the response type.
     pub struct ListVoicesThen(::httpmock::Then);
     impl ListVoicesThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::VoiceList) -> Self {
             Self(
                 self
@@ -215,6 +250,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -224,6 +260,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -233,6 +270,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -248,18 +286,21 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    /// Mocks [`Client::create_tts_generation`](crate::Client::create_tts_generation): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn create_tts_generation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::CreateTtsGenerationWhen,
             operations::CreateTtsGenerationThen,
         );
+    /// Mocks [`Client::get_generation_status`](crate::Client::get_generation_status): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn get_generation_status<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetGenerationStatusWhen,
             operations::GetGenerationStatusThen,
         );
+    /// Mocks [`Client::list_voices`](crate::Client::list_voices): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn list_voices<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListVoicesWhen, operations::ListVoicesThen);

@@ -22,8 +22,11 @@ use crate::service::Service;
 /// sent), so a retry sends the same request again.
 #[derive(Clone, Debug, Default)]
 pub struct Request {
+    /// Parameter values by wire name (path, query and header alike).
     pub parameters: BTreeMap<String, Value>,
+    /// The JSON body; for a multipart form, its text fields as one JSON object.
     pub body: Option<Value>,
+    /// The file parts of a multipart body, by field name.
     pub files: BTreeMap<String, FilePart>,
     /// The file an upload operation takes: its raw (`application/octet-stream`) body, or its one
     /// file part.

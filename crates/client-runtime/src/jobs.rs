@@ -55,14 +55,19 @@ pub struct JobStatus {
     pub items: Option<(&'static str, &'static str)>,
     /// JSON Pointer to the state.
     pub state: &'static str,
+    /// States that mean "poll again".
     pub pending: &'static [&'static str],
+    /// States that mean the job finished and its result is ready.
     pub completed: &'static [&'static str],
+    /// States that mean the job failed.
     pub failed: &'static [&'static str],
     /// Where the result is; the first one present wins.
     pub result: &'static [&'static str],
+    /// JSON Pointer to the job's progress in percent, where the provider reports one.
     pub percent: Option<&'static str>,
     /// Where a failure message is; the first one present wins.
     pub message: &'static [&'static str],
+    /// JSON Pointer to the provider's failure code, where it reports one.
     pub code: Option<&'static str>,
     /// Fixed values of the status call's own parameters, by wire name, as JSON text.
     pub parameters: &'static [(&'static str, &'static str)],
@@ -73,14 +78,26 @@ pub struct JobStatus {
 pub enum JobState {
     /// Not finished: a pending state, or a state the spec does not list (providers add states;
     /// polling on is the safe reading).
-    Pending { state: String, percent: Option<f64> },
-    Completed {
+    Pending {
+        /// The state as the provider reports it.
         state: String,
+        /// The progress in percent, where the provider reports one.
+        percent: Option<f64>,
+    },
+    /// Finished.
+    Completed {
+        /// The state as the provider reports it.
+        state: String,
+        /// The value at the first result pointer present, if any.
         result: Option<Value>,
     },
+    /// Failed.
     Failed {
+        /// The state as the provider reports it.
         state: String,
+        /// The provider's failure message, where it sends one.
         message: Option<String>,
+        /// The provider's failure code, where it sends one.
         code: Option<String>,
     },
 }

@@ -6,6 +6,8 @@
 //! cannot make open or strict enough are emitted by the xtask on top of the pieces in this crate, so the
 //! logic is written and tested once instead of once per provider.
 
+#![warn(missing_docs)]
+
 mod audio;
 pub mod body_limit;
 mod bounded;

@@ -19,7 +19,9 @@ pub enum Place {
 /// One request value: where it goes and its wire name (`body:text`, `path:voiceId`, ...).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Target {
+    /// The part of the request it goes in.
     pub place: Place,
+    /// The field, parameter or file part's wire name.
     pub name: &'static str,
 }
 
@@ -31,8 +33,11 @@ pub enum AudioInput {
     /// Uploaded first with `operation` (its one file part or its raw body); the value at the
     /// JSON Pointer `result` of that answer (a URL, an id) is then sent as `into`.
     Upload {
+        /// The upload operation.
         operation: &'static str,
+        /// JSON Pointer of the uploaded file's URL or id in the upload's answer.
         result: &'static str,
+        /// Where that value goes in the operation's request.
         into: Target,
     },
 }
@@ -40,8 +45,11 @@ pub enum AudioInput {
 /// `synthesize`: text to speech.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Synthesis {
+    /// The operation that synthesizes: a job (`x-job-start`) or a direct answer.
     pub operation: &'static str,
+    /// Where the text goes.
     pub text: Target,
+    /// Where the voice id goes.
     pub voice: Target,
     /// Where the audio format goes; `None` when the provider offers no choice.
     pub format: Option<Target>,
@@ -53,7 +61,9 @@ pub struct Synthesis {
 /// `transcribe`: speech to text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Transcription {
+    /// The operation that transcribes: a job (`x-job-start`) or a direct answer.
     pub operation: &'static str,
+    /// How the audio file reaches the provider.
     pub audio: AudioInput,
     /// Where the audio file's format (from its extension) goes, when the provider asks for it.
     pub format: Option<Target>,
@@ -64,7 +74,9 @@ pub struct Transcription {
 /// `clone-voice`: a new voice from a sample.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cloning {
+    /// The operation that clones: a job (`x-job-start`) or a direct answer.
     pub operation: &'static str,
+    /// How the voice sample reaches the provider.
     pub audio: AudioInput,
     /// Where the new voice's name goes.
     pub name: Option<Target>,
@@ -75,6 +87,7 @@ pub struct Cloning {
 /// `voices`: the voices an account can speak with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VoiceListing {
+    /// The operation that lists voices.
     pub operation: &'static str,
     /// JSON Pointer of the array of voices.
     pub items: &'static str,
@@ -89,6 +102,7 @@ pub struct VoiceListing {
 /// `balance`: the account's remaining credits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BalanceReading {
+    /// The operation that reports the balance.
     pub operation: &'static str,
     /// JSON Pointer of the balance in the answer.
     pub value: &'static str,
@@ -97,9 +111,14 @@ pub struct BalanceReading {
 /// Every neutral operation a provider offers (`x-speech`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Neutral {
+    /// Text to speech, if the provider offers it.
     pub synthesize: Option<Synthesis>,
+    /// Speech to text, if the provider offers it.
     pub transcribe: Option<Transcription>,
+    /// Voice cloning, if the provider offers it.
     pub clone_voice: Option<Cloning>,
+    /// The voice list, if the provider offers one.
     pub voices: Option<VoiceListing>,
+    /// The credit balance, if the provider reports one.
     pub balance: Option<BalanceReading>,
 }

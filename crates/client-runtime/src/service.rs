@@ -8,7 +8,9 @@ use crate::neutral::Neutral;
 /// How an API key is sent: in `header`, after `prefix` (`"Bearer "` for HTTP bearer auth).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CredentialScheme {
+    /// The header that carries the key.
     pub header: &'static str,
+    /// What goes before the key in the header's value (`"Bearer "`, or nothing).
     pub prefix: &'static str,
 }
 
@@ -26,7 +28,9 @@ pub struct ErrorBody {
     pub code: &'static [&'static str],
     /// JSON Pointers of the message, the first present wins.
     pub message: &'static [&'static str],
+    /// JSON Pointer of the balance an insufficient-credits error reports.
     pub credits: Option<&'static str>,
+    /// JSON Pointer of the credits the refused request needed.
     pub need_credits: Option<&'static str>,
     /// Codes that mean the account lacks credits, whatever the status.
     pub insufficient_credits_codes: &'static [&'static str],
@@ -62,6 +66,7 @@ pub struct Service {
     pub name: &'static str,
     /// The documented base URL (`servers[0]`).
     pub base_url: &'static str,
+    /// How the API key is sent.
     pub credential: CredentialScheme,
     /// The environment variable that holds the API key (`x-environment`).
     pub key_variable: &'static str,
@@ -72,6 +77,7 @@ pub struct Service {
     pub base_url_required: bool,
     /// The operations that spend credits (`x-spends-credits`).
     pub spends_credits: &'static [&'static str],
+    /// Where error bodies keep their code, message and credit counts.
     pub error_body: ErrorBody,
     /// The operations that start jobs (`x-job-start`).
     pub job_starts: &'static [JobStart],

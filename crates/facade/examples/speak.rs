@@ -2,48 +2,31 @@
 //! `cargo run -p speech-facade --example speak -- <provider> [voice] [text]`.
 //!
 //! With the provider's key variable set (`<NAME>_API_KEY`, and `<NAME>_BASE_URL` where its spec
-//! requires one) it talks to the real API. Otherwise it says so and talks to a local stand-in
-//! that plays the provider from its spec (`specs/<provider>.yaml`): the documented answers, a job
-//! that is pending for two polls, and audio on a second local origin.
+//! requires one) it talks to the real API. Otherwise it says so on stderr and talks to a local
+//! stand-in that plays the provider from its spec (`specs/<provider>.yaml`): the documented
+//! answers, a job that is pending for two polls, and audio on a second local origin.
 
-use std::path::Path;
+mod common;
+
 use std::time::Duration;
 
-use speech_facade::{
-    ApiKey, DownloadLimits, Downloader, Options, Provider, SpeechRequest, Synthesize, Wait,
-};
-use speech_mock_support::StandIn;
+use speech_facade::{DownloadLimits, Downloader, SpeechRequest, Synthesize, Wait};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let known: Vec<&str> = speech_facade::providers().map(|p| p.name).collect();
     let Some(name) = args.next() else {
+        let known = common::offering(|service| service.speech.synthesize.is_some());
         return Err(format!("usage: speak <provider> [voice] [text]; providers: {known:?}").into());
     };
     let voice = args.next().unwrap_or_else(|| "default".into());
     let text = args.next().unwrap_or_else(|| {
         "Hello from the speech facade, with one waiting engine for every provider.".into()
     });
-
-    // The stand-in lives as long as the provider that talks to it.
-    let (provider, _stand_in) = match speech_facade::connect(&name, Options::default()) {
-        Ok(provider) => (provider, None),
-        Err(speech_facade::Error::MissingConfiguration { variable }) => {
-            println!("`{variable}` is not set: using a local stand-in for `{name}`");
-            let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../specs")
-                .join(format!("{name}.yaml"));
-            let stand_in = StandIn::from_file(spec)?.key("local-key").start()?;
-            let key = ApiKey::new("local-key");
-            let provider = Provider::new(&name, stand_in.url(), key, Options::default())?;
-            (provider, Some(stand_in))
-        }
-        Err(error) => return Err(error.into()),
-    };
+    let (provider, _stand_in) = common::connect(&name)?;
 
     let wait = Wait::up_to(Duration::from_secs(120)).with_progress(|progress| {
-        println!(
+        eprintln!(
             "job {}: {} (poll {})",
             progress.job_id, progress.state, progress.polls
         )

@@ -15,6 +15,7 @@ use crate::options::Options;
 pub struct ApiKey(SecretString);
 
 impl ApiKey {
+    /// `key`, held as a secret: `Debug` prints `ApiKey(<redacted>)`, never the key.
     pub fn new(key: impl Into<String>) -> Self {
         Self(SecretString::from(key.into()))
     }

@@ -12,9 +12,14 @@ use crate::handle::JobHandle;
 /// What the provider said when it refused a request.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiFailure {
+    /// The HTTP status.
     pub status: u16,
+    /// The provider's error code, where its error body has one (`x-error-body`).
     pub code: Option<String>,
+    /// The provider's error message, where its error body has one (`x-error-body`).
     pub message: Option<String>,
+    /// The request id the provider sent in an `x-request-id`, `request-id` or
+    /// `x-amzn-requestid` header, to quote to its support.
     pub request_id: Option<String>,
     /// The error body as JSON, when it was JSON.
     pub body: Option<Value>,
@@ -45,38 +50,62 @@ impl std::fmt::Display for ApiFailure {
 pub enum Error {
     /// A configuration value is missing: the variable to set is named.
     #[error("`{variable}` is not set")]
-    MissingConfiguration { variable: &'static str },
+    MissingConfiguration {
+        /// The environment variable to set.
+        variable: &'static str,
+    },
     /// The base URL cannot be used: refused when the client is built, before any request.
     #[error("the base URL `{url}` cannot be used: {reason}")]
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// The key cannot be sent as an HTTP header value.
     #[error("the API key is not a valid header value")]
     InvalidCredential,
     /// The provider's spec maps no such neutral operation (`x-speech`): nothing was sent.
     #[error("{provider} offers no {operation}")]
     Unsupported {
+        /// The provider's name.
         provider: &'static str,
+        /// The neutral operation (`synthesize`, `transcribe`, ...).
         operation: &'static str,
     },
     /// Refused before anything was sent: the message names the field and the limit.
     #[error("invalid input: {message}")]
-    InvalidInput { message: String },
+    InvalidInput {
+        /// What is wrong, naming the field and its limit.
+        message: String,
+    },
     /// The provider rejected the input (400, 413, 422).
     #[error("the provider rejected the request: {0}")]
     Rejected(Box<ApiFailure>),
+    /// The provider refused the key (401, 403).
     #[error("unauthorised: {0}")]
     Unauthorized(Box<ApiFailure>),
+    /// The account lacks credits: a 402, or an error code the spec lists as meaning so
+    /// (`x-error-body.insufficient-credits-codes`) whatever the status.
     #[error("insufficient credits: {failure}{}", credit_counts(*.credits, *.need_credits))]
     InsufficientCredits {
+        /// What the provider said.
         failure: Box<ApiFailure>,
+        /// The balance the error reports, where the provider sends it.
         credits: Option<i64>,
+        /// What the request needed, where the provider sends it.
         need_credits: Option<i64>,
     },
+    /// Too many requests (429).
     #[error("rate limited: {failure}{}", after(*.retry_after))]
     RateLimited {
+        /// What the provider said.
         failure: Box<ApiFailure>,
+        /// How long the provider asked to wait (`retry-after-ms`, `Retry-After` or
+        /// `X-RateLimit-Reset`), within the hint limits.
         retry_after: Option<Duration>,
     },
+    /// The resource does not exist (404): an unknown job, voice or path.
     #[error("not found: {0}")]
     NotFound(Box<ApiFailure>),
     /// A server-side failure (5xx) or an undocumented refusal.
@@ -86,34 +115,47 @@ pub enum Error {
     /// the raw body (at most [`BODY_EXCERPT_BYTES`]), `excerpt` the start of it as text.
     #[error("unexpected response{}: {excerpt}", status.map(|s| format!(" (HTTP {s})")).unwrap_or_default())]
     UnexpectedResponse {
+        /// The HTTP status, when the answer had one.
         status: Option<u16>,
+        /// The start of the body as text.
         excerpt: String,
+        /// The start of the raw body.
         body: bytes::Bytes,
     },
     /// The job reached a failure state.
     #[error("job {job_id} failed in state `{state}`: {}", message.as_deref().unwrap_or("no message"))]
     JobFailed {
+        /// The job's id.
         job_id: String,
+        /// The failure state the provider reported.
         state: String,
+        /// The provider's failure message, where it sends one.
         message: Option<String>,
+        /// The provider's failure code, where it sends one.
         code: Option<String>,
     },
     /// The caller's deadline passed before the call finished. What happened to the request that
     /// starts the job is in `submission`: when the job was started, its handle resumes the wait.
     #[error("{}", deadline_message(submission, last_state.as_deref(), last_error.as_deref(), *elapsed, *polls))]
     DeadlineExceeded {
+        /// What became of the request that starts the job.
         submission: Submission,
         /// The state the last successful poll reported.
         last_state: Option<String>,
         /// Why the last poll failed, when it did (a rate limit, a server error, ...).
         last_error: Option<Box<Error>>,
+        /// How long the call ran.
         elapsed: Duration,
+        /// How many status polls were sent.
         polls: u32,
     },
     /// An API answer was larger than [`crate::Options::max_response_bytes`]; nothing past the
     /// limit was read or kept.
     #[error("the provider's answer is larger than the limit of {limit} bytes")]
-    ResponseTooLarge { limit: u64 },
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// Fetching a result URL failed (the URL in the error has no query string).
     #[error("download: {0}")]
     Download(Box<crate::download::DownloadError>),
@@ -121,7 +163,9 @@ pub enum Error {
     /// chain (connection refused, name not resolved, timed out, ...).
     #[error("transport: {message}")]
     Transport {
+        /// Every cause in the chain, outermost first.
         message: String,
+        /// The underlying error, when there is one.
         #[source]
         source: Option<reqwest::Error>,
     },
@@ -134,7 +178,10 @@ pub enum Submission {
     NotSent,
     /// The start request was sent but no answer came: the provider may have accepted it, and
     /// charged for it. It was not sent again; check with the provider before submitting anew.
-    Unconfirmed { operation: &'static str },
+    Unconfirmed {
+        /// The operation whose answer never came.
+        operation: &'static str,
+    },
     /// The job was started: resume waiting with this handle.
     Started(Box<JobHandle>),
 }

@@ -14,6 +14,55 @@
 //!   second send of a request that may have been processed;
 //! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials, within
 //!   size limits, refusing redirects that downgrade to http or reach metadata addresses.
+//!
+//! # Quick start
+//!
+//! Text to speech with a provider picked by name, waiting at most a minute for the job, the audio
+//! saved to a file. [`connect`] reads the key (and base URL) from the environment variables the
+//! provider's spec names, e.g. `connect("nanogpt", Options::default())` reads `NANOGPT_API_KEY`;
+//! [`Provider::new`] takes them from the caller, as here. (This example runs against a local
+//! stand-in that plays the first provider whose spec maps text to speech.)
+//!
+//! ```
+//! # #[tokio::main]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let service = speech_facade::providers()
+//! #     .find(|service| service.speech.synthesize.is_some())
+//! #     .expect("a provider that synthesizes");
+//! # let spec = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+//! #     .join("../../specs")
+//! #     .join(format!("{}.yaml", service.name));
+//! # let stand_in = speech_mock_support::StandIn::from_file(spec)?.key("YOUR_API_KEY").start()?;
+//! # let (name, base_url) = (service.name, stand_in.url());
+//! # let directory = tempfile::tempdir()?;
+//! use std::time::Duration;
+//!
+//! use speech_facade::{
+//!     ApiKey, DownloadLimits, Downloader, Options, Provider, SpeechRequest, Synthesize, Wait,
+//! };
+//!
+//! // `name` is a spec's name ("nanogpt"), `base_url` its API's address.
+//! let provider = Provider::new(name, base_url, ApiKey::new("YOUR_API_KEY"), Options::default())?;
+//! // A voice id of the provider; `provider.voices(&wait)` lists them where it can.
+//! let voice = "default";
+//! let request = SpeechRequest::new("Hello from the speech facade, one call for any provider.", voice);
+//! let speech = provider
+//!     .synthesize(&request, &Wait::up_to(Duration::from_secs(60)))
+//!     .await?;
+//!
+//! let path = directory.path().join("hello.audio");
+//! let downloader = Downloader::new(Duration::from_secs(60))?;
+//! let saved = speech.save(&downloader, &path, &DownloadLimits::default()).await?;
+//! println!("{} bytes of {:?} in {}", saved.bytes.unwrap_or(0), saved.content_type, path.display());
+//! # assert!(std::fs::metadata(&path)?.len() > 0);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! `crates/facade/examples/` has the same for transcription and voice cloning, and shows each
+//! provider's answers when no key is set.
+
+#![warn(missing_docs)]
 
 mod call;
 pub mod credentials;

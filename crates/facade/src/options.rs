@@ -111,10 +111,14 @@ impl Wait {
 /// A job's progress, as the provider reports it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct JobProgress {
+    /// The job's id.
     pub job_id: String,
+    /// The state the provider reported.
     pub state: String,
     /// Percent complete, where the provider gives it.
     pub percent: Option<f64>,
+    /// Number of polls so far, including the one that produced this report.
     pub polls: u32,
+    /// Time since the wait began.
     pub elapsed: Duration,
 }

@@ -16,6 +16,7 @@ use crate::options::Wait;
 /// Text to speak, and with which voice.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpeechRequest {
+    /// The text to speak.
     pub text: String,
     /// The provider's voice id (`alloy`, `am_ethan`, a cloned voice id, ...).
     pub voice: String,
@@ -55,9 +56,13 @@ impl SpeechRequest {
 /// when the provider answers with audio.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AudioResult {
+    /// A URL to fetch the audio from.
     Url(String),
+    /// The audio itself.
     Bytes {
+        /// The media type the provider declared (`audio/mpeg`, ...), if any.
         content_type: Option<String>,
+        /// The audio bytes.
         bytes: Bytes,
     },
 }
@@ -67,6 +72,7 @@ pub enum AudioResult {
 pub struct Speech {
     /// The provider's job id, when the synthesis was a job.
     pub job_id: Option<String>,
+    /// Where the audio is.
     pub audio: AudioResult,
 }
 
@@ -135,10 +141,12 @@ pub trait Transcribe {
     ) -> BoxFuture<'a, Result<Transcript, Error>>;
 }
 
+/// A finished transcription.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transcript {
     /// The provider's job id, when the transcription was a job.
     pub job_id: Option<String>,
+    /// The text, as the provider transcribed it.
     pub text: String,
 }
 

@@ -107,6 +107,7 @@ pub struct Progress<'a> {
 /// when to ask again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Polled {
+    /// The job's state.
     pub state: JobState,
     /// A server hint (e.g. from `Retry-After`) for the delay before the next poll.
     pub retry_after: Option<Duration>,
@@ -126,9 +127,13 @@ impl From<JobState> for Polled {
 /// A job that failed or outlived the deadline is an [`Error`] instead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Finished {
+    /// The job's id.
     pub job_id: String,
+    /// The value at the first result pointer present in the last status, if any.
     pub result: Option<Value>,
+    /// How many polls the wait sent.
     pub polls: u32,
+    /// How long the wait took.
     pub elapsed: Duration,
 }
 

@@ -9,7 +9,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Error body. The seeds show none; this shape is the one observed on another endpoint of the same backend, plus the top-level `message` third-party clients read on 400.
+    ///Error body. The API documents none; this shape is the one observed on another endpoint of the same backend, plus the top-level `message` third-party clients read on 400.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -28,6 +28,7 @@ pub mod types {
         pub success: bool,
     }
     impl ErrorResponse {
+        /// A builder for this type, checked when built: [`builder::ErrorResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::ErrorResponse {
             Default::default()
         }
@@ -41,6 +42,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct JobCreated {
+        /// The `data` member of the JSON object.
         pub data: JobTicket,
         ///Indicates the status of the task, e.g. `Text-to-speech job created successfully`.
         pub message: ::std::string::String,
@@ -48,6 +50,7 @@ pub mod types {
         pub success: bool,
     }
     impl JobCreated {
+        /// A builder for this type, checked when built: [`builder::JobCreated`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::JobCreated {
             Default::default()
         }
@@ -68,6 +71,7 @@ pub mod types {
         pub status: crate::generated::types::JobStatus,
     }
     impl JobTicket {
+        /// A builder for this type, checked when built: [`builder::JobTicket`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::JobTicket {
             Default::default()
         }
@@ -82,12 +86,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct SpeechToTextApiResponse {
+        /// The `success` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
+        ///Text content from the audio file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transcription: ::std::option::Option<::std::string::String>,
     }
     impl SpeechToTextApiResponse {
+        /// A builder for this type, checked when built: [`builder::SpeechToTextApiResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechToTextApiResponse {
             Default::default()
         }
@@ -103,13 +110,14 @@ pub mod types {
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
         pub audio_format: SpeechToTextFormAudioFormat,
-        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set (erratum stt-question-required-with-default).
+        /**Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set.
 
 Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         #[serde(default = "defaults::speech_to_text_form_question")]
         pub question: ::std::string::String,
     }
     impl SpeechToTextForm {
+        /// A builder for this type, checked when built: [`builder::SpeechToTextForm`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechToTextForm {
             Default::default()
         }
@@ -129,8 +137,10 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub enum SpeechToTextFormAudioFormat {
+        /// The value `mp3`.
         #[serde(rename = "mp3")]
         Mp3,
+        /// The value `wav`.
         #[serde(rename = "wav")]
         Wav,
     }
@@ -179,6 +189,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct SpeechToTextJob {
+        /// The `audioFileName` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "audioFileName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -196,12 +207,13 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum stt-created-at-type).
+        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<Timestamp>,
+        /// The `creditsUsed` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "creditsUsed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -215,18 +227,21 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         pub error_message: ::std::option::Option<::std::string::String>,
         ///Unique identifier of the task (the `jobId` returned on creation).
         pub id: ::std::string::String,
+        /// The `metadata` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<SpeechToTextJobMetadata>,
-        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example (erratum stt-progress-field-not-shown).
+        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<f64>,
+        ///Text to specify the output content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub question: ::std::option::Option<::std::string::String>,
+        /// The `status` member of the JSON object, documented as `PENDING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::JobStatus,
         ///Text content from the audio file.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transcription: ::std::option::Option<::std::string::String>,
-        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum stt-created-at-type).
+        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -240,6 +255,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         pub user_id: ::std::option::Option<::std::string::String>,
     }
     impl SpeechToTextJob {
+        /// A builder for this type, checked when built: [`builder::SpeechToTextJob`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechToTextJob {
             Default::default()
         }
@@ -254,6 +270,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct SpeechToTextJobMetadata {
+        /// The `apiResponse` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "apiResponse",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -265,6 +282,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_file_path: ::std::option::Option<::std::string::String>,
+        /// The `processingTimeMs` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "processingTimeMs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -272,6 +290,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         pub processing_time_ms: ::std::option::Option<i64>,
     }
     impl SpeechToTextJobMetadata {
+        /// A builder for this type, checked when built: [`builder::SpeechToTextJobMetadata`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechToTextJobMetadata {
             Default::default()
         }
@@ -285,10 +304,13 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct SpeechToTextJobResponse {
+        /// The `data` member of the JSON object.
         pub data: SpeechToTextJob,
+        /// The `success` member of the JSON object.
         pub success: bool,
     }
     impl SpeechToTextJobResponse {
+        /// A builder for this type, checked when built: [`builder::SpeechToTextJobResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechToTextJobResponse {
             Default::default()
         }
@@ -306,10 +328,12 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         ///Upstream URL of the audio (a Dropbox link in the example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_link: ::std::option::Option<::std::string::String>,
+        /// The `success` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
     }
     impl TextToSpeechApiResponse {
+        /// A builder for this type, checked when built: [`builder::TextToSpeechApiResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TextToSpeechApiResponse {
             Default::default()
         }
@@ -323,11 +347,13 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechForm {
+        /// Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech).
         pub text: crate::generated::types::TextToSpeechFormText,
-        ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum; erratum tts-voice-open-list).
+        ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum).
         pub voice: ::std::string::String,
     }
     impl TextToSpeechForm {
+        /// A builder for this type, checked when built: [`builder::TextToSpeechForm`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TextToSpeechForm {
             Default::default()
         }
@@ -341,21 +367,22 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechJob {
-        ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead (erratum tts-audio-link-location).
+        ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub audio_link: ::std::option::Option<::std::string::String>,
-        ///URL of the result audio on the Miragic backend (the printed example's result URL; erratum tts-audio-link-location).
+        ///URL of the result audio on the Miragic backend (the printed example's result URL).
         #[serde(
             rename = "audioUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
-        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted (erratum tts-created-at-type).
+        ///When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_at: ::std::option::Option<Timestamp>,
+        /// The `creditsUsed` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "creditsUsed",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -369,29 +396,35 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         pub error_message: ::std::option::Option<::std::string::String>,
         ///Unique identifier of the task (the `jobId` returned on creation).
         pub id: ::std::string::String,
+        /// The `metadata` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub metadata: ::std::option::Option<TextToSpeechJobMetadata>,
-        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example (erratum tts-progress-field-not-shown).
+        ///Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub progress: ::std::option::Option<f64>,
+        /// The `status` member of the JSON object, documented as `PENDING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::JobStatus,
+        ///Input text the audio was generated from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub text: ::std::option::Option<::std::string::String>,
-        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt` (erratum tts-created-at-type).
+        ///When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
         #[serde(
             rename = "updatedAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<Timestamp>,
+        ///Unique identifier of the user.
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub user_id: ::std::option::Option<::std::string::String>,
+        ///Voice name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
     }
     impl TextToSpeechJob {
+        /// A builder for this type, checked when built: [`builder::TextToSpeechJob`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TextToSpeechJob {
             Default::default()
         }
@@ -406,16 +439,19 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechJobMetadata {
+        /// The `apiResponse` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "apiResponse",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub api_response: ::std::option::Option<TextToSpeechApiResponse>,
+        /// The `localAudioPath` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "localAudioPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub local_audio_path: ::std::option::Option<::std::string::String>,
+        /// The `processingTimeMs` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "processingTimeMs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -423,6 +459,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         pub processing_time_ms: ::std::option::Option<i64>,
     }
     impl TextToSpeechJobMetadata {
+        /// A builder for this type, checked when built: [`builder::TextToSpeechJobMetadata`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TextToSpeechJobMetadata {
             Default::default()
         }
@@ -436,15 +473,18 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     pub struct TextToSpeechJobResponse {
+        /// The `data` member of the JSON object.
         pub data: TextToSpeechJob,
+        /// The `success` member of the JSON object.
         pub success: bool,
     }
     impl TextToSpeechJobResponse {
+        /// A builder for this type, checked when built: [`builder::TextToSpeechJobResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TextToSpeechJobResponse {
             Default::default()
         }
     }
-    ///A time as the documents give it: a Number (Unix timestamp) in the Response Fields tables, an ISO 8601 string (`2025-11-04T14:58:15.547Z`) in the printed examples. The documents contradict themselves, so both are accepted (errata tts-created-at-type, stt-created-at-type).
+    ///A time as the documents give it: a Number (Unix timestamp) in the Response Fields tables, an ISO 8601 string (`2025-11-04T14:58:15.547Z`) in the printed examples. The documents contradict themselves, so both are accepted.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -454,7 +494,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
     )]
     #[serde(untagged)]
     pub enum Timestamp {
+        /// The value as a `:: std :: string :: String`.
         String(::std::string::String),
+        /// The value as a `f64`.
         Number(f64),
     }
     impl ::std::fmt::Display for Timestamp {
@@ -472,6 +514,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`ErrorResponse`](super::ErrorResponse) one field at a time: each setter converts its value, and `ErrorResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct ErrorResponse {
             error: ::std::result::Result<
@@ -494,6 +537,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl ErrorResponse {
+            /// Sets [`ErrorResponse::error`](super::ErrorResponse::error).
+            ///
+            /// Error details; observed as an object `{code, message}` with string members (e.g. code `INVALID_API_KEY`, message `Invalid or expired API key`). Left untyped so that another shape, such as a plain string, is also accepted.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
@@ -506,6 +552,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`ErrorResponse::message`](super::ErrorResponse::message).
+            ///
+            /// Human-readable error message (read by third-party clients on 400).
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -518,6 +567,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`ErrorResponse::success`](super::ErrorResponse::success).
+            ///
+            /// `false` on errors.
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -552,6 +604,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`JobCreated`](super::JobCreated) one field at a time: each setter converts its value, and `JobCreated::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct JobCreated {
             data: ::std::result::Result<super::JobTicket, ::std::string::String>,
@@ -568,6 +621,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl JobCreated {
+            /// Sets [`JobCreated::data`](super::JobCreated::data).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::JobTicket>,
@@ -580,6 +634,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`JobCreated::message`](super::JobCreated::message).
+            ///
+            /// Indicates the status of the task, e.g. `Text-to-speech job created successfully`.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -592,6 +649,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`JobCreated::success`](super::JobCreated::success).
+            ///
+            /// `true` or `false` to indicate whether the task is successful (documented type "Logic").
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -626,6 +686,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`JobTicket`](super::JobTicket) one field at a time: each setter converts its value, and `JobTicket::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct JobTicket {
             job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -643,6 +704,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl JobTicket {
+            /// Sets [`JobTicket::job_id`](super::JobTicket::job_id).
+            ///
+            /// Unique identifier used to track task status and retrieve results.
             pub fn job_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -655,6 +719,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`JobTicket::status`](super::JobTicket::status).
+            ///
+            /// Initial status, `PENDING`.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::JobStatus>,
@@ -683,6 +750,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechToTextApiResponse`](super::SpeechToTextApiResponse) one field at a time: each setter converts its value, and `SpeechToTextApiResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechToTextApiResponse {
             success: ::std::result::Result<
@@ -703,6 +771,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl SpeechToTextApiResponse {
+            /// Sets [`SpeechToTextApiResponse::success`](super::SpeechToTextApiResponse::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -715,6 +784,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextApiResponse::transcription`](super::SpeechToTextApiResponse::transcription).
+            ///
+            /// Text content from the audio file.
             pub fn transcription<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -749,6 +821,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechToTextForm`](super::SpeechToTextForm) one field at a time: each setter converts its value, and `SpeechToTextForm::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechToTextForm {
             audio_format: ::std::result::Result<
@@ -769,6 +842,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl SpeechToTextForm {
+            /// Sets [`SpeechToTextForm::audio_format`](super::SpeechToTextForm::audio_format).
+            ///
+            /// Format of the uploaded audio, `mp3` or `wav`.
             pub fn audio_format<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SpeechToTextFormAudioFormat>,
@@ -781,6 +857,11 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextForm::question`](super::SpeechToTextForm::question).
+            ///
+            /// Text to specify the output content. Marked required in the table, which also gives the default `Transcribe this audio:`: the client sends that default when no question is set.
+            ///
+            /// Default (sent by the client when no value is set): `"Transcribe this audio:"`.
             pub fn question<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -813,6 +894,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechToTextJob`](super::SpeechToTextJob) one field at a time: each setter converts its value, and `SpeechToTextJob::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechToTextJob {
             audio_file_name: ::std::result::Result<
@@ -890,6 +972,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl SpeechToTextJob {
+            /// Sets [`SpeechToTextJob::audio_file_name`](super::SpeechToTextJob::audio_file_name).
             pub fn audio_file_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -904,6 +987,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::audio_format`](super::SpeechToTextJob::audio_format).
+            ///
+            /// The `audio_format` sent on creation (`mp3` in the example).
             pub fn audio_format<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -916,6 +1002,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::audio_url`](super::SpeechToTextJob::audio_url).
+            ///
+            /// URL of the uploaded audio on the Miragic backend.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -928,6 +1017,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::created_at`](super::SpeechToTextJob::created_at).
+            ///
+            /// When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -940,6 +1032,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::credits_used`](super::SpeechToTextJob::credits_used).
             pub fn credits_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -952,6 +1045,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::error_message`](super::SpeechToTextJob::error_message).
+            ///
+            /// Error details; `null` in the completed example.
             pub fn error_message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -964,6 +1060,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::id`](super::SpeechToTextJob::id).
+            ///
+            /// Unique identifier of the task (the `jobId` returned on creation).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -974,6 +1073,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets [`SpeechToTextJob::metadata`](super::SpeechToTextJob::metadata).
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -988,6 +1088,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::progress`](super::SpeechToTextJob::progress).
+            ///
+            /// Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
             pub fn progress<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1000,6 +1103,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::question`](super::SpeechToTextJob::question).
+            ///
+            /// Text to specify the output content.
             pub fn question<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1012,6 +1118,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::status`](super::SpeechToTextJob::status).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::JobStatus>,
@@ -1020,6 +1127,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self.status = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`SpeechToTextJob::transcription`](super::SpeechToTextJob::transcription).
+            ///
+            /// Text content from the audio file.
             pub fn transcription<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1032,6 +1142,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::updated_at`](super::SpeechToTextJob::updated_at).
+            ///
+            /// When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -1044,6 +1157,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJob::user_id`](super::SpeechToTextJob::user_id).
+            ///
+            /// Unique identifier of the user.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1100,6 +1216,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechToTextJobMetadata`](super::SpeechToTextJobMetadata) one field at a time: each setter converts its value, and `SpeechToTextJobMetadata::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechToTextJobMetadata {
             api_response: ::std::result::Result<
@@ -1125,6 +1242,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl SpeechToTextJobMetadata {
+            /// Sets [`SpeechToTextJobMetadata::api_response`](super::SpeechToTextJobMetadata::api_response).
             pub fn api_response<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1139,6 +1257,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJobMetadata::audio_file_path`](super::SpeechToTextJobMetadata::audio_file_path).
+            ///
+            /// Server-side path of the uploaded audio.
             pub fn audio_file_path<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1153,6 +1274,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJobMetadata::processing_time_ms`](super::SpeechToTextJobMetadata::processing_time_ms).
             pub fn processing_time_ms<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1191,6 +1313,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechToTextJobResponse`](super::SpeechToTextJobResponse) one field at a time: each setter converts its value, and `SpeechToTextJobResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechToTextJobResponse {
             data: ::std::result::Result<super::SpeechToTextJob, ::std::string::String>,
@@ -1205,6 +1328,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl SpeechToTextJobResponse {
+            /// Sets [`SpeechToTextJobResponse::data`](super::SpeechToTextJobResponse::data).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::SpeechToTextJob>,
@@ -1217,6 +1341,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechToTextJobResponse::success`](super::SpeechToTextJobResponse::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1251,6 +1376,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`TextToSpeechApiResponse`](super::TextToSpeechApiResponse) one field at a time: each setter converts its value, and `TextToSpeechApiResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TextToSpeechApiResponse {
             audio_link: ::std::result::Result<
@@ -1271,6 +1397,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl TextToSpeechApiResponse {
+            /// Sets [`TextToSpeechApiResponse::audio_link`](super::TextToSpeechApiResponse::audio_link).
+            ///
+            /// Upstream URL of the audio (a Dropbox link in the example).
             pub fn audio_link<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1283,6 +1412,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechApiResponse::success`](super::TextToSpeechApiResponse::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1317,6 +1447,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`TextToSpeechForm`](super::TextToSpeechForm) one field at a time: each setter converts its value, and `TextToSpeechForm::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TextToSpeechForm {
             text: ::std::result::Result<
@@ -1334,6 +1465,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl TextToSpeechForm {
+            /// Sets [`TextToSpeechForm::text`](super::TextToSpeechForm::text).
+            ///
+            /// Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech).
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1344,6 +1478,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self.text = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TextToSpeechForm::voice`](super::TextToSpeechForm::voice).
+            ///
+            /// Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum).
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1376,6 +1513,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`TextToSpeechJob`](super::TextToSpeechJob) one field at a time: each setter converts its value, and `TextToSpeechJob::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TextToSpeechJob {
             audio_link: ::std::result::Result<
@@ -1448,6 +1586,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl TextToSpeechJob {
+            /// Sets [`TextToSpeechJob::audio_link`](super::TextToSpeechJob::audio_link).
+            ///
+            /// "URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead.
             pub fn audio_link<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1460,6 +1601,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::audio_url`](super::TextToSpeechJob::audio_url).
+            ///
+            /// URL of the result audio on the Miragic backend (the printed example's result URL).
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1472,6 +1616,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::created_at`](super::TextToSpeechJob::created_at).
+            ///
+            /// When processing was created. The table says Number (Unix timestamp); the example prints an ISO 8601 string; both are accepted.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -1484,6 +1631,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::credits_used`](super::TextToSpeechJob::credits_used).
             pub fn credits_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1496,6 +1644,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::error_message`](super::TextToSpeechJob::error_message).
+            ///
+            /// Error details; `null` in the completed example.
             pub fn error_message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1508,6 +1659,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::id`](super::TextToSpeechJob::id).
+            ///
+            /// Unique identifier of the task (the `jobId` returned on creation).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1518,6 +1672,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets [`TextToSpeechJob::metadata`](super::TextToSpeechJob::metadata).
             pub fn metadata<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1532,6 +1687,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::progress`](super::TextToSpeechJob::progress).
+            ///
+            /// Percentage of task completion (0-100), described in the Progress Tracking note but absent from the printed example.
             pub fn progress<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1544,6 +1702,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::status`](super::TextToSpeechJob::status).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::JobStatus>,
@@ -1552,6 +1711,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 self.status = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TextToSpeechJob::text`](super::TextToSpeechJob::text).
+            ///
+            /// Input text the audio was generated from.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1564,6 +1726,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::updated_at`](super::TextToSpeechJob::updated_at).
+            ///
+            /// When the job last changed. Not in the table; printed as an ISO 8601 string. Accepted as a number too, like `createdAt`.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
@@ -1576,6 +1741,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::user_id`](super::TextToSpeechJob::user_id).
+            ///
+            /// Unique identifier of the user.
             pub fn user_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1588,6 +1756,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJob::voice`](super::TextToSpeechJob::voice).
+            ///
+            /// Voice name.
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1642,6 +1813,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`TextToSpeechJobMetadata`](super::TextToSpeechJobMetadata) one field at a time: each setter converts its value, and `TextToSpeechJobMetadata::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TextToSpeechJobMetadata {
             api_response: ::std::result::Result<
@@ -1667,6 +1839,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl TextToSpeechJobMetadata {
+            /// Sets [`TextToSpeechJobMetadata::api_response`](super::TextToSpeechJobMetadata::api_response).
             pub fn api_response<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1681,6 +1854,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJobMetadata::local_audio_path`](super::TextToSpeechJobMetadata::local_audio_path).
             pub fn local_audio_path<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1695,6 +1869,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJobMetadata::processing_time_ms`](super::TextToSpeechJobMetadata::processing_time_ms).
             pub fn processing_time_ms<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1733,6 +1908,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                 }
             }
         }
+        /// Builds a [`TextToSpeechJobResponse`](super::TextToSpeechJobResponse) one field at a time: each setter converts its value, and `TextToSpeechJobResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TextToSpeechJobResponse {
             data: ::std::result::Result<super::TextToSpeechJob, ::std::string::String>,
@@ -1747,6 +1923,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
         impl TextToSpeechJobResponse {
+            /// Sets [`TextToSpeechJobResponse::data`](super::TextToSpeechJobResponse::data).
             pub fn data<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TextToSpeechJob>,
@@ -1759,6 +1936,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
                     });
                 self
             }
+            /// Sets [`TextToSpeechJobResponse::success`](super::TextToSpeechJobResponse::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1841,7 +2019,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
     }
     speech_client_runtime::bounded_text! {
         #[doc =
-        "Input text to generate audio. The seed gives no length limit; `minLength: 1` is assumed (a required input text that is empty cannot produce speech)."]
+        "Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech)."]
         pub struct TextToSpeechFormText for "text", min_chars =
         ::std::option::Option::Some(1), max_chars = ::std::option::Option::None,
         max_bytes = ::std::option::Option::None;
@@ -2000,12 +2178,16 @@ pub mod builder {
         job_id: Result<::std::string::String, String>,
     }
     impl<'a> GetTextToSpeechJob<'a> {
+        /// Starts a request on `client`, as [`Client::get_text_to_speech_job`](super::Client::get_text_to_speech_job) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 job_id: Err("job_id was not initialized".to_string()),
             }
         }
+        /// Sets the required `jobId` path parameter.
+        ///
+        /// Task ID assigned by `create_text_to_speech_job` (`data.jobId`). Documented as `JobId` (String); the printed example value is not a UUID, so any string is accepted.
         pub fn job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2086,12 +2268,16 @@ pub mod builder {
         job_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSpeechToTextJob<'a> {
+        /// Starts a request on `client`, as [`Client::get_speech_to_text_job`](super::Client::get_speech_to_text_job) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 job_id: Err("job_id was not initialized".to_string()),
             }
         }
+        /// Sets the required `jobId` path parameter.
+        ///
+        /// Task ID assigned by `create_speech_to_text_job` (`data.jobId`). Documented as `JobId` (String); the printed example value is not a UUID, so any string is accepted.
         pub fn job_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2170,12 +2356,14 @@ pub mod builder {
         body: Result<types::builder::TextToSpeechForm, String>,
     }
     impl<'a> CreateTextToSpeechJob<'a> {
+        /// Starts a request on `client`, as [`Client::create_text_to_speech_job`](super::Client::create_text_to_speech_job) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: a [`types::TextToSpeechForm`](super::types::TextToSpeechForm) or its [builder](super::types::builder::TextToSpeechForm); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TextToSpeechForm>,
@@ -2191,6 +2379,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::TextToSpeechForm), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2282,6 +2471,7 @@ pub mod builder {
         file: Result<speech_client_runtime::FilePart, String>,
     }
     impl<'a> CreateSpeechToTextJob<'a> {
+        /// Starts a request on `client`, as [`Client::create_speech_to_text_job`](super::Client::create_speech_to_text_job) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client,
@@ -2289,6 +2479,7 @@ pub mod builder {
                 file: Err("no file part set for `file`".to_string()),
             }
         }
+        /// Sets the request body: a [`types::SpeechToTextForm`](super::types::SpeechToTextForm) or its [builder](super::types::builder::SpeechToTextForm); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpeechToTextForm>,
@@ -2304,6 +2495,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::SpeechToTextForm), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2560,7 +2752,7 @@ pub mod service {
 impl Client {
     /**Create a text-to-speech job
 
-Starts the TTS process by creating a task that generates an audio file containing speech. Tasks are processed asynchronously in the background; progress is monitored with `get_text_to_speech_job` (the seed's "Get Task Status API"). The final result is a high-quality audio file.
+Starts the TTS process by creating a task that generates an audio file containing speech. Tasks are processed asynchronously in the background; progress is monitored with `get_text_to_speech_job` (the "Get Task Status API"). The final result is a high-quality audio file.
 
 Sends a `POST` request to `/api/v1/text-to-speech/generate`.*/
     pub fn create_text_to_speech_job(&self) -> builder::CreateTextToSpeechJob<'_> {
@@ -2568,7 +2760,7 @@ Sends a `POST` request to `/api/v1/text-to-speech/generate`.*/
     }
     /**Create a speech-to-text job
 
-Starts the STT process by creating a task that generates text content from an audio file. Tasks are processed asynchronously in the background; progress is monitored with `get_speech_to_text_job` (the seed's "Get Task Status API"). The final result is text content.
+Starts the STT process by creating a task that generates text content from an audio file. Tasks are processed asynchronously in the background; progress is monitored with `get_speech_to_text_job` (the "Get Task Status API"). The final result is text content.
 
 Sends a `POST` request to `/api/v1/speech-to-text/generate`.*/
     pub fn create_speech_to_text_job(&self) -> builder::CreateSpeechToTextJob<'_> {

@@ -15,8 +15,10 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    /// The requests a mock of [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job) matches: each method narrows them.
     pub struct GetTextToSpeechJobWhen(::httpmock::When);
     impl GetTextToSpeechJobWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -26,9 +28,11 @@ pub mod operations {
                     ),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose path holds `value` as `job_id`.
         pub fn job_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -40,14 +44,18 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The answer a mock of [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job) gives: one method per documented status, taking the response type.
     pub struct GetTextToSpeechJobThen(::httpmock::Then);
     impl GetTextToSpeechJobThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::TextToSpeechJobResponse) -> Self {
             Self(
                 self
@@ -57,6 +65,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -66,6 +75,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -75,6 +85,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `402 Payment Required` with `value` as its JSON body.
         pub fn payment_required(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -84,6 +95,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -93,6 +105,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `the documented status` with `value` as its JSON body.
         pub fn server_error(self, status: u16, value: &types::ErrorResponse) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -104,8 +117,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job) matches: each method narrows them.
     pub struct GetSpeechToTextJobWhen(::httpmock::When);
     impl GetSpeechToTextJobWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -115,9 +130,11 @@ pub mod operations {
                     ),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose path holds `value` as `job_id`.
         pub fn job_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -129,14 +146,18 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The answer a mock of [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job) gives: one method per documented status, taking the response type.
     pub struct GetSpeechToTextJobThen(::httpmock::Then);
     impl GetSpeechToTextJobThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::SpeechToTextJobResponse) -> Self {
             Self(
                 self
@@ -146,6 +167,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -155,6 +177,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -164,6 +187,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `402 Payment Required` with `value` as its JSON body.
         pub fn payment_required(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -173,6 +197,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ErrorResponse) -> Self {
             Self(
                 self
@@ -182,6 +207,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `the documented status` with `value` as its JSON body.
         pub fn server_error(self, status: u16, value: &types::ErrorResponse) -> Self {
             assert_eq!(status / 100u16, 5u16);
             Self(
@@ -193,8 +219,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::create_text_to_speech_job`](crate::Client::create_text_to_speech_job) matches: each method narrows them.
     pub struct CreateTextToSpeechJobWhen(::httpmock::When);
     impl CreateTextToSpeechJobWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -205,18 +233,23 @@ pub mod operations {
                     .header_prefix("content-type", "multipart/form-data"),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The answer a mock of [`Client::create_text_to_speech_job`](crate::Client::create_text_to_speech_job) gives: one method per documented status, taking the response type.
     pub struct CreateTextToSpeechJobThen(::httpmock::Then);
     impl CreateTextToSpeechJobThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &crate::types::JobCreated) -> Self {
             Self(
                 self
@@ -226,6 +259,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -235,6 +269,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -244,6 +279,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `402 Payment Required` with `value` as its JSON body.
         pub fn payment_required(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -253,6 +289,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -262,6 +299,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `the documented status` with `value` as its JSON body.
         pub fn server_error(
             self,
             status: u16,
@@ -279,8 +317,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job) matches: each method narrows them.
     pub struct CreateSpeechToTextJobWhen(::httpmock::When);
     impl CreateSpeechToTextJobWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -291,18 +331,23 @@ pub mod operations {
                     .header_prefix("content-type", "multipart/form-data"),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The answer a mock of [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job) gives: one method per documented status, taking the response type.
     pub struct CreateSpeechToTextJobThen(::httpmock::Then);
     impl CreateSpeechToTextJobThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &crate::types::JobCreated) -> Self {
             Self(
                 self
@@ -312,6 +357,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -321,6 +367,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -330,6 +377,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `402 Payment Required` with `value` as its JSON body.
         pub fn payment_required(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -339,6 +387,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &crate::types::ErrorResponse) -> Self {
             Self(
                 self
@@ -348,6 +397,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `the documented status` with `value` as its JSON body.
         pub fn server_error(
             self,
             status: u16,
@@ -370,24 +420,28 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    /// Mocks [`Client::get_text_to_speech_job`](crate::Client::get_text_to_speech_job): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn get_text_to_speech_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetTextToSpeechJobWhen,
             operations::GetTextToSpeechJobThen,
         );
+    /// Mocks [`Client::get_speech_to_text_job`](crate::Client::get_speech_to_text_job): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn get_speech_to_text_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::GetSpeechToTextJobWhen,
             operations::GetSpeechToTextJobThen,
         );
+    /// Mocks [`Client::create_text_to_speech_job`](crate::Client::create_text_to_speech_job): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn create_text_to_speech_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(
             operations::CreateTextToSpeechJobWhen,
             operations::CreateTextToSpeechJobThen,
         );
+    /// Mocks [`Client::create_speech_to_text_job`](crate::Client::create_speech_to_text_job): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn create_speech_to_text_job<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(

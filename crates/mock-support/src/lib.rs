@@ -13,6 +13,8 @@
 //! - [`audio_sample`]: a few bytes that start like an audio file of a given media type.
 //! - [`limits`]: the documented limits of an operation's request fields, read from its spec.
 
+#![warn(missing_docs)]
+
 pub mod limits;
 mod log;
 mod multipart;

@@ -11,9 +11,13 @@ use speech_spec::{Spec, is_binary, is_json_media};
 /// Where a request field goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Location {
+    /// A path parameter.
     Path,
+    /// A query parameter.
     Query,
+    /// A header parameter.
     Header,
+    /// A cookie parameter.
     Cookie,
     /// A top-level field of the JSON or form body.
     Body,
@@ -26,8 +30,11 @@ pub enum Location {
 pub struct Field {
     /// The wire name.
     pub name: String,
+    /// Where it goes.
     pub location: Location,
+    /// Whether the spec requires it.
     pub required: bool,
+    /// Its documented limits.
     pub limits: Limits,
 }
 

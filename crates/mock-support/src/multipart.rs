@@ -5,9 +5,13 @@ use httpmock::HttpMockRequest;
 /// One part of a `multipart/form-data` body, as a parser sees it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Part {
+    /// The field name (`name` of its `Content-Disposition`).
     pub name: String,
+    /// The file name (`filename` of its `Content-Disposition`); `None` for a text field.
     pub file_name: Option<String>,
+    /// The part's `Content-Type` header, if it has one.
     pub content_type: Option<String>,
+    /// The part's bytes.
     pub data: Vec<u8>,
 }
 

@@ -18,9 +18,11 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct OpenAiError {
+        /// The `error` member of the JSON object.
         pub error: OpenAiErrorDetail,
     }
     impl OpenAiError {
+        /// A builder for this type, checked when built: [`builder::OpenAiError`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::OpenAiError {
             Default::default()
         }
@@ -47,6 +49,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     impl OpenAiErrorDetail {
+        /// A builder for this type, checked when built: [`builder::OpenAiErrorDetail`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::OpenAiErrorDetail {
             Default::default()
         }
@@ -61,6 +64,7 @@ pub mod types {
     )]
     #[serde(deny_unknown_fields)]
     pub struct SpeechRequest {
+        /// Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
         pub input: crate::generated::types::SpeechRequestInput,
         ///Voice/style instructions (supported by some models/providers).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -87,11 +91,12 @@ Default (applied by the provider when absent): `false`.*/
         pub voice: ::std::option::Option<::std::string::String>,
     }
     impl SpeechRequest {
+        /// A builder for this type, checked when built: [`builder::SpeechRequest`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechRequest {
             Default::default()
         }
     }
-    ///Error body of the /tts endpoints. The seed prints no error body. The docs' examples show `error` as a string (legacy format `{"error": "...", "status": 402}`, optionally with requiredBalance); N2's Error schema types `error` as an int32 and adds `message`. `error` is therefore left untyped (string, number or object).
+    ///Error body of the /tts endpoints. The documentation's examples show `error` as a string (legacy format `{"error": "...", "status": 402}`, optionally with `requiredBalance`); NanoGPT's OpenAPI document types `error` as an int32 and adds `message`. `error` is therefore left untyped (string, number or object).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -100,9 +105,9 @@ Default (applied by the provider when absent): `false`.*/
         schemars::JsonSchema
     )]
     pub struct TtsError {
-        ///Error message (string in the docs' examples; int32 per N2).
+        ///Error message (a string in the documentation's examples, an int32 in NanoGPT's OpenAPI document).
         pub error: ::serde_json::Value,
-        ///Error message (N2 Error schema)
+        ///Error message (from NanoGPT's OpenAPI document).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Balance required for the request (on 402)
@@ -116,11 +121,12 @@ Default (applied by the provider when absent): `false`.*/
         pub status: ::std::option::Option<i64>,
     }
     impl TtsError {
+        /// A builder for this type, checked when built: [`builder::TtsError`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TtsError {
             Default::default()
         }
     }
-    ///HTTP 202 ticket of an asynchronous model. The seed promises runId and model; cost, paymentSource and isApiRequest are passed on to the status poll "if present".
+    ///HTTP 202 ticket of an asynchronous model. `runId` and `model` are promised; `cost`, `paymentSource` and `isApiRequest` are passed on to the status poll "if present".
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -152,9 +158,11 @@ Default (applied by the provider when absent): `false`.*/
         ///Job identifier for GET /tts/status
         #[serde(rename = "runId")]
         pub run_id: ::std::string::String,
+        /// Always pending on the 202 ticket.
         pub status: crate::generated::types::TtsPendingTicketStatus,
     }
     impl TtsPendingTicket {
+        /// A builder for this type, checked when built: [`builder::TtsPendingTicket`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TtsPendingTicket {
             Default::default()
         }
@@ -175,7 +183,7 @@ Default (applied by the provider when absent): `false`.*/
         ///Language hint (Qwen TTS). Example values: Auto, English, Chinese, Japanese
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub language: ::std::option::Option<::std::string::String>,
-        /**The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+        /**The TTS model to use for generation. The TTS page's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; NanoGPT's OpenAPI document adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
 
 Default (applied by the provider when absent): `"Kokoro-82m"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -191,6 +199,7 @@ Default (applied by the provider when absent): `"Kokoro-82m"`.*/
 Default (applied by the provider when absent): `"mp3"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response_format: ::std::option::Option<TtsRequestResponseFormat>,
+        /// Voice similarity boost (Elevenlabs-Turbo-V2.5 only, 0-1)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub similarity_boost: ::std::option::Option<
             crate::generated::types::TtsRequestSimilarityBoost,
@@ -200,25 +209,30 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub speaker_voice_embedding_file_url: ::std::option::Option<
             ::std::string::String,
         >,
+        /// Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub speed: ::std::option::Option<crate::generated::types::TtsRequestSpeed>,
+        /// Voice stability (Elevenlabs-Turbo-V2.5 only, 0-1)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stability: ::std::option::Option<
             crate::generated::types::TtsRequestStability,
         >,
+        /// Style exaggeration (Elevenlabs-Turbo-V2.5 only, 0-1)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<crate::generated::types::TtsRequestStyle>,
+        /// The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them.
         pub text: crate::generated::types::TtsRequestText,
-        ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups; the seed names af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
+        ///The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups, among them af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<::std::string::String>,
     }
     impl TtsRequest {
+        /// A builder for this type, checked when built: [`builder::TtsRequest`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TtsRequest {
             Default::default()
         }
     }
-    /**The TTS model to use for generation. The seed's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; N2 adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+    /**The TTS model to use for generation. The TTS page's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; NanoGPT's OpenAPI document adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
 
 Default (applied by the provider when absent): `"Kokoro-82m"`.*/
     #[derive(
@@ -235,30 +249,43 @@ Default (applied by the provider when absent): `"Kokoro-82m"`.*/
         schemars::JsonSchema
     )]
     pub enum TtsRequestModel {
+        /// The value `Kokoro-82m`.
         #[serde(rename = "Kokoro-82m")]
         Kokoro82m,
+        /// The value `Elevenlabs-Turbo-V2.5`.
         #[serde(rename = "Elevenlabs-Turbo-V2.5")]
         ElevenlabsTurboV25,
+        /// The value `tts-1`.
         #[serde(rename = "tts-1")]
         Tts1,
+        /// The value `tts-1-hd`.
         #[serde(rename = "tts-1-hd")]
         Tts1Hd,
+        /// The value `gpt-4o-mini-tts`.
         #[serde(rename = "gpt-4o-mini-tts")]
         Gpt4oMiniTts,
+        /// The value `Elevenlabs-V3`.
         #[serde(rename = "Elevenlabs-V3")]
         ElevenlabsV3,
+        /// The value `Elevenlabs-Music-V1`.
         #[serde(rename = "Elevenlabs-Music-V1")]
         ElevenlabsMusicV1,
+        /// The value `Minimax-Speech-02-HD`.
         #[serde(rename = "Minimax-Speech-02-HD")]
         MinimaxSpeech02Hd,
+        /// The value `Minimax-Speech-2.6-HD`.
         #[serde(rename = "Minimax-Speech-2.6-HD")]
         MinimaxSpeech26Hd,
+        /// The value `Minimax-Speech-2.6-Turbo`.
         #[serde(rename = "Minimax-Speech-2.6-Turbo")]
         MinimaxSpeech26Turbo,
+        /// The value `Minimax-Speech-2.8-HD`.
         #[serde(rename = "Minimax-Speech-2.8-HD")]
         MinimaxSpeech28Hd,
+        /// The value `Minimax-Speech-2.8-Turbo`.
         #[serde(rename = "Minimax-Speech-2.8-Turbo")]
         MinimaxSpeech28Turbo,
+        /// The value `Qwen-3-TTS-1.7B`.
         #[serde(rename = "Qwen-3-TTS-1.7B")]
         Qwen3Tts17b,
     }
@@ -337,16 +364,22 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub enum TtsRequestResponseFormat {
+        /// The value `mp3`.
         #[serde(rename = "mp3")]
         Mp3,
+        /// The value `opus`.
         #[serde(rename = "opus")]
         Opus,
+        /// The value `aac`.
         #[serde(rename = "aac")]
         Aac,
+        /// The value `flac`.
         #[serde(rename = "flac")]
         Flac,
+        /// The value `wav`.
         #[serde(rename = "wav")]
         Wav,
+        /// The value `pcm`.
         #[serde(rename = "pcm")]
         Pcm,
     }
@@ -394,7 +427,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             value.parse()
         }
     }
-    ///JSON answer of a synchronous model that returns an audio URL ("JSON Response (Most Models)"). The seed's prose promises only { audioUrl, contentType }; the other fields appear in every printed example but are optional here.
+    ///JSON answer of a synchronous model that returns an audio URL ("JSON Response (Most Models)"). Only `audioUrl` and `contentType` are promised; the other fields appear in every documented example but are optional here.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -403,7 +436,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct TtsResult {
-        ///URL to the generated audio file (the seed types it `string<uri>`).
+        ///URL to the generated audio file.
         #[serde(rename = "audioUrl")]
         pub audio_url: ::std::string::String,
         ///MIME type of the audio file
@@ -432,6 +465,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub voice: ::std::option::Option<::std::string::String>,
     }
     impl TtsResult {
+        /// A builder for this type, checked when built: [`builder::TtsResult`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TtsResult {
             Default::default()
         }
@@ -478,15 +512,18 @@ Default (applied by the provider when absent): `"mp3"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub run_id: ::std::option::Option<::std::string::String>,
+        /// pending (still queued), completed (audioUrl present) or error.
         pub status: crate::generated::types::TtsStatusStatus,
     }
     impl TtsStatus {
+        /// A builder for this type, checked when built: [`builder::TtsStatus`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::TtsStatus {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`OpenAiError`](super::OpenAiError) one field at a time: each setter converts its value, and `OpenAiError::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct OpenAiError {
             error: ::std::result::Result<
@@ -502,6 +539,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl OpenAiError {
+            /// Sets [`OpenAiError::error`](super::OpenAiError::error).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::OpenAiErrorDetail>,
@@ -528,6 +566,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 Self { error: Ok(value.error) }
             }
         }
+        /// Builds a [`OpenAiErrorDetail`](super::OpenAiErrorDetail) one field at a time: each setter converts its value, and `OpenAiErrorDetail::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct OpenAiErrorDetail {
             code: ::std::result::Result<
@@ -555,6 +594,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl OpenAiErrorDetail {
+            /// Sets [`OpenAiErrorDetail::code`](super::OpenAiErrorDetail::code).
+            ///
+            /// Machine-readable code, e.g. invalid_request, invalid_model, invalid_voice, unsupported_format, input_too_long, rate_limit_exceeded
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -567,6 +609,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`OpenAiErrorDetail::message`](super::OpenAiErrorDetail::message).
+            ///
+            /// Human-readable error message
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -579,6 +624,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`OpenAiErrorDetail::param`](super::OpenAiErrorDetail::param).
+            ///
+            /// Name of the request field that caused the error, or null
             pub fn param<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -591,6 +639,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`OpenAiErrorDetail::type_`](super::OpenAiErrorDetail::type_).
+            ///
+            /// Category, e.g. invalid_request_error, rate_limit_error
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -627,6 +678,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechRequest`](super::SpeechRequest) one field at a time: each setter converts its value, and `SpeechRequest::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechRequest {
             input: ::std::result::Result<
@@ -669,6 +721,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl SpeechRequest {
+            /// Sets [`SpeechRequest::input`](super::SpeechRequest::input).
+            ///
+            /// Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
             pub fn input<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::SpeechRequestInput>,
@@ -677,6 +732,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.input = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`SpeechRequest::instructions`](super::SpeechRequest::instructions).
+            ///
+            /// Voice/style instructions (supported by some models/providers).
             pub fn instructions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -689,6 +747,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechRequest::model`](super::SpeechRequest::model).
+            ///
+            /// Audio-speech model ID (TTS, or music such as Minimax-Music-02).
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -701,6 +762,11 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechRequest::response_format`](super::SpeechRequest::response_format).
+            ///
+            /// Output format when supported by the selected provider/model. OpenAI models: mp3 (default), opus, aac, flac, wav, pcm; ElevenLabs models ignore it and return MP3.
+            ///
+            /// Default (applied by the provider when absent): `"mp3"`.
             pub fn response_format<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -715,6 +781,11 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechRequest::speed`](super::SpeechRequest::speed).
+            ///
+            /// Speaking rate multiplier for TTS (for example 0.5-2.0); ignored for music models.
+            ///
+            /// Default (applied by the provider when absent): `1`.
             pub fn speed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -727,6 +798,11 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechRequest::stream`](super::SpeechRequest::stream).
+            ///
+            /// When true, returns chunked audio bytes progressively (supported models only; others ignore it).
+            ///
+            /// Default (applied by the provider when absent): `false`.
             pub fn stream<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -739,6 +815,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechRequest::voice`](super::SpeechRequest::voice).
+            ///
+            /// Voice preset for TTS; ignored for music models. If a client requires the field, any string may be passed (for example "alloy").
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -781,6 +860,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`TtsError`](super::TtsError) one field at a time: each setter converts its value, and `TtsError::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TtsError {
             error: ::std::result::Result<::serde_json::Value, ::std::string::String>,
@@ -808,6 +888,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl TtsError {
+            /// Sets [`TtsError::error`](super::TtsError::error).
+            ///
+            /// Error message (a string in the documentation's examples, an int32 in NanoGPT's OpenAPI document).
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::serde_json::Value>,
@@ -820,6 +903,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsError::message`](super::TtsError::message).
+            ///
+            /// Error message (from NanoGPT's OpenAPI document).
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -832,6 +918,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsError::required_balance`](super::TtsError::required_balance).
+            ///
+            /// Balance required for the request (on 402)
             pub fn required_balance<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -846,6 +935,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsError::status`](super::TtsError::status).
+            ///
+            /// HTTP status mirrored in the body (legacy format)
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -882,6 +974,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`TtsPendingTicket`](super::TtsPendingTicket) one field at a time: each setter converts its value, and `TtsPendingTicket::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TtsPendingTicket {
             charged: ::std::result::Result<
@@ -921,6 +1014,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl TtsPendingTicket {
+            /// Sets [`TtsPendingTicket::charged`](super::TtsPendingTicket::charged).
+            ///
+            /// Whether the request was billed (billed after a successful queue submission)
             pub fn charged<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -933,6 +1029,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsPendingTicket::cost`](super::TtsPendingTicket::cost).
+            ///
+            /// Amount charged; pass it back when polling
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -945,6 +1044,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsPendingTicket::is_api_request`](super::TtsPendingTicket::is_api_request).
+            ///
+            /// Whether this is an API request; pass it back when polling
             pub fn is_api_request<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -959,6 +1061,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsPendingTicket::model`](super::TtsPendingTicket::model).
+            ///
+            /// Model of the job; pass it back to GET /tts/status
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -971,6 +1076,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsPendingTicket::payment_source`](super::TtsPendingTicket::payment_source).
+            ///
+            /// Payment source / currency (e.g. USD); pass it back when polling
             pub fn payment_source<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -985,6 +1093,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsPendingTicket::run_id`](super::TtsPendingTicket::run_id).
+            ///
+            /// Job identifier for GET /tts/status
             pub fn run_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -997,6 +1108,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsPendingTicket::status`](super::TtsPendingTicket::status).
+            ///
+            /// Always pending on the 202 ticket.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1037,6 +1151,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`TtsRequest`](super::TtsRequest) one field at a time: each setter converts its value, and `TtsRequest::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TtsRequest {
             instructions: ::std::result::Result<
@@ -1114,6 +1229,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl TtsRequest {
+            /// Sets [`TtsRequest::instructions`](super::TtsRequest::instructions).
+            ///
+            /// Voice instructions for fine-tuning (gpt-4o-mini-tts and tts-1-hd only)
             pub fn instructions<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1126,6 +1244,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::language`](super::TtsRequest::language).
+            ///
+            /// Language hint (Qwen TTS). Example values: Auto, English, Chinese, Japanese
             pub fn language<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1138,6 +1259,11 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::model`](super::TtsRequest::model).
+            ///
+            /// The TTS model to use for generation. The TTS page's schema lists Kokoro-82m, Elevenlabs-Turbo-V2.5, tts-1, tts-1-hd and gpt-4o-mini-tts; its prose adds the asynchronous Elevenlabs-V3 and Elevenlabs-Music-V1; NanoGPT's OpenAPI document adds the Minimax-Speech and Qwen-3-TTS-1.7B models. Synchronous: tts-1, tts-1-hd, gpt-4o-mini-tts, Kokoro-82m. Asynchronous (202 + polling): Elevenlabs-Turbo-V2.5, Elevenlabs-V3, Elevenlabs-Music-V1. Prices per 1k chars: Kokoro-82m $0.001, Elevenlabs-Turbo-V2.5 $0.06, tts-1 $0.015, tts-1-hd $0.030, gpt-4o-mini-tts $0.0006.
+            ///
+            /// Default (applied by the provider when absent): `"Kokoro-82m"`.
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1152,6 +1278,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::prompt`](super::TtsRequest::prompt).
+            ///
+            /// Optional style prompt (Qwen TTS)
             pub fn prompt<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1164,6 +1293,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::reference_text`](super::TtsRequest::reference_text).
+            ///
+            /// Optional transcript of the reference clip (Qwen TTS)
             pub fn reference_text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1178,6 +1310,11 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::response_format`](super::TtsRequest::response_format).
+            ///
+            /// Audio output format (OpenAI models only)
+            ///
+            /// Default (applied by the provider when absent): `"mp3"`.
             pub fn response_format<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1194,6 +1331,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::similarity_boost`](super::TtsRequest::similarity_boost).
+            ///
+            /// Voice similarity boost (Elevenlabs-Turbo-V2.5 only, 0-1)
             pub fn similarity_boost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1206,6 +1346,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.similarity_boost = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::speaker_voice_embedding_file_url`](super::TtsRequest::speaker_voice_embedding_file_url).
+            ///
+            /// Speaker embedding file URL for Qwen TTS voice cloning (Qwen-3-TTS-1.7B only)
             pub fn speaker_voice_embedding_file_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1220,6 +1363,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsRequest::speed`](super::TtsRequest::speed).
+            ///
+            /// Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)
             pub fn speed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1230,6 +1376,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.speed = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::stability`](super::TtsRequest::stability).
+            ///
+            /// Voice stability (Elevenlabs-Turbo-V2.5 only, 0-1)
             pub fn stability<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1240,6 +1389,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.stability = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::style`](super::TtsRequest::style).
+            ///
+            /// Style exaggeration (Elevenlabs-Turbo-V2.5 only, 0-1)
             pub fn style<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1250,6 +1402,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.style = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::text`](super::TtsRequest::text).
+            ///
+            /// The text to convert to speech. The maximum length depends on the model (`x-max-length-by-model`): Kokoro-82m and Elevenlabs-Turbo-V2.5 10000 characters, the OpenAI models (tts-1, tts-1-hd, gpt-4o-mini-tts) 4096; longer text is rejected with 413. No limit is documented for the other models; the schema limit (the largest documented one) applies to them.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::TtsRequestText>,
@@ -1258,6 +1413,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.text = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`TtsRequest::voice`](super::TtsRequest::voice).
+            ///
+            /// The voice to use for synthesis (available voices depend on selected model). Kokoro-82m (44 voices across 13 language groups, among them af_bella, af_nova, af_aoede, af_jessica, af_sarah, am_adam, am_onyx, am_eric, am_liam, bf_alice, bf_emma, bm_daniel, bm_george, jf_alpha, jf_gongitsune, zf_xiaoxiao, zf_xiaoyi, ff_siwis, im_nicola); Elevenlabs-Turbo-V2.5: Rachel, Adam, Bella, Brian, Sarah, Michael, Emily, James, Nicole, and 37 more; OpenAI voices: alloy, echo, fable, onyx, nova, shimmer, ash, ballad, coral, sage, verse. The lists are incomplete, so this is a plain string.
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1315,6 +1473,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`TtsResult`](super::TtsResult) one field at a time: each setter converts its value, and `TtsResult::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TtsResult {
             audio_url: ::std::result::Result<
@@ -1370,6 +1529,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl TtsResult {
+            /// Sets [`TtsResult::audio_url`](super::TtsResult::audio_url).
+            ///
+            /// URL to the generated audio file.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1382,6 +1544,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::content_type`](super::TtsResult::content_type).
+            ///
+            /// MIME type of the audio file
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1394,6 +1559,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::cost`](super::TtsResult::cost).
+            ///
+            /// Cost of the generation
             pub fn cost<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1406,6 +1574,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::currency`](super::TtsResult::currency).
+            ///
+            /// Currency of the cost
             pub fn currency<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1418,6 +1589,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::duration`](super::TtsResult::duration).
+            ///
+            /// Duration of the generated audio in seconds
             pub fn duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1430,6 +1604,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::model`](super::TtsResult::model).
+            ///
+            /// Model used for generation
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1442,6 +1619,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::speed`](super::TtsResult::speed).
+            ///
+            /// Speed multiplier used
             pub fn speed<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1454,6 +1634,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::text`](super::TtsResult::text).
+            ///
+            /// The input text that was synthesized
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1466,6 +1649,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsResult::voice`](super::TtsResult::voice).
+            ///
+            /// Voice used for synthesis
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1512,6 +1698,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`TtsStatus`](super::TtsStatus) one field at a time: each setter converts its value, and `TtsStatus::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct TtsStatus {
             audio_url: ::std::result::Result<
@@ -1562,6 +1749,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl TtsStatus {
+            /// Sets [`TtsStatus::audio_url`](super::TtsStatus::audio_url).
+            ///
+            /// URL of the generated audio (on completed)
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1574,6 +1764,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::code`](super::TtsStatus::code).
+            ///
+            /// Machine-readable error code on error, e.g. CONTENT_POLICY_VIOLATION (do not retry the same content).
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1586,6 +1779,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::content_type`](super::TtsStatus::content_type).
+            ///
+            /// MIME type of the audio (on completed)
             pub fn content_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1598,6 +1794,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::error`](super::TtsStatus::error).
+            ///
+            /// Error message (on error)
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1610,6 +1809,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::model`](super::TtsStatus::model).
+            ///
+            /// Model of the job (on completed)
             pub fn model<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1622,6 +1824,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::queue_position`](super::TtsStatus::queue_position).
+            ///
+            /// Position in the queue (seen on pending)
             pub fn queue_position<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -1636,6 +1841,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::run_id`](super::TtsStatus::run_id).
+            ///
+            /// Job identifier (seen on pending)
             pub fn run_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1648,6 +1856,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`TtsStatus::status`](super::TtsStatus::status).
+            ///
+            /// pending (still queued), completed (audioUrl present) or error.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::TtsStatusStatus>,
@@ -1782,7 +1993,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
 #[derive(Clone, Debug)]
 /**Client for NanoGPT TTS API
 
-NanoGPT text-to-speech: `POST /tts` (synchronous models answer 200 with JSON or binary audio, asynchronous models answer 202 with a polling ticket), `GET /tts/status` to poll a ticket, and the synchronous OpenAI-compatible `POST /v1/audio/speech`. Primary source: the seed document in `x-seeds` (the rendered Mintlify page of `api-reference/endpoint/tts.mdx`). Facts marked `x-source` come from the research notes (providers.md §4 NanoGPT: N1 = the docs source repo Nano-GPT-com/docs, N2 = its published OpenAPI spec `api-reference/openapi.json`) and are assumptions.
+NanoGPT text-to-speech: `POST /tts` (synchronous models answer 200 with JSON or binary audio, asynchronous models answer 202 with a polling ticket), `GET /tts/status` to poll a ticket, and the synchronous OpenAI-compatible `POST /v1/audio/speech`.
 
 Version: 1.0.0*/
 pub struct Client {
@@ -1937,6 +2148,7 @@ pub mod builder {
         run_id: Result<::std::string::String, String>,
     }
     impl<'a> GetTtsStatus<'a> {
+        /// Starts a request on `client`, as [`Client::get_tts_status`](super::Client::get_tts_status) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1947,6 +2159,9 @@ pub mod builder {
                 run_id: Err("run_id was not initialized".to_string()),
             }
         }
+        /// Sets the `cost` query parameter.
+        ///
+        /// Cost from the ticket, if present (helps automatic refunds).
         pub fn cost<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<f64>,
@@ -1957,6 +2172,9 @@ pub mod builder {
                 .map_err(|_| "conversion to `f64` for cost failed".to_string());
             self
         }
+        /// Sets the `isApiRequest` query parameter.
+        ///
+        /// `isApiRequest` from the ticket, if present; pass true when polling from API clients.
         pub fn is_api_request<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<bool>,
@@ -1969,6 +2187,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the required `model` query parameter.
+        ///
+        /// The model from the 202 ticket (echoed, so any string).
         pub fn model<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1981,6 +2202,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `paymentSource` query parameter.
+        ///
+        /// Payment source / currency from the ticket, if present (e.g. USD).
         pub fn payment_source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1994,6 +2218,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the required `runId` query parameter.
+        ///
+        /// Job identifier (`runId`) from the 202 ticket.
         pub fn run_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2073,12 +2300,14 @@ pub mod builder {
         body: Result<types::builder::TtsRequest, String>,
     }
     impl<'a> SubmitTts<'a> {
+        /// Starts a request on `client`, as [`Client::submit_tts`](super::Client::submit_tts) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: a [`types::TtsRequest`](super::types::TtsRequest) or its [builder](super::types::builder::TtsRequest); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::TtsRequest>,
@@ -2092,6 +2321,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::TtsRequest), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2209,12 +2439,14 @@ pub mod builder {
         body: Result<types::builder::SpeechRequest, String>,
     }
     impl<'a> CreateSpeech<'a> {
+        /// Starts a request on `client`, as [`Client::create_speech`](super::Client::create_speech) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: a [`types::SpeechRequest`](super::types::SpeechRequest) or its [builder](super::types::builder::SpeechRequest); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpeechRequest>,
@@ -2228,6 +2460,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::SpeechRequest), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2440,7 +2673,7 @@ Sends a `POST` request to `/tts`.*/
     }
     /**Synchronous speech (OpenAI-compatible), returns audio bytes
 
-Synthesize speech (TTS) or generate music with a single request; the audio bytes are returned directly. With `stream: true` supported models (tts-1, tts-1-hd, gpt-4o-mini-tts, Elevenlabs-Turbo-V2.5, Elevenlabs-V3) send the audio progressively (`Transfer-Encoding: chunked`); other models ignore the flag. If streaming fails after bytes have started the connection is cut and the audio is partial. Billed by input characters. The seed only links to this endpoint, as "POST /v1/speech".
+Synthesize speech (TTS) or generate music with a single request; the audio bytes are returned directly. With `stream: true` supported models (tts-1, tts-1-hd, gpt-4o-mini-tts, Elevenlabs-Turbo-V2.5, Elevenlabs-V3) send the audio progressively (`Transfer-Encoding: chunked`); other models ignore the flag. If streaming fails after bytes have started the connection is cut and the audio is partial. Billed by input characters. The TTS page only links to this endpoint, as "POST /v1/speech".
 
 Sends a `POST` request to `/v1/audio/speech`.*/
     pub fn create_speech(&self) -> builder::CreateSpeech<'_> {

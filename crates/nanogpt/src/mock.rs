@@ -15,8 +15,10 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    /// The requests a mock of [`Client::get_tts_status`](crate::Client::get_tts_status) matches: each method narrows them.
     pub struct GetTtsStatusWhen(::httpmock::When);
     impl GetTtsStatusWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -24,9 +26,11 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/tts/status$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose `cost` query parameter is `value`; `None` matches requests without it.
         pub fn cost<T>(self, value: T) -> Self
         where
             T: Into<Option<f64>>,
@@ -37,6 +41,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("cost"))
             }
         }
+        /// Matches requests whose `isApiRequest` query parameter is `value`; `None` matches requests without it.
         pub fn is_api_request<T>(self, value: T) -> Self
         where
             T: Into<Option<bool>>,
@@ -47,9 +52,11 @@ pub mod operations {
                 Self(self.0.query_param_missing("isApiRequest"))
             }
         }
+        /// Matches requests whose `model` query parameter is `value`.
         pub fn model(self, value: &str) -> Self {
             Self(self.0.query_param("model", value.to_string()))
         }
+        /// Matches requests whose `paymentSource` query parameter is `value`; `None` matches requests without it.
         pub fn payment_source<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a str>>,
@@ -60,18 +67,23 @@ pub mod operations {
                 Self(self.0.query_param_missing("paymentSource"))
             }
         }
+        /// Matches requests whose `runId` query parameter is `value`.
         pub fn run_id(self, value: &str) -> Self {
             Self(self.0.query_param("runId", value.to_string()))
         }
     }
+    /// The answer a mock of [`Client::get_tts_status`](crate::Client::get_tts_status) gives: one method per documented status, taking the response type.
     pub struct GetTtsStatusThen(::httpmock::Then);
     impl GetTtsStatusThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::TtsStatus) -> Self {
             Self(
                 self
@@ -81,6 +93,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::TtsError) -> Self {
             Self(
                 self
@@ -90,6 +103,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::TtsError) -> Self {
             Self(
                 self
@@ -99,6 +113,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `404 Not Found` with `value` as its JSON body.
         pub fn not_found(self, value: &types::TtsError) -> Self {
             Self(
                 self
@@ -109,8 +124,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::submit_tts`](crate::Client::submit_tts) matches: each method narrows them.
     pub struct SubmitTtsWhen(::httpmock::When);
     impl SubmitTtsWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -118,21 +135,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/tts$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &crate::types::TtsRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The answer a mock of [`Client::submit_tts`](crate::Client::submit_tts) gives: one method per documented status, taking the response type.
     pub struct SubmitTtsThen(::httpmock::Then);
     impl SubmitTtsThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &crate::types::TtsResult) -> Self {
             Self(
                 self
@@ -142,6 +165,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `200 OK` with `value` as its body.
         pub fn ok_audio(self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
             Self(
                 self
@@ -151,6 +175,7 @@ pub mod operations {
                     .body(body.into()),
             )
         }
+        /// Answers `202 Accepted` with `value` as its JSON body.
         pub fn accepted(self, value: &crate::types::TtsPendingTicket) -> Self {
             Self(
                 self
@@ -160,6 +185,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -169,6 +195,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -178,6 +205,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `402 Payment Required` with `value` as its JSON body.
         pub fn payment_required(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -187,6 +215,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `413 Payload Too Large` with `value` as its JSON body.
         pub fn payload_too_large(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -196,6 +225,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -205,6 +235,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -214,6 +245,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `501 Not Implemented` with `value` as its JSON body.
         pub fn not_implemented(self, value: &crate::types::TtsError) -> Self {
             Self(
                 self
@@ -224,8 +256,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::create_speech`](crate::Client::create_speech) matches: each method narrows them.
     pub struct CreateSpeechWhen(::httpmock::When);
     impl CreateSpeechWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -233,21 +267,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/v1/audio/speech$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &crate::types::SpeechRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The answer a mock of [`Client::create_speech`](crate::Client::create_speech) gives: one method per documented status, taking the response type.
     pub struct CreateSpeechThen(::httpmock::Then);
     impl CreateSpeechThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its body.
         pub fn ok_audio(self, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
             Self(
                 self
@@ -257,6 +297,7 @@ pub mod operations {
                     .body(body.into()),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &crate::types::OpenAiError) -> Self {
             Self(
                 self
@@ -266,6 +307,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &crate::types::OpenAiError) -> Self {
             Self(
                 self
@@ -275,6 +317,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &crate::types::OpenAiError) -> Self {
             Self(
                 self
@@ -284,6 +327,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &crate::types::OpenAiError) -> Self {
             Self(
                 self
@@ -299,12 +343,15 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    /// Mocks [`Client::get_tts_status`](crate::Client::get_tts_status): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn get_tts_status<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTtsStatusWhen, operations::GetTtsStatusThen);
+    /// Mocks [`Client::submit_tts`](crate::Client::submit_tts): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn submit_tts<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::SubmitTtsWhen, operations::SubmitTtsThen);
+    /// Mocks [`Client::create_speech`](crate::Client::create_speech): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn create_speech<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateSpeechWhen, operations::CreateSpeechThen);

@@ -24,6 +24,7 @@ pub struct SchemaSet {
 }
 
 impl SchemaSet {
+    /// The validators of `doc`'s `components.schemas`, each able to follow `$ref`s to the others.
     pub fn new(doc: &Value) -> Self {
         let schemas = doc
             .pointer("/components/schemas")

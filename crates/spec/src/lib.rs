@@ -5,6 +5,8 @@
 //! extensions and rewrite schemas, which is simpler on plain JSON than on `openapiv3`'s typed model.
 //! The typed model is only built for progenitor, from the transformed JSON.
 
+#![warn(missing_docs)]
+
 pub mod json_schema;
 
 use std::path::{Path, PathBuf};
@@ -26,6 +28,7 @@ pub struct Spec {
     pub provider: String,
     /// The spec's path relative to the workspace root, for messages.
     pub path: PathBuf,
+    /// The document, as JSON.
     pub doc: Value,
 }
 
@@ -37,6 +40,7 @@ impl Spec {
         Self::parse(path, &text)
     }
 
+    /// Parses the YAML `text` of the spec at `path` (the provider is the file stem).
     pub fn parse(path: &Path, text: &str) -> Result<Self> {
         let doc: Value =
             serde_norway::from_str(text).with_context(|| format!("parsing {}", path.display()))?;
@@ -52,6 +56,7 @@ impl Spec {
         })
     }
 
+    /// Every operation, in the order the spec lists paths and methods.
     pub fn operations(&self) -> Vec<Operation<'_>> {
         operations(&self.doc)
     }
@@ -82,7 +87,9 @@ pub fn load_all(root: &Path) -> Result<Vec<Spec>> {
 /// How an API key is sent: in `header`, after `prefix` (`"Bearer "` for HTTP bearer auth).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Credential {
+    /// The header that carries the key.
     pub header: String,
+    /// What goes before the key in the header's value (`"Bearer "`, or nothing).
     pub prefix: String,
 }
 
@@ -293,13 +300,17 @@ pub fn schema_ref_name(schema: &Value) -> Option<&str> {
 /// One operation of a spec.
 #[derive(Clone, Copy)]
 pub struct Operation<'a> {
+    /// The path template (`/tts/{speechId}`).
     pub path: &'a str,
+    /// The HTTP method, lower case as OpenAPI writes it (`post`).
     pub method: &'a str,
+    /// The operation object.
     pub value: &'a Value,
     path_parameters: Option<&'a Value>,
 }
 
 impl<'a> Operation<'a> {
+    /// The `operationId`: the generated client's method name.
     pub fn id(&self) -> Option<&'a str> {
         self.value.get("operationId").and_then(Value::as_str)
     }

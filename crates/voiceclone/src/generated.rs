@@ -18,6 +18,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct ApiError {
+        /// The `code` member of the JSON object, documented as `INVALID_PARAMETERS`, `NOT_FOUND`, `UNAUTHORIZED`, `USAGE_LIMIT_EXCEEDED`, `RATE_LIMITED` or `INTERNAL_ERROR`.
         pub code: crate::generated::types::ErrorCode,
         ///Credits available (USAGE_LIMIT_EXCEEDED only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -32,11 +33,12 @@ pub mod types {
         pub need_credits: ::std::option::Option<i64>,
     }
     impl ApiError {
+        /// A builder for this type, checked when built: [`builder::ApiError`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::ApiError {
             Default::default()
         }
     }
-    ///The voice created by `POST /voice-clone` (has no `status`; see errata voice-clone-response-no-status).
+    ///The voice created by `POST /voice-clone` (has no `status`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -48,6 +50,7 @@ pub mod types {
         ///URL of the uploaded voice sample.
         #[serde(rename = "audioUrl")]
         pub audio_url: ::std::string::String,
+        ///Cover image URL.
         #[serde(
             rename = "coverImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -56,6 +59,7 @@ pub mod types {
         ///ISO 8601 timestamp.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
+        ///Voice description (max 500 chars).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Sample duration (unit not stated; presumably seconds).
@@ -63,11 +67,14 @@ pub mod types {
         pub duration: ::std::option::Option<f64>,
         ///Voice ID (same as `voiceId`).
         pub id: ::std::string::String,
+        ///Tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
+        ///Voice name (auto-generated if not provided).
         pub title: ::std::string::String,
     }
     impl ClonedVoice {
+        /// A builder for this type, checked when built: [`builder::ClonedVoice`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::ClonedVoice {
             Default::default()
         }
@@ -81,12 +88,15 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct CreditsBalance {
+        /// The `breakdown` member of the JSON object.
         pub breakdown: CreditsBreakdown,
         ///Total available credits (regular + permanent).
         pub credits: i64,
+        /// The `success` member of the JSON object.
         pub success: bool,
     }
     impl CreditsBalance {
+        /// A builder for this type, checked when built: [`builder::CreditsBalance`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::CreditsBalance {
             Default::default()
         }
@@ -112,6 +122,7 @@ pub mod types {
         pub reset_at: ::std::option::Option<::std::string::String>,
     }
     impl CreditsBreakdown {
+        /// A builder for this type, checked when built: [`builder::CreditsBreakdown`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::CreditsBreakdown {
             Default::default()
         }
@@ -131,14 +142,19 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub enum ListVoicesSortBy {
+        /// The value `createdAt`.
         #[serde(rename = "createdAt")]
         CreatedAt,
+        /// The value `updatedAt`.
         #[serde(rename = "updatedAt")]
         UpdatedAt,
+        /// The value `title`.
         #[serde(rename = "title")]
         Title,
+        /// The value `duration`.
         #[serde(rename = "duration")]
         Duration,
+        /// The value `popularity`.
         #[serde(rename = "popularity")]
         Popularity,
     }
@@ -199,8 +215,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub enum ListVoicesSortOrder {
+        /// The value `asc`.
         #[serde(rename = "asc")]
         Asc,
+        /// The value `desc`.
         #[serde(rename = "desc")]
         Desc,
     }
@@ -255,10 +273,13 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub enum ListVoicesStatus {
+        /// The value `PROCESSING`.
         #[serde(rename = "PROCESSING")]
         Processing,
+        /// The value `COMPLETED`.
         #[serde(rename = "COMPLETED")]
         Completed,
+        /// The value `FAILED`.
         #[serde(rename = "FAILED")]
         Failed,
     }
@@ -315,8 +336,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub enum ListVoicesType {
+        /// The value `USER`.
         #[serde(rename = "USER")]
         User,
+        /// The value `SYSTEM`.
         #[serde(rename = "SYSTEM")]
         System,
     }
@@ -368,16 +391,21 @@ pub mod types {
         ///Whether there are more pages.
         #[serde(rename = "hasNext")]
         pub has_next: bool,
+        /// The `hasPrev` member of the JSON object.
         #[serde(rename = "hasPrev")]
         pub has_prev: bool,
+        ///Items per page.
         pub limit: i64,
+        ///Page number.
         pub page: i64,
         ///Total number of voices.
         pub total: i64,
+        /// The `totalPages` member of the JSON object.
         #[serde(rename = "totalPages")]
         pub total_pages: i64,
     }
     impl Pagination {
+        /// A builder for this type, checked when built: [`builder::Pagination`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::Pagination {
             Default::default()
         }
@@ -391,7 +419,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct Speech {
-        ///URL of the generated audio; null while PROCESSING (see errata audiourl-null-vs-absent).
+        ///URL of the generated audio; null while PROCESSING.
         #[serde(
             rename = "audioUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -400,14 +428,19 @@ pub mod types {
         ///ISO 8601 timestamp.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
+        /// The `creditsUsed` member of the JSON object.
         #[serde(rename = "creditsUsed")]
         pub credits_used: i64,
         ///Audio duration (unit not stated; presumably seconds).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub duration: ::std::option::Option<f64>,
+        /// The `format` member of the JSON object, documented as `mp3`, `wav`, `opus` or `pcm`.
         pub format: crate::generated::types::SpeechAudioFormat,
+        ///The speech ID (what `GET /tts/{speechId}` takes).
         pub id: ::std::string::String,
+        /// The `status` member of the JSON object, documented as `PROCESSING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::SpeechProcessingStatus,
+        ///Text converted to speech.
         pub text: ::std::string::String,
         ///ISO 8601 timestamp.
         #[serde(
@@ -415,10 +448,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub updated_at: ::std::option::Option<::std::string::String>,
+        /// The `voice` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub voice: ::std::option::Option<SpeechVoice>,
     }
     impl Speech {
+        /// A builder for this type, checked when built: [`builder::Speech`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::Speech {
             Default::default()
         }
@@ -435,13 +470,16 @@ pub mod types {
         ///Credits charged (1 per UTF-8 byte of text).
         #[serde(rename = "creditsUsed")]
         pub credits_used: i64,
+        /// The `speech` member of the JSON object.
         pub speech: Speech,
         ///ID to poll with `GET /tts/{speechId}`.
         #[serde(rename = "speechId")]
         pub speech_id: ::std::string::String,
+        /// The `success` member of the JSON object.
         pub success: bool,
     }
     impl SpeechCreated {
+        /// A builder for this type, checked when built: [`builder::SpeechCreated`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechCreated {
             Default::default()
         }
@@ -461,12 +499,14 @@ pub mod types {
 Default (applied by the provider when absent): `"mp3"`.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub format: ::std::option::Option<SpeechRequestFormat>,
+        /// Text to convert to speech (max 5000 UTF-8 bytes).
         pub text: crate::generated::types::SpeechRequestText,
         ///Voice ID (user's cloned voice or public system voice); `Voice.id` from the voice list.
         #[serde(rename = "voiceId")]
         pub voice_id: ::std::string::String,
     }
     impl SpeechRequest {
+        /// A builder for this type, checked when built: [`builder::SpeechRequest`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechRequest {
             Default::default()
         }
@@ -488,12 +528,16 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub enum SpeechRequestFormat {
+        /// The value `mp3`.
         #[serde(rename = "mp3")]
         Mp3,
+        /// The value `wav`.
         #[serde(rename = "wav")]
         Wav,
+        /// The value `opus`.
         #[serde(rename = "opus")]
         Opus,
+        /// The value `pcm`.
         #[serde(rename = "pcm")]
         Pcm,
     }
@@ -546,10 +590,13 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct SpeechStatus {
+        /// The `speech` member of the JSON object.
         pub speech: Speech,
+        /// The `success` member of the JSON object.
         pub success: bool,
     }
     impl SpeechStatus {
+        /// A builder for this type, checked when built: [`builder::SpeechStatus`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechStatus {
             Default::default()
         }
@@ -563,17 +610,22 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct SpeechVoice {
+        ///Cover image URL.
         #[serde(
             rename = "coverImage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cover_image: ::std::option::Option<::std::string::String>,
+        ///Voice ID.
         pub id: ::std::string::String,
+        ///Voice name.
         pub title: ::std::string::String,
+        /// The `type` member of the JSON object.
         #[serde(rename = "type")]
         pub type_: crate::generated::types::VoiceType,
     }
     impl SpeechVoice {
+        /// A builder for this type, checked when built: [`builder::SpeechVoice`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::SpeechVoice {
             Default::default()
         }
@@ -587,11 +639,13 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct Voice {
+        /// The `audioUrl` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "audioUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub audio_url: ::std::option::Option<::std::string::String>,
+        ///Cover image URL.
         #[serde(
             rename = "coverImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -600,6 +654,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         ///ISO 8601 timestamp.
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
+        ///Voice description (max 500 chars).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Sample duration (unit not stated; presumably seconds).
@@ -607,18 +662,23 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub duration: ::std::option::Option<f64>,
         ///Voice ID (use this for TTS requests).
         pub id: ::std::string::String,
+        /// The `isPublic` member of the JSON object; `None` when it is absent.
         #[serde(
             rename = "isPublic",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_public: ::std::option::Option<bool>,
+        /// The `popularity` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub popularity: ::std::option::Option<f64>,
+        /// The `status` member of the JSON object, documented as `PROCESSING`, `COMPLETED` or `FAILED`.
         pub status: crate::generated::types::VoiceStatus,
+        ///Tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name.
         pub title: ::std::string::String,
+        /// The `type` member of the JSON object, documented as `USER` or `SYSTEM`.
         #[serde(rename = "type")]
         pub type_: crate::generated::types::VoiceType,
         ///ISO 8601 timestamp.
@@ -632,6 +692,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub usage_count: i64,
     }
     impl Voice {
+        /// A builder for this type, checked when built: [`builder::Voice`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::Voice {
             Default::default()
         }
@@ -653,11 +714,12 @@ Default (applied by the provider when absent): `"mp3"`.*/
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cover_image: ::std::option::Option<::std::string::String>,
+        /// Voice description (max 500 chars).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<
             crate::generated::types::VoiceCloneFormDescription,
         >,
-        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string; see errata tags-string-or-json).
+        ///Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string).
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<::std::string::String>,
         ///Voice name (auto-generated if not provided).
@@ -665,6 +727,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         pub title: ::std::option::Option<::std::string::String>,
     }
     impl VoiceCloneForm {
+        /// A builder for this type, checked when built: [`builder::VoiceCloneForm`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::VoiceCloneForm {
             Default::default()
         }
@@ -678,13 +741,16 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct VoiceCloneResponse {
+        /// The `success` member of the JSON object.
         pub success: bool,
+        /// The `voice` member of the JSON object.
         pub voice: ClonedVoice,
         ///ID of the new voice (use as `voiceId` in TTS requests).
         #[serde(rename = "voiceId")]
         pub voice_id: ::std::string::String,
     }
     impl VoiceCloneResponse {
+        /// A builder for this type, checked when built: [`builder::VoiceCloneResponse`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::VoiceCloneResponse {
             Default::default()
         }
@@ -698,18 +764,22 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     pub struct VoiceList {
+        /// The `pagination` member of the JSON object.
         pub pagination: Pagination,
+        /// The `success` member of the JSON object.
         pub success: bool,
         ///Array of voice objects.
         pub voices: ::std::vec::Vec<Voice>,
     }
     impl VoiceList {
+        /// A builder for this type, checked when built: [`builder::VoiceList`] takes one field at a time, and converting it fails on the first invalid value or unset required field.
         pub fn builder() -> builder::VoiceList {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        /// Builds a [`ApiError`](super::ApiError) one field at a time: each setter converts its value, and `ApiError::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct ApiError {
             code: ::std::result::Result<
@@ -737,6 +807,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl ApiError {
+            /// Sets [`ApiError::code`](super::ApiError::code).
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::ErrorCode>,
@@ -745,6 +816,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.code = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`ApiError::credits`](super::ApiError::credits).
+            ///
+            /// Credits available (USAGE_LIMIT_EXCEEDED only).
             pub fn credits<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -757,6 +831,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ApiError::error`](super::ApiError::error).
+            ///
+            /// Error message.
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -769,6 +846,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ApiError::need_credits`](super::ApiError::need_credits).
+            ///
+            /// Credits the request needs (USAGE_LIMIT_EXCEEDED only).
             pub fn need_credits<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -805,6 +885,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`ClonedVoice`](super::ClonedVoice) one field at a time: each setter converts its value, and `ClonedVoice::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct ClonedVoice {
             audio_url: ::std::result::Result<
@@ -849,6 +930,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl ClonedVoice {
+            /// Sets [`ClonedVoice::audio_url`](super::ClonedVoice::audio_url).
+            ///
+            /// URL of the uploaded voice sample.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -861,6 +945,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ClonedVoice::cover_image`](super::ClonedVoice::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -873,6 +960,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ClonedVoice::created_at`](super::ClonedVoice::created_at).
+            ///
+            /// ISO 8601 timestamp.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -885,6 +975,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ClonedVoice::description`](super::ClonedVoice::description).
+            ///
+            /// Voice description (max 500 chars).
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -897,6 +990,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ClonedVoice::duration`](super::ClonedVoice::duration).
+            ///
+            /// Sample duration (unit not stated; presumably seconds).
             pub fn duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -909,6 +1005,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ClonedVoice::id`](super::ClonedVoice::id).
+            ///
+            /// Voice ID (same as `voiceId`).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -919,6 +1018,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets [`ClonedVoice::tags`](super::ClonedVoice::tags).
+            ///
+            /// Tags.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -931,6 +1033,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`ClonedVoice::title`](super::ClonedVoice::title).
+            ///
+            /// Voice name (auto-generated if not provided).
             pub fn title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -975,6 +1080,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`CreditsBalance`](super::CreditsBalance) one field at a time: each setter converts its value, and `CreditsBalance::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct CreditsBalance {
             breakdown: ::std::result::Result<
@@ -994,6 +1100,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl CreditsBalance {
+            /// Sets [`CreditsBalance::breakdown`](super::CreditsBalance::breakdown).
             pub fn breakdown<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreditsBreakdown>,
@@ -1006,6 +1113,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`CreditsBalance::credits`](super::CreditsBalance::credits).
+            ///
+            /// Total available credits (regular + permanent).
             pub fn credits<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1018,6 +1128,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`CreditsBalance::success`](super::CreditsBalance::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1052,6 +1163,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`CreditsBreakdown`](super::CreditsBreakdown) one field at a time: each setter converts its value, and `CreditsBreakdown::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct CreditsBreakdown {
             permanent: ::std::result::Result<i64, ::std::string::String>,
@@ -1071,6 +1183,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl CreditsBreakdown {
+            /// Sets [`CreditsBreakdown::permanent`](super::CreditsBreakdown::permanent).
+            ///
+            /// Purchased credits that never expire.
             pub fn permanent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1083,6 +1198,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`CreditsBreakdown::regular`](super::CreditsBreakdown::regular).
+            ///
+            /// Monthly credits that reset (from subscription plan).
             pub fn regular<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1095,6 +1213,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`CreditsBreakdown::reset_at`](super::CreditsBreakdown::reset_at).
+            ///
+            /// ISO date when regular credits will reset.
             pub fn reset_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1129,6 +1250,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`Pagination`](super::Pagination) one field at a time: each setter converts its value, and `Pagination::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct Pagination {
             has_next: ::std::result::Result<bool, ::std::string::String>,
@@ -1151,6 +1273,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl Pagination {
+            /// Sets [`Pagination::has_next`](super::Pagination::has_next).
+            ///
+            /// Whether there are more pages.
             pub fn has_next<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1163,6 +1288,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Pagination::has_prev`](super::Pagination::has_prev).
             pub fn has_prev<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1175,6 +1301,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Pagination::limit`](super::Pagination::limit).
+            ///
+            /// Items per page.
             pub fn limit<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1187,6 +1316,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Pagination::page`](super::Pagination::page).
+            ///
+            /// Page number.
             pub fn page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1199,6 +1331,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Pagination::total`](super::Pagination::total).
+            ///
+            /// Total number of voices.
             pub fn total<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1211,6 +1346,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Pagination::total_pages`](super::Pagination::total_pages).
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1251,6 +1387,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`Speech`](super::Speech) one field at a time: each setter converts its value, and `Speech::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct Speech {
             audio_url: ::std::result::Result<
@@ -1302,6 +1439,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl Speech {
+            /// Sets [`Speech::audio_url`](super::Speech::audio_url).
+            ///
+            /// URL of the generated audio; null while PROCESSING.
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1314,6 +1454,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Speech::created_at`](super::Speech::created_at).
+            ///
+            /// ISO 8601 timestamp.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1326,6 +1469,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Speech::credits_used`](super::Speech::credits_used).
             pub fn credits_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1338,6 +1482,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Speech::duration`](super::Speech::duration).
+            ///
+            /// Audio duration (unit not stated; presumably seconds).
             pub fn duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1350,6 +1497,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Speech::format`](super::Speech::format).
             pub fn format<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::SpeechAudioFormat>,
@@ -1358,6 +1506,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.format = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`Speech::id`](super::Speech::id).
+            ///
+            /// The speech ID (what `GET /tts/{speechId}` takes).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1368,6 +1519,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets [`Speech::status`](super::Speech::status).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1378,6 +1530,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.status = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`Speech::text`](super::Speech::text).
+            ///
+            /// Text converted to speech.
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1390,6 +1545,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Speech::updated_at`](super::Speech::updated_at).
+            ///
+            /// ISO 8601 timestamp.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1402,6 +1560,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Speech::voice`](super::Speech::voice).
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<super::SpeechVoice>>,
@@ -1450,6 +1609,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechCreated`](super::SpeechCreated) one field at a time: each setter converts its value, and `SpeechCreated::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechCreated {
             credits_used: ::std::result::Result<i64, ::std::string::String>,
@@ -1471,6 +1631,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl SpeechCreated {
+            /// Sets [`SpeechCreated::credits_used`](super::SpeechCreated::credits_used).
+            ///
+            /// Credits charged (1 per UTF-8 byte of text).
             pub fn credits_used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -1483,6 +1646,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechCreated::speech`](super::SpeechCreated::speech).
             pub fn speech<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Speech>,
@@ -1495,6 +1659,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechCreated::speech_id`](super::SpeechCreated::speech_id).
+            ///
+            /// ID to poll with `GET /tts/{speechId}`.
             pub fn speech_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1507,6 +1674,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechCreated::success`](super::SpeechCreated::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1543,6 +1711,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechRequest`](super::SpeechRequest) one field at a time: each setter converts its value, and `SpeechRequest::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechRequest {
             format: ::std::result::Result<
@@ -1568,6 +1737,11 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl SpeechRequest {
+            /// Sets [`SpeechRequest::format`](super::SpeechRequest::format).
+            ///
+            /// Output format.
+            ///
+            /// Default (applied by the provider when absent): `"mp3"`.
             pub fn format<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1582,6 +1756,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechRequest::text`](super::SpeechRequest::text).
+            ///
+            /// Text to convert to speech (max 5000 UTF-8 bytes).
             pub fn text<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::SpeechRequestText>,
@@ -1590,6 +1767,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.text = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`SpeechRequest::voice_id`](super::SpeechRequest::voice_id).
+            ///
+            /// Voice ID (user's cloned voice or public system voice); `Voice.id` from the voice list.
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1624,6 +1804,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechStatus`](super::SpeechStatus) one field at a time: each setter converts its value, and `SpeechStatus::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechStatus {
             speech: ::std::result::Result<super::Speech, ::std::string::String>,
@@ -1638,6 +1819,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl SpeechStatus {
+            /// Sets [`SpeechStatus::speech`](super::SpeechStatus::speech).
             pub fn speech<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Speech>,
@@ -1650,6 +1832,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechStatus::success`](super::SpeechStatus::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -1682,6 +1865,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`SpeechVoice`](super::SpeechVoice) one field at a time: each setter converts its value, and `SpeechVoice::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct SpeechVoice {
             cover_image: ::std::result::Result<
@@ -1706,6 +1890,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl SpeechVoice {
+            /// Sets [`SpeechVoice::cover_image`](super::SpeechVoice::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1718,6 +1905,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechVoice::id`](super::SpeechVoice::id).
+            ///
+            /// Voice ID.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1728,6 +1918,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets [`SpeechVoice::title`](super::SpeechVoice::title).
+            ///
+            /// Voice name.
             pub fn title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1740,6 +1933,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`SpeechVoice::type_`](super::SpeechVoice::type_).
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::VoiceType>,
@@ -1772,6 +1966,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`Voice`](super::Voice) one field at a time: each setter converts its value, and `Voice::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct Voice {
             audio_url: ::std::result::Result<
@@ -1843,6 +2038,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl Voice {
+            /// Sets [`Voice::audio_url`](super::Voice::audio_url).
             pub fn audio_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1855,6 +2051,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::cover_image`](super::Voice::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1867,6 +2066,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::created_at`](super::Voice::created_at).
+            ///
+            /// ISO 8601 timestamp.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1879,6 +2081,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::description`](super::Voice::description).
+            ///
+            /// Voice description (max 500 chars).
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1891,6 +2096,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::duration`](super::Voice::duration).
+            ///
+            /// Sample duration (unit not stated; presumably seconds).
             pub fn duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1903,6 +2111,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::id`](super::Voice::id).
+            ///
+            /// Voice ID (use this for TTS requests).
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1913,6 +2124,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Sets [`Voice::is_public`](super::Voice::is_public).
             pub fn is_public<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<bool>>,
@@ -1925,6 +2137,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::popularity`](super::Voice::popularity).
             pub fn popularity<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -1937,6 +2150,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::status`](super::Voice::status).
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::VoiceStatus>,
@@ -1945,6 +2159,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.status = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`Voice::tags`](super::Voice::tags).
+            ///
+            /// Tags.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -1957,6 +2174,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::title`](super::Voice::title).
+            ///
+            /// Voice name.
             pub fn title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -1969,6 +2189,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::type_`](super::Voice::type_).
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::generated::types::VoiceType>,
@@ -1977,6 +2198,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.type_ = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`Voice::updated_at`](super::Voice::updated_at).
+            ///
+            /// ISO 8601 timestamp.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1989,6 +2213,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`Voice::usage_count`](super::Voice::usage_count).
+            ///
+            /// Number of times this voice has been used for TTS.
             pub fn usage_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -2045,6 +2272,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`VoiceCloneForm`](super::VoiceCloneForm) one field at a time: each setter converts its value, and `VoiceCloneForm::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct VoiceCloneForm {
             cover_image: ::std::result::Result<
@@ -2077,6 +2305,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl VoiceCloneForm {
+            /// Sets [`VoiceCloneForm::cover_image`](super::VoiceCloneForm::cover_image).
+            ///
+            /// Cover image URL.
             pub fn cover_image<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2089,6 +2320,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceCloneForm::description`](super::VoiceCloneForm::description).
+            ///
+            /// Voice description (max 500 chars).
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -2101,6 +2335,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 self.description = value.try_into().map_err(|e| format!("{e}"));
                 self
             }
+            /// Sets [`VoiceCloneForm::tags`](super::VoiceCloneForm::tags).
+            ///
+            /// Tags. Sent as one form field holding the compact JSON array text, e.g. `["male","energetic"]` (`encoding.tags.contentType: application/json` on the request body; the document also allows a comma-separated string).
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2113,6 +2350,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceCloneForm::title`](super::VoiceCloneForm::title).
+            ///
+            /// Voice name (auto-generated if not provided).
             pub fn title<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -2149,6 +2389,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`VoiceCloneResponse`](super::VoiceCloneResponse) one field at a time: each setter converts its value, and `VoiceCloneResponse::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct VoiceCloneResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
@@ -2168,6 +2409,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl VoiceCloneResponse {
+            /// Sets [`VoiceCloneResponse::success`](super::VoiceCloneResponse::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2180,6 +2422,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceCloneResponse::voice`](super::VoiceCloneResponse::voice).
             pub fn voice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ClonedVoice>,
@@ -2192,6 +2435,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceCloneResponse::voice_id`](super::VoiceCloneResponse::voice_id).
+            ///
+            /// ID of the new voice (use as `voiceId` in TTS requests).
             pub fn voice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -2226,6 +2472,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 }
             }
         }
+        /// Builds a [`VoiceList`](super::VoiceList) one field at a time: each setter converts its value, and `VoiceList::try_from(builder)` reports the first value that did not convert or a required field left unset.
         #[derive(Clone, Debug)]
         pub struct VoiceList {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
@@ -2245,6 +2492,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
         impl VoiceList {
+            /// Sets [`VoiceList::pagination`](super::VoiceList::pagination).
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pagination>,
@@ -2257,6 +2505,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceList::success`](super::VoiceList::success).
             pub fn success<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -2269,6 +2518,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     });
                 self
             }
+            /// Sets [`VoiceList::voices`](super::VoiceList::voices).
+            ///
+            /// Array of voice objects.
             pub fn voices<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Voice>>,
@@ -2492,7 +2744,7 @@ impl ClientHooks<()> for &Client {
 impl Client {
     /**List voices
 
-Query the list of user's cloned voices with pagination and filtering (may include SYSTEM voices; see errata voices-list-scope). Free - no credits consumed.
+Query the list of user's cloned voices with pagination and filtering (may include SYSTEM voices). Free - no credits consumed.
 
 Sends a `GET` request to `/voices`
 
@@ -2587,6 +2839,7 @@ pub mod builder {
         type_: Result<Option<types::ListVoicesType>, String>,
     }
     impl<'a> ListVoices<'a> {
+        /// Starts a request on `client`, as [`Client::list_voices`](super::Client::list_voices) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2598,6 +2851,9 @@ pub mod builder {
                 type_: Ok(None),
             }
         }
+        /// Sets the `limit` query parameter.
+        ///
+        /// Items per page.
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::ListVoicesLimit>,
@@ -2611,6 +2867,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `page` query parameter.
+        ///
+        /// Page number.
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::ListVoicesPage>,
@@ -2624,6 +2883,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `sortBy` query parameter.
+        ///
+        /// Sort field.
         pub fn sort_by<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListVoicesSortBy>,
@@ -2636,6 +2898,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `sortOrder` query parameter.
+        ///
+        /// Sort order.
         pub fn sort_order<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListVoicesSortOrder>,
@@ -2649,6 +2914,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `status` query parameter.
+        ///
+        /// Filter by status.
         pub fn status<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListVoicesStatus>,
@@ -2661,6 +2929,9 @@ pub mod builder {
                 });
             self
         }
+        /// Sets the `type` query parameter.
+        ///
+        /// Filter by type.
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ListVoicesType>,
@@ -2743,12 +3014,14 @@ pub mod builder {
         body: Result<types::builder::SpeechRequest, String>,
     }
     impl<'a> CreateSpeech<'a> {
+        /// Starts a request on `client`, as [`Client::create_speech`](super::Client::create_speech) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /// Sets the request body: a [`types::SpeechRequest`](super::types::SpeechRequest) or its [builder](super::types::builder::SpeechRequest); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::SpeechRequest>,
@@ -2762,6 +3035,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::SpeechRequest), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2838,12 +3112,16 @@ pub mod builder {
         speech_id: Result<::std::string::String, String>,
     }
     impl<'a> GetSpeech<'a> {
+        /// Starts a request on `client`, as [`Client::get_speech`](super::Client::get_speech) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 speech_id: Err("speech_id was not initialized".to_string()),
             }
         }
+        /// Sets the required `speechId` path parameter.
+        ///
+        /// The speech ID returned from TTS API.
         pub fn speech_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2916,6 +3194,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> GetCredits<'a> {
+        /// Starts a request on `client`, as [`Client::get_credits`](super::Client::get_credits) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2973,6 +3252,7 @@ pub mod builder {
         voice: Result<speech_client_runtime::FilePart, String>,
     }
     impl<'a> CloneVoice<'a> {
+        /// Starts a request on `client`, as [`Client::clone_voice`](super::Client::clone_voice) does.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client,
@@ -2980,6 +3260,7 @@ pub mod builder {
                 voice: Err("no file part set for `voice`".to_string()),
             }
         }
+        /// Sets the request body: a [`types::VoiceCloneForm`](super::types::VoiceCloneForm) or its [builder](super::types::builder::VoiceCloneForm); a value that does not convert is reported by `send`.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::VoiceCloneForm>,
@@ -2995,6 +3276,7 @@ pub mod builder {
                 });
             self
         }
+        /// Changes the request body through its [builder](super::types::builder::VoiceCloneForm), one field at a time: `.body_map(|body| body.field(value))`.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(

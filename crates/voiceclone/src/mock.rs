@@ -15,8 +15,10 @@ pub mod operations {
     //! its inner type with a call to `into_inner()`. This can
     //! be used to explicitly deviate from permitted values.
     use crate::*;
+    /// The requests a mock of [`Client::list_voices`](crate::Client::list_voices) matches: each method narrows them.
     pub struct ListVoicesWhen(::httpmock::When);
     impl ListVoicesWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -24,9 +26,11 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/voices$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose `limit` query parameter is `value`; `None` matches requests without it.
         pub fn limit<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a crate::generated::types::ListVoicesLimit>>,
@@ -37,6 +41,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("limit"))
             }
         }
+        /// Matches requests whose `page` query parameter is `value`; `None` matches requests without it.
         pub fn page<'a, T>(self, value: T) -> Self
         where
             T: Into<Option<&'a crate::generated::types::ListVoicesPage>>,
@@ -47,6 +52,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("page"))
             }
         }
+        /// Matches requests whose `sortBy` query parameter is `value`; `None` matches requests without it.
         pub fn sort_by<T>(self, value: T) -> Self
         where
             T: Into<Option<types::ListVoicesSortBy>>,
@@ -57,6 +63,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("sortBy"))
             }
         }
+        /// Matches requests whose `sortOrder` query parameter is `value`; `None` matches requests without it.
         pub fn sort_order<T>(self, value: T) -> Self
         where
             T: Into<Option<types::ListVoicesSortOrder>>,
@@ -67,6 +74,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("sortOrder"))
             }
         }
+        /// Matches requests whose `status` query parameter is `value`; `None` matches requests without it.
         pub fn status<T>(self, value: T) -> Self
         where
             T: Into<Option<types::ListVoicesStatus>>,
@@ -77,6 +85,7 @@ pub mod operations {
                 Self(self.0.query_param_missing("status"))
             }
         }
+        /// Matches requests whose `type` query parameter is `value`; `None` matches requests without it.
         pub fn type_<T>(self, value: T) -> Self
         where
             T: Into<Option<types::ListVoicesType>>,
@@ -88,14 +97,18 @@ pub mod operations {
             }
         }
     }
+    /// The answer a mock of [`Client::list_voices`](crate::Client::list_voices) gives: one method per documented status, taking the response type.
     pub struct ListVoicesThen(::httpmock::Then);
     impl ListVoicesThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::VoiceList) -> Self {
             Self(
                 self
@@ -105,6 +118,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -114,6 +128,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -123,6 +138,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -132,6 +148,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -142,8 +159,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::create_speech`](crate::Client::create_speech) matches: each method narrows them.
     pub struct CreateSpeechWhen(::httpmock::When);
     impl CreateSpeechWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -151,21 +170,27 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/tts$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose JSON body equals `value`.
         pub fn body(self, value: &types::SpeechRequest) -> Self {
             Self(self.0.json_body_obj(value))
         }
     }
+    /// The answer a mock of [`Client::create_speech`](crate::Client::create_speech) gives: one method per documented status, taking the response type.
     pub struct CreateSpeechThen(::httpmock::Then);
     impl CreateSpeechThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::SpeechCreated) -> Self {
             Self(
                 self
@@ -175,6 +200,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -184,6 +210,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -193,6 +220,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `404 Not Found` with `value` as its JSON body.
         pub fn not_found(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -202,6 +230,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -211,6 +240,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -221,8 +251,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::get_speech`](crate::Client::get_speech) matches: each method narrows them.
     pub struct GetSpeechWhen(::httpmock::When);
     impl GetSpeechWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -230,9 +262,11 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/tts/[^/]*$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
+        /// Matches requests whose path holds `value` as `speech_id`.
         pub fn speech_id(self, value: &str) -> Self {
             let re = regex::Regex::new(
                     &format!(
@@ -244,14 +278,18 @@ pub mod operations {
             Self(self.0.path_matches(re))
         }
     }
+    /// The answer a mock of [`Client::get_speech`](crate::Client::get_speech) gives: one method per documented status, taking the response type.
     pub struct GetSpeechThen(::httpmock::Then);
     impl GetSpeechThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::SpeechStatus) -> Self {
             Self(
                 self
@@ -261,6 +299,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -270,6 +309,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `404 Not Found` with `value` as its JSON body.
         pub fn not_found(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -279,6 +319,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -288,6 +329,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -298,8 +340,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::get_credits`](crate::Client::get_credits) matches: each method narrows them.
     pub struct GetCreditsWhen(::httpmock::When);
     impl GetCreditsWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -307,18 +351,23 @@ pub mod operations {
                     .path_matches(regex::Regex::new("^/credits$").unwrap()),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The answer a mock of [`Client::get_credits`](crate::Client::get_credits) gives: one method per documented status, taking the response type.
     pub struct GetCreditsThen(::httpmock::Then);
     impl GetCreditsThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &types::CreditsBalance) -> Self {
             Self(
                 self
@@ -328,6 +377,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -337,6 +387,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -346,6 +397,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &types::ApiError) -> Self {
             Self(
                 self
@@ -356,8 +408,10 @@ pub mod operations {
             )
         }
     }
+    /// The requests a mock of [`Client::clone_voice`](crate::Client::clone_voice) matches: each method narrows them.
     pub struct CloneVoiceWhen(::httpmock::When);
     impl CloneVoiceWhen {
+        /// Wraps httpmock's `When`, narrowed to this operation's method and path.
         pub fn new(inner: ::httpmock::When) -> Self {
             Self(
                 inner
@@ -366,18 +420,23 @@ pub mod operations {
                     .header_prefix("content-type", "multipart/form-data"),
             )
         }
+        /// The httpmock `When` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
     }
+    /// The answer a mock of [`Client::clone_voice`](crate::Client::clone_voice) gives: one method per documented status, taking the response type.
     pub struct CloneVoiceThen(::httpmock::Then);
     impl CloneVoiceThen {
+        /// Wraps httpmock's `Then`.
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
+        /// The httpmock `Then` inside, to match or answer beyond what the spec allows.
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
+        /// Answers `200 OK` with `value` as its JSON body.
         pub fn ok(self, value: &crate::types::VoiceCloneResponse) -> Self {
             Self(
                 self
@@ -387,6 +446,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `400 Bad Request` with `value` as its JSON body.
         pub fn bad_request(self, value: &crate::types::ApiError) -> Self {
             Self(
                 self
@@ -396,6 +456,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `401 Unauthorized` with `value` as its JSON body.
         pub fn unauthorized(self, value: &crate::types::ApiError) -> Self {
             Self(
                 self
@@ -405,6 +466,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `429 Too Many Requests` with `value` as its JSON body.
         pub fn too_many_requests(self, value: &crate::types::ApiError) -> Self {
             Self(
                 self
@@ -414,6 +476,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// Answers `500 Internal Server Error` with `value` as its JSON body.
         pub fn internal_server_error(self, value: &crate::types::ApiError) -> Self {
             Self(
                 self
@@ -429,18 +492,23 @@ pub mod operations {
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
 pub trait MockServerExt {
+    /// Mocks [`Client::list_voices`](crate::Client::list_voices): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn list_voices<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListVoicesWhen, operations::ListVoicesThen);
+    /// Mocks [`Client::create_speech`](crate::Client::create_speech): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn create_speech<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateSpeechWhen, operations::CreateSpeechThen);
+    /// Mocks [`Client::get_speech`](crate::Client::get_speech): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn get_speech<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetSpeechWhen, operations::GetSpeechThen);
+    /// Mocks [`Client::get_credits`](crate::Client::get_credits): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn get_credits<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetCreditsWhen, operations::GetCreditsThen);
+    /// Mocks [`Client::clone_voice`](crate::Client::clone_voice): `config_fn` narrows the requests it matches (`When`) and sets its answer (`Then`).
     fn clone_voice<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CloneVoiceWhen, operations::CloneVoiceThen);

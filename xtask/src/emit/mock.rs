@@ -53,6 +53,7 @@ pub fn generate(spec: &Spec, plan: &Plan) -> Result<String> {
             _ => {}
         }
     }
+    super::docs::document_mock(&mut file);
     let doc = format!(
         " Typed [httpmock](https://docs.rs/httpmock) helpers for every operation of `{}`: \
          `MockServerExt` adds one method per operation to `httpmock::MockServer`.",

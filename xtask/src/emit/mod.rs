@@ -2,6 +2,7 @@
 
 pub mod adapter;
 mod dispatch;
+pub mod docs;
 mod hooks;
 mod jobs;
 pub mod mock;
@@ -90,6 +91,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     }
     let dispatch = dispatch::emit(spec, &file)?;
     file.items.push(dispatch);
+    docs::document_module(spec, plan, &mut file);
     Ok(file)
 }
 

@@ -28,6 +28,7 @@ use crate::wait::Finished;
 pub struct Voice {
     /// What [`SpeechRequest::voice`] takes.
     pub id: String,
+    /// Its display name, where the provider lists one.
     pub name: Option<String>,
 }
 

@@ -1,0 +1,38 @@
+//! Speech to text with any provider whose spec maps it, chosen by name:
+//! `cargo run -p speech-facade --example transcribe -- <provider> [audio file]`.
+//!
+//! With the provider's key variable set (`<NAME>_API_KEY`, and `<NAME>_BASE_URL` where its spec
+//! requires one) it talks to the real API and needs an audio file. Otherwise it says so on stderr
+//! and talks to a local stand-in that plays the provider from its spec, sending a short sample
+//! when no file is given.
+
+mod common;
+mod sample;
+
+use std::time::Duration;
+
+use speech_facade::{Transcribe, Wait};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let Some(name) = args.next() else {
+        let known = common::offering(|service| service.speech.transcribe.is_some());
+        return Err(
+            format!("usage: transcribe <provider> [audio file]; providers: {known:?}").into(),
+        );
+    };
+    let (provider, stand_in) = common::connect(&name)?;
+    let (path, _sample) = sample::audio_file(args.next(), stand_in.is_some())?;
+
+    let wait = Wait::up_to(Duration::from_secs(300)).with_progress(|progress| {
+        eprintln!(
+            "job {}: {} (poll {})",
+            progress.job_id, progress.state, progress.polls
+        )
+    });
+    let transcriber: &dyn Transcribe = &provider;
+    let transcript = transcriber.transcribe(&path, &wait).await?;
+    println!("{}", transcript.text);
+    Ok(())
+}
