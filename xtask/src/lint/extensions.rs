@@ -30,6 +30,7 @@ const KNOWN: &[&str] = &[
     "x-environment",
     "x-spends-credits",
     "x-speech",
+    "x-documents",
 ];
 
 /// Keys whose object is a map of names (a property called `x-foo` is a name, not an extension).
