@@ -10,6 +10,8 @@ mod embeddings;
 mod markdown;
 mod plain;
 mod record;
+#[cfg(test)]
+mod tests;
 
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -183,8 +185,12 @@ fn diff(old: &str, new: &str) -> String {
 }
 
 fn indented(text: &str) -> String {
-    text.split('\n')
-        .map(|line| format!("    {line}\n"))
+    text.trim_end_matches('\n')
+        .split('\n')
+        .map(|line| match line {
+            "" => "\n".to_owned(),
+            line => format!("    {line}\n"),
+        })
         .collect()
 }
 
