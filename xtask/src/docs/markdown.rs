@@ -83,3 +83,61 @@ fn join(path: &[(usize, &str)]) -> String {
         .collect::<Vec<_>>()
         .join(" > ")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_text(text: &str) -> Document {
+        let lines: Vec<&str> = text.split('\n').collect();
+        parse(&lines)
+    }
+
+    #[test]
+    fn sections_are_heading_paths_and_blocks_are_fenced_code() {
+        let document = parse_text(
+            "Preamble\n# API\nIntro\n## Authentication\nSend a key.\n{% tabs %}\n{% tab title=\"cURL\" %}\n```bash\ncurl -X POST \"https://x\"\n# not a heading\n```\n{% endtab %}\n{% tab title=\"Python\" %}\n````python\nprint(\"```\")\n````\n{% endtab %}\n{% endtabs %}\n```\nuntitled\n```\n### Response\nText\n## Next\n",
+        );
+        let sections: Vec<(&str, &str)> = document
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.prose.as_str()))
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                ("", "Preamble"),
+                ("API", "Intro"),
+                (
+                    "API > Authentication",
+                    "Send a key.\n{% tabs %}\n{% tab title=\"cURL\" %}\n{% endtab %}\n{% tab title=\"Python\" %}\n{% endtab %}\n{% endtabs %}"
+                ),
+                ("API > Authentication > Response", "Text"),
+                ("API > Next", ""),
+            ]
+        );
+        let blocks: Vec<(&str, &str, usize)> = document
+            .blocks
+            .iter()
+            .map(|b| (b.heading.as_str(), b.text.as_str(), b.line))
+            .collect();
+        assert_eq!(
+            blocks,
+            [
+                (
+                    "API > Authentication > cURL",
+                    "curl -X POST \"https://x\"\n# not a heading",
+                    8
+                ),
+                ("API > Authentication > Python", "print(\"```\")", 14),
+                ("API > Authentication", "untitled", 19),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_fence_runs_to_the_end() {
+        let document = parse_text("# A\n```\nx\ny");
+        assert_eq!(document.blocks[0].text, "x\ny");
+    }
+}
