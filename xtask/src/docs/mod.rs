@@ -237,7 +237,10 @@ fn describe(
                 heading(&section.heading),
                 section.line
             )?;
-            out.push_str(&indented(&section.prose));
+            match section.prose.as_str() {
+                "" => writeln!(out, "    (no prose)")?,
+                prose => out.push_str(&indented(prose)),
+            }
         }
         Change::ChangedSection(old, section) => {
             writeln!(
