@@ -5,7 +5,7 @@
 //!   indented or reads as code. A JSON body is a line starting with `{` or `[` and the lines up to
 //!   where its brackets balance, when that text parses as JSON once the placeholders documents
 //!   print are read as values (an unquoted `<name>`, `...` as an item).
-//! - **Headings**: a line outside blocks, at the margin, of at most 60 characters and 8 words,
+//! - **Headings**: a line outside blocks, at the margin, of at most 80 characters and 8 words,
 //!   starting with a capital or a digit (or a lowercase letter then a capital, as `cURL`), ending in no
 //!   punctuation (`.` `,` `;` `:` `!` `?` `→` or an opening bracket), holding none of
 //!   `= < > { } | \` " $` nor a URL, and not a `Name: value`
@@ -161,7 +161,7 @@ pub fn is_heading(line: &str) -> bool {
     };
     let field = first.ends_with(':') && words.len() > 1;
     line.len() == text.len()
-        && text.chars().count() <= 60
+        && text.chars().count() <= 80
         && words.len() <= 8
         && capital
         && !text.ends_with(['.', ',', ';', ':', '!', '?', '→', '(', '[', '{', '\\'])

@@ -101,7 +101,9 @@ fn a_changed_limit_in_prose_fails_naming_its_section() {
     assert!(!outcome.accounted);
     let report = &outcome.report;
     assert!(
-        report.contains("changed section \"The TTS model to use for generation\""),
+        report.contains(
+            "changed section \"Speech speed multiplier (0.1-5, not supported for gpt-4o-mini-tts)\""
+        ),
         "{report}"
     );
     assert!(
