@@ -10,6 +10,8 @@ mod embeddings;
 mod markdown;
 mod plain;
 mod record;
+mod recording;
+mod report;
 #[cfg(test)]
 mod tests;
 
@@ -18,13 +20,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
-use similar::TextDiff;
 
 use crate::spec::Spec;
-use compare::Change;
 pub use document::{Document, fingerprint};
-pub use embeddings::{Embedding, embeddings};
+pub use embeddings::embeddings;
 pub use record::{Record, read as read_records};
+pub use recording::record_documents;
+use report::{describe, heading};
 
 /// Where the repository keeps a verbatim copy of each provider document.
 pub const COPIES: &str = "specs/documents";
@@ -73,14 +75,14 @@ pub fn run(root: &Path, spec: &Spec, documents: &[PathBuf], record: bool) -> Res
             .with_context(|| format!("writing {}", spec_path.display()))?;
         print!("{report}");
         let spec = Spec::parse(&spec.path, &new_text)?;
-        let unaccounted: Vec<String> = texts
-            .iter()
-            .flat_map(|(seed, _)| unaccounted(&spec.doc, seed).unwrap_or_default())
-            .collect();
-        for problem in &unaccounted {
+        let mut unaccounted_blocks = Vec::new();
+        for (seed, _) in &texts {
+            unaccounted_blocks.extend(unaccounted(&spec.doc, seed)?);
+        }
+        for problem in &unaccounted_blocks {
             println!("{problem}");
         }
-        return Ok(unaccounted.is_empty());
+        return Ok(unaccounted_blocks.is_empty());
     }
     let mut accounted = true;
     for ((seed, text), path) in texts.iter().zip(&documents) {
@@ -157,127 +159,6 @@ pub fn check(spec: &Spec, seed: &str, text: &str, copy: Option<&str>) -> Result<
     Ok(Outcome { report, accounted })
 }
 
-fn heading(heading: &str) -> String {
-    if heading.is_empty() {
-        "(before the first heading)".to_owned()
-    } else {
-        format!("\"{heading}\"")
-    }
-}
-
-fn embedded_by(embeddings: &[Embedding], seed: &str, block: &record::BlockRecord) -> String {
-    let labels = embeddings::labels(embeddings, seed, &block.fingerprint);
-    match (&block.not_embedded, labels.is_empty()) {
-        (_, false) => format!("embedded by {}", labels.join(", ")),
-        (Some(reason), true) => format!("not embedded: {reason}"),
-        (None, true) => "embedded by no example".to_owned(),
-    }
-}
-
-fn diff(old: &str, new: &str) -> String {
-    let old = format!("{old}\n");
-    let new = format!("{new}\n");
-    TextDiff::from_lines(&old, &new)
-        .unified_diff()
-        .context_radius(3)
-        .header("recorded", "document")
-        .to_string()
-}
-
-fn indented(text: &str) -> String {
-    text.trim_end_matches('\n')
-        .split('\n')
-        .map(|line| match line {
-            "" => "\n".to_owned(),
-            line => format!("    {line}\n"),
-        })
-        .collect()
-}
-
-fn describe(
-    out: &mut String,
-    change: &Change,
-    seed: &str,
-    embeddings: &[Embedding],
-    copy: Option<&Document>,
-) -> Result<()> {
-    match change {
-        Change::NewBlock(block) => {
-            writeln!(
-                out,
-                "  new block under {} (line {}):",
-                heading(&block.heading),
-                block.line
-            )?;
-            out.push_str(&indented(&block.text));
-        }
-        Change::ChangedBlock(old, block) => {
-            writeln!(
-                out,
-                "  changed block under {} (line {}), {}:",
-                heading(&block.heading),
-                block.line,
-                embedded_by(embeddings, seed, old)
-            )?;
-            out.push_str(&indented(&diff(&old.text, &block.text)));
-        }
-        Change::VanishedBlock(old) => {
-            writeln!(
-                out,
-                "  vanished block under {}, {}:",
-                heading(&old.heading),
-                embedded_by(embeddings, seed, old)
-            )?;
-            out.push_str(&indented(&old.text));
-        }
-        Change::NewSection(section) => {
-            writeln!(
-                out,
-                "  new section {} (line {}):",
-                heading(&section.heading),
-                section.line
-            )?;
-            match section.prose.as_str() {
-                "" => writeln!(out, "    (no prose)")?,
-                prose => out.push_str(&indented(prose)),
-            }
-        }
-        Change::ChangedSection(old, section) => {
-            writeln!(
-                out,
-                "  changed section {} (line {}): its prose (the text outside its blocks) changed",
-                heading(&section.heading),
-                section.line
-            )?;
-            let recorded = copy.and_then(|copy| {
-                let pairs = compare::pair(
-                    std::slice::from_ref(*old),
-                    &copy.sections,
-                    |s| &s.heading,
-                    |s| &s.heading,
-                );
-                pairs.into_iter().find_map(|pair| match pair {
-                    (Some(_), Some(prose)) if fingerprint(&prose.prose) == old.fingerprint => {
-                        Some(prose.prose.clone())
-                    }
-                    _ => None,
-                })
-            });
-            match recorded {
-                Some(recorded) => out.push_str(&indented(&diff(&recorded, &section.prose))),
-                None => writeln!(
-                    out,
-                    "    (the repository's copy in {COPIES}/ does not hold the recorded prose to diff against)"
-                )?,
-            }
-        }
-        Change::VanishedSection(old) => {
-            writeln!(out, "  vanished section {}", heading(&old.heading))?;
-        }
-    }
-    Ok(())
-}
-
 /// The recorded blocks of `seed` that are not accounted for: embedded by no example and given no
 /// reason, or given a reason while an example embeds them.
 pub fn unaccounted(doc: &Value, seed: &str) -> Result<Vec<String>> {
@@ -307,108 +188,4 @@ pub fn unaccounted(doc: &Value, seed: &str) -> Result<Vec<String>> {
         }
     }
     Ok(problems)
-}
-
-/// The spec's text with the records of `documents` (seed, text) replaced by what they are now,
-/// and the report of what the maintainer still has to do. A block keeps its `not-embedded` reason
-/// when it stays under the same heading at the same position (or its text is recorded
-/// elsewhere); an example's `x-from.fingerprint` follows a changed block when no other block
-/// still has the old text.
-pub fn record_documents(
-    spec: &Spec,
-    spec_text: &str,
-    documents: &[(String, String)],
-) -> Result<(String, String)> {
-    let mut records = record::read(&spec.doc)?;
-    let embeddings = embeddings(&spec.doc);
-    let mut report = String::new();
-    let mut retargets: Vec<(String, String, String)> = Vec::new();
-    for (seed, text) in documents {
-        let document = Document::parse(seed, text);
-        let old = record_of(&records, seed).cloned().unwrap_or_default();
-        let mut new = Record::of(&document);
-        let current = new.blocks.clone();
-        let pairs = compare::pair(&old.blocks, &current, |b| &b.heading, |b| &b.heading);
-        let mut moved = Vec::new();
-        for (index, (before, _)) in pairs.iter().take(new.blocks.len()).enumerate() {
-            let block = &mut new.blocks[index];
-            let same_text = old
-                .blocks
-                .iter()
-                .find(|old| old.fingerprint == block.fingerprint);
-            block.not_embedded = before
-                .or(same_text)
-                .and_then(|before| before.not_embedded.clone());
-            if let Some(before) = before.filter(|before| before.fingerprint != block.fingerprint) {
-                moved.push((
-                    before.fingerprint.clone(),
-                    block.fingerprint.clone(),
-                    block.heading.clone(),
-                ));
-            }
-        }
-        for (from, to, at) in moved {
-            let labels = embeddings::labels(&embeddings, seed, &from);
-            if labels.is_empty() {
-                continue;
-            }
-            if new.blocks.iter().any(|block| block.fingerprint == from) {
-                writeln!(
-                    report,
-                    "{seed}: the block under {} changed ({from} -> {to}); another block still has \
-                     its old text, so set `x-from.fingerprint: \"{to}\"` by hand where {} embed the \
-                     changed one",
-                    heading(&at),
-                    labels.join(", ")
-                )?;
-            } else {
-                writeln!(
-                    report,
-                    "{seed}: the block under {} changed ({from} -> {to}); x-from.fingerprint updated \
-                     for {} (check that they still hold what the document prints)",
-                    heading(&at),
-                    labels.join(", ")
-                )?;
-                retargets.push((seed.clone(), from, to));
-            }
-        }
-        for (before, after) in &pairs {
-            if let (Some(before), None) = (before, after) {
-                let labels = embeddings::labels(&embeddings, seed, &before.fingerprint);
-                if !labels.is_empty()
-                    && !new
-                        .blocks
-                        .iter()
-                        .any(|b| b.fingerprint == before.fingerprint)
-                {
-                    writeln!(
-                        report,
-                        "{seed}: the block under {} vanished; {} still name it in x-from.fingerprint",
-                        heading(&before.heading),
-                        labels.join(", ")
-                    )?;
-                }
-            }
-        }
-        writeln!(
-            report,
-            "{seed}: recorded {} sections and {} blocks in {}",
-            new.sections.len(),
-            new.blocks.len(),
-            spec.path.display()
-        )?;
-        match records.iter_mut().find(|(name, _)| name == seed) {
-            Some((_, record)) => *record = new,
-            None => records.push((seed.clone(), new)),
-        }
-    }
-    let order = seeds(spec);
-    records.sort_by_key(|(seed, _)| order.iter().position(|known| known == seed));
-    let text = record::rewrite(spec_text, &records, |seed, old| {
-        retargets
-            .iter()
-            .find(|(s, from, _)| s == seed && from == old)
-            .map(|(_, _, to)| to.clone())
-    })?;
-    Ok((text, report))
 }
