@@ -66,6 +66,10 @@ fn a_changed_json_value_fails_naming_its_block_and_showing_the_diff() {
         !report.contains("section"),
         "only the block changed:\n{report}"
     );
+    assert!(
+        !report.contains("new block") && !report.contains("vanished"),
+        "a block edited in place is changed, not new and vanished:\n{report}"
+    );
 
     // Markdown: the job created by the TTS call.
     let outcome = check_edited(
@@ -311,4 +315,50 @@ fn publishing_changes_do_not_change_fingerprints_but_indentation_does() {
     let reindented = text.replacen("    headers = {", "  headers = {", 1);
     let c = Record::of(&Document::parse("nanogpt-tts.md", &reindented));
     assert_ne!(a.blocks, c.blocks);
+}
+
+#[test]
+fn recording_onto_a_spec_without_a_record_appends_it() {
+    let spec = spec_of("audixa");
+    let seed = "audixa-api-introduction.txt";
+    let spec_text = std::fs::read_to_string(crate::workspace_root().join(&spec.path)).unwrap();
+    let (before, _) = spec_text.split_once("\nx-documents:\n").unwrap();
+    let bare = format!("{before}\n");
+    let unrecorded = Spec::parse(&spec.path, &bare).unwrap();
+    assert!(
+        !check(&unrecorded, seed, &copy(seed), None)
+            .unwrap()
+            .accounted
+    );
+    let (text, report) =
+        record_documents(&unrecorded, &bare, &[(seed.into(), copy(seed))]).unwrap();
+    assert!(
+        report.contains("recorded 9 sections and 1 blocks"),
+        "{report}"
+    );
+    assert!(text.starts_with(&bare));
+    let recorded = Spec::parse(&spec.path, &text).unwrap();
+    assert!(check(&recorded, seed, &copy(seed), None).unwrap().accounted);
+}
+
+#[test]
+fn run_takes_only_the_specs_documents_and_says_whether_all_is_accounted_for() {
+    let root = crate::workspace_root();
+    let spec = spec_of("voiceclone");
+    assert!(run(&root, &spec, &[], false).unwrap());
+
+    let dir = tempfile::tempdir().unwrap();
+    let changed = dir.path().join("voice-clone-tts-api.txt");
+    let text =
+        copy("voice-clone-tts-api.txt").replacen("\"credits\": 5000,", "\"credits\": 4000,", 1);
+    std::fs::write(&changed, text).unwrap();
+    assert!(!run(&root, &spec, &[changed], false).unwrap());
+
+    let other = dir.path().join("nanogpt-tts.md");
+    std::fs::write(&other, copy("nanogpt-tts.md")).unwrap();
+    let error = run(&root, &spec, &[other], false).unwrap_err().to_string();
+    assert!(
+        error.contains("is not a document of specs/voiceclone.yaml"),
+        "{error}"
+    );
 }
