@@ -3,8 +3,11 @@
 //! - `generate [--check]`: regenerate every provider crate from `specs/*.yaml`, or check that the
 //!   committed crates are what the specs generate (prints a unified diff and fails if not).
 //! - `lint`: check the specs against the rules in `specs/README.md`.
+//! - `docs <provider> [--record] [<document>...]`: account for a provider's published documents
+//!   against the record its spec keeps (`x-documents`), or record them after review.
 
 mod crate_files;
+mod docs;
 mod emit;
 mod example;
 mod files;
@@ -15,7 +18,7 @@ use speech_spec as spec;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 
 use spec::Spec;
@@ -39,6 +42,19 @@ enum Task {
     },
     /// Check the specs: operation ids, examples present and valid, one error schema per operation.
     Lint,
+    /// Account for a provider's published documents against its spec: every code block and JSON
+    /// body embedded as an example or listed with a reason, every section's prose as recorded.
+    /// Prints the new, changed and vanished blocks and sections; fails unless all is accounted for.
+    Docs {
+        /// The provider (its spec is `specs/<provider>.yaml`).
+        provider: String,
+        /// Rewrite the spec's record (`x-documents`) from the documents, after reviewing them.
+        #[arg(long)]
+        record: bool,
+        /// The documents as published, each named as in the spec's `info.x-seeds`; none means
+        /// the repository's copies in `specs/documents/`.
+        documents: Vec<PathBuf>,
+    },
     /// Run the conformance suite (every documented example against the generated clients), then
     /// print its coverage and errata reports.
     Conformance,
@@ -68,6 +84,22 @@ fn run(cli: Cli) -> Result<()> {
         Task::Lint => {
             lint_all(&specs)?;
             println!("{} specs follow the rules", specs.len());
+            Ok(())
+        }
+        Task::Docs {
+            provider,
+            record,
+            documents,
+        } => {
+            let spec = specs
+                .iter()
+                .find(|spec| spec.provider == provider)
+                .with_context(|| format!("no spec for provider `{provider}` in specs/"))?;
+            anyhow::ensure!(
+                docs::run(&root, spec, &documents, record)?,
+                "the documents are not all accounted for in {}",
+                spec.path.display()
+            );
             Ok(())
         }
         Task::Bench => {

@@ -31,6 +31,7 @@ const KNOWN: &[&str] = &[
     "x-spends-credits",
     "x-speech",
     "x-rate-limit",
+    "x-documents",
 ];
 
 /// Keys whose object is a map of names (a property called `x-foo` is a name, not an extension).

@@ -1,6 +1,7 @@
 //! Spec checks: the rules of `specs/README.md` that the generator and the conformance suite rely
 //! on. Each finding names the spec and the place in it.
 
+mod documents;
 mod extensions;
 mod jobs;
 mod service;
@@ -53,6 +54,7 @@ pub fn lint(spec: &Spec) -> Result<Vec<String>> {
     check_open_responses(&spec.doc, &mut findings)?;
     check_sent_defaults(&spec.doc, &mut findings)?;
     check_formats(&spec.doc, &mut findings);
+    documents::check(&spec.doc, &seeds, &mut findings);
     if spec.doc.get("x-errata").and_then(Value::as_array).is_none() {
         findings.add("document", "no `x-errata` list".into());
     }
