@@ -44,7 +44,10 @@ fn the_tls_backend_is_the_consumers_choice() {
     const C_CRYPTO: [&str; 4] = ["aws-lc-sys", "ring", "openssl-sys", "cmake"];
     for package in consumer_crates() {
         let default = dependencies(&package, &[]);
-        assert!(default.contains("aws-lc-rs"), "{package}: default is rustls with aws-lc-rs");
+        assert!(
+            default.contains("aws-lc-rs"),
+            "{package}: default is rustls with aws-lc-rs"
+        );
         assert!(!default.contains("native-tls"), "{package}");
 
         let own_provider = dependencies(
@@ -53,7 +56,10 @@ fn the_tls_backend_is_the_consumers_choice() {
         );
         assert!(own_provider.contains("rustls"), "{package}");
         for c in C_CRYPTO.iter().chain(&["cc"]) {
-            assert!(!own_provider.contains(*c), "{package} rustls-no-provider builds {c}");
+            assert!(
+                !own_provider.contains(*c),
+                "{package} rustls-no-provider builds {c}"
+            );
         }
 
         let native = dependencies(
@@ -61,7 +67,10 @@ fn the_tls_backend_is_the_consumers_choice() {
             &["--no-default-features", "--features", "native-tls"],
         );
         assert!(native.contains("native-tls"), "{package}");
-        assert!(!native.contains("aws-lc-rs") && !native.contains("rustls"), "{package}");
+        assert!(
+            !native.contains("aws-lc-rs") && !native.contains("rustls"),
+            "{package}"
+        );
     }
 }
 

@@ -52,7 +52,11 @@ async fn requests_name_the_facade_and_the_client_crate() {
         let result = provider
             .synthesize(&synthesis_request(service), &wait())
             .await;
-        assert!(result.is_err(), "{}: the stand-in server refused", service.name);
+        assert!(
+            result.is_err(),
+            "{}: the stand-in server refused",
+            service.name
+        );
         let head = served.await.unwrap();
         let expected = format!(
             "user-agent: speech-facade/{} {}-client/",
@@ -73,9 +77,13 @@ async fn the_callers_proxy_carries_the_api_requests_and_the_downloads() {
             })),
             ..options()
         };
-        let provider =
-            Provider::new(service.name, "http://speech.invalid", ApiKey::new(KEY), options)
-                .unwrap();
+        let provider = Provider::new(
+            service.name,
+            "http://speech.invalid",
+            ApiKey::new(KEY),
+            options,
+        )
+        .unwrap();
         let result = provider
             .synthesize(&synthesis_request(service), &wait())
             .await;
@@ -97,7 +105,10 @@ async fn the_callers_proxy_carries_the_api_requests_and_the_downloads() {
         .build()
         .unwrap();
     let result = downloader
-        .bytes("http://files.invalid/result.mp3", &DownloadLimits::default())
+        .bytes(
+            "http://files.invalid/result.mp3",
+            &DownloadLimits::default(),
+        )
         .await;
     assert!(result.is_err(), "the proxy answered 400");
     let head = served.await.unwrap();
@@ -105,7 +116,10 @@ async fn the_callers_proxy_carries_the_api_requests_and_the_downloads() {
         head.starts_with("get http://files.invalid/result.mp3 "),
         "{head}"
     );
-    let expected = format!("user-agent: speech-facade/{}\r\n", env!("CARGO_PKG_VERSION"));
+    let expected = format!(
+        "user-agent: speech-facade/{}\r\n",
+        env!("CARGO_PKG_VERSION")
+    );
     assert!(head.contains(&expected), "{head}");
 }
 
@@ -129,7 +143,11 @@ async fn a_caller_who_allows_redirects_still_cannot_send_the_key_elsewhere() {
         let result = provider
             .synthesize(&synthesis_request(service), &wait())
             .await;
-        assert!(result.is_err(), "{}: a redirect is not an answer", service.name);
+        assert!(
+            result.is_err(),
+            "{}: a redirect is not an answer",
+            service.name
+        );
         served.await.unwrap();
         let followed = tokio::time::timeout(Duration::from_millis(300), elsewhere.accept()).await;
         assert!(

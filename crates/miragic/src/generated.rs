@@ -17,6 +17,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error details; observed as an object `{code, message}` with string members (e.g. code `INVALID_API_KEY`, message `Invalid or expired API key`). Left untyped so that another shape, such as a plain string, is also accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -40,6 +41,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct JobCreated {
         pub data: JobTicket,
         ///Indicates the status of the task, e.g. `Text-to-speech job created successfully`.
@@ -60,6 +62,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct JobTicket {
         ///Unique identifier used to track task status and retrieve results.
         #[serde(rename = "jobId")]
@@ -81,6 +84,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextApiResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub success: ::std::option::Option<bool>,
@@ -100,6 +104,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
         pub audio_format: SpeechToTextFormAudioFormat,
@@ -128,6 +133,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SpeechToTextFormAudioFormat {
         #[serde(rename = "mp3")]
         Mp3,
@@ -178,6 +184,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextJob {
         #[serde(
             rename = "audioFileName",
@@ -253,6 +260,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextJobMetadata {
         #[serde(
             rename = "apiResponse",
@@ -284,6 +292,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextJobResponse {
         pub data: SpeechToTextJob,
         pub success: bool,
@@ -302,6 +311,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechApiResponse {
         ///Upstream URL of the audio (a Dropbox link in the example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -322,6 +332,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechForm {
         pub text: crate::generated::types::TextToSpeechFormText,
         ///Voice name. Documented values: alloy, amuch, ash, ballad, dan, echo, onyx, verse, coral, elan, fable, nova, sage, shimmer, "etc." (open list, so not an enum; erratum tts-voice-open-list).
@@ -340,6 +351,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechJob {
         ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead (erratum tts-audio-link-location).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -405,6 +417,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechJobMetadata {
         #[serde(
             rename = "apiResponse",
@@ -435,6 +448,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechJobResponse {
         pub data: TextToSpeechJob,
         pub success: bool,
@@ -453,6 +467,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Timestamp {
         String(::std::string::String),
         Number(f64),
@@ -1831,6 +1846,163 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ErrorResponse {
+        ///Builds a `ErrorResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                error: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success,
+            }
+        }
+    }
+    impl JobCreated {
+        ///Builds a `JobCreated` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`JobCreated::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            data: JobTicket,
+            message: ::std::string::String,
+            success: bool,
+        ) -> Self {
+            Self { data, message, success }
+        }
+    }
+    impl JobTicket {
+        ///Builds a `JobTicket` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`JobTicket::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: ::std::string::String,
+            status: crate::generated::types::JobStatus,
+        ) -> Self {
+            Self { job_id, status }
+        }
+    }
+    impl SpeechToTextApiResponse {
+        ///Builds a `SpeechToTextApiResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextApiResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                success: ::std::option::Option::None,
+                transcription: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechToTextForm {
+        ///Builds a `SpeechToTextForm` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextForm::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(audio_format: SpeechToTextFormAudioFormat) -> Self {
+            Self {
+                audio_format,
+                question: defaults::speech_to_text_form_question(),
+            }
+        }
+    }
+    impl SpeechToTextJob {
+        ///Builds a `SpeechToTextJob` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJob::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: ::std::string::String,
+            status: crate::generated::types::JobStatus,
+        ) -> Self {
+            Self {
+                audio_file_name: ::std::option::Option::None,
+                audio_format: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                credits_used: ::std::option::Option::None,
+                error_message: ::std::option::Option::None,
+                id,
+                metadata: ::std::option::Option::None,
+                progress: ::std::option::Option::None,
+                question: ::std::option::Option::None,
+                status,
+                transcription: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechToTextJobMetadata {
+        ///Builds a `SpeechToTextJobMetadata` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJobMetadata::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                api_response: ::std::option::Option::None,
+                audio_file_path: ::std::option::Option::None,
+                processing_time_ms: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechToTextJobResponse {
+        ///Builds a `SpeechToTextJobResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJobResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(data: SpeechToTextJob, success: bool) -> Self {
+            Self { data, success }
+        }
+    }
+    impl TextToSpeechApiResponse {
+        ///Builds a `TextToSpeechApiResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechApiResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                audio_link: ::std::option::Option::None,
+                success: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TextToSpeechForm {
+        ///Builds a `TextToSpeechForm` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechForm::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            text: crate::generated::types::TextToSpeechFormText,
+            voice: ::std::string::String,
+        ) -> Self {
+            Self { text, voice }
+        }
+    }
+    impl TextToSpeechJob {
+        ///Builds a `TextToSpeechJob` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJob::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: ::std::string::String,
+            status: crate::generated::types::JobStatus,
+        ) -> Self {
+            Self {
+                audio_link: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                credits_used: ::std::option::Option::None,
+                error_message: ::std::option::Option::None,
+                id,
+                metadata: ::std::option::Option::None,
+                progress: ::std::option::Option::None,
+                status,
+                text: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+                voice: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TextToSpeechJobMetadata {
+        ///Builds a `TextToSpeechJobMetadata` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJobMetadata::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                api_response: ::std::option::Option::None,
+                local_audio_path: ::std::option::Option::None,
+                processing_time_ms: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TextToSpeechJobResponse {
+        ///Builds a `TextToSpeechJobResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJobResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(data: TextToSpeechJob, success: bool) -> Self {
+            Self { data, success }
         }
     }
     speech_client_runtime::open_enum! {
