@@ -1,0 +1,77 @@
+//! The changelog entry `cargo xtask diff --markdown` writes into `crates/<provider>/CHANGELOG.md`.
+//!
+//! The file follows Keep a Changelog: a title and preamble, then one `## [version]` section per
+//! release, newest first, with `### Breaking`, `### Changed` (behaviour changes) and `### Added`
+//! subsections. The entry is headed `## [<x-crate.version>]` when the spec's version already has
+//! the bump the changes need, else `## [Unreleased]`. Writing it again replaces the top section
+//! when that is the same heading or `Unreleased` (the entry is the diff since one revision), and
+//! otherwise goes above it.
+
+use super::Class;
+use super::report::Report;
+
+const UNRELEASED: &str = "## [Unreleased]";
+
+/// `existing` (a changelog, possibly empty) with the report's entry on top.
+pub fn prepend(existing: &str, report: &Report) -> String {
+    let heading = match &report.new_version {
+        Some(version) if report.bumped() && report.old_version.as_ref() != Some(version) => {
+            format!("## [{version}]")
+        }
+        _ => UNRELEASED.to_owned(),
+    };
+    let (preamble, releases) = match existing.find("\n## ") {
+        Some(start) => (existing[..start].to_owned(), &existing[start + 1..]),
+        None if existing.trim().is_empty() => (preamble(&report.package), ""),
+        None => (existing.to_owned(), ""),
+    };
+    let older = match releases.split_once('\n') {
+        Some((top, _)) if top == heading || top == UNRELEASED => releases
+            .find("\n## ")
+            .map_or("", |end| &releases[end + 1..]),
+        _ => releases,
+    };
+    let entry = format!(
+        "{}\n\n{heading}\n\n{}{older}",
+        preamble.trim_end(),
+        sections(report)
+    );
+    format!("{}\n", entry.trim_end())
+}
+
+/// The preamble of a new changelog.
+pub fn preamble(package: &str) -> String {
+    format!(
+        "# Changelog\n\n\
+         All notable changes to `{package}` are listed here, newest first, in the format of\n\
+         [Keep a Changelog](https://keepachangelog.com/en/1.1.0/). The crate follows\n\
+         [Semantic Versioning](https://semver.org/) as Cargo reads it: while it is `0.x`, a breaking\n\
+         change bumps the minor version and anything else the patch version. Sections list breaking\n\
+         changes (code that compiled no longer compiles, or a call that was valid is refused),\n\
+         behaviour changes and additions; `cargo xtask diff --markdown` writes them from the spec\n\
+         change.\n"
+    )
+}
+
+fn sections(report: &Report) -> String {
+    let mut out = String::new();
+    for (class, title) in [
+        (Class::Breaking, "Breaking"),
+        (Class::Behaviour, "Changed"),
+        (Class::Additive, "Added"),
+    ] {
+        let lines: Vec<String> = report
+            .changes
+            .iter()
+            .filter(|change| change.class == class)
+            .map(|change| format!("- `{}` {}: {}\n", change.scope, change.at, change.what))
+            .collect();
+        if !lines.is_empty() {
+            out.push_str(&format!("### {title}\n\n{}\n", lines.concat()));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("No API change (descriptions, examples or sources only).\n\n");
+    }
+    out
+}
