@@ -1,6 +1,7 @@
 //! The generated files of one provider crate: `src/generated.rs`, `src/mock.rs`, `Cargo.toml`,
 //! `README.md` and the licence files.
-//! `src/lib.rs` is hand-written and tiny; it is created once if missing and never overwritten.
+//! `src/lib.rs` (hand-written and tiny) and `CHANGELOG.md` (maintained) are created once if
+//! missing and never overwritten.
 
 use std::path::{Path, PathBuf};
 
@@ -103,6 +104,15 @@ pub fn initial_lib_rs(spec: &Spec) -> Output {
     Output {
         path: crate_dir(spec).join("src/lib.rs"),
         contents: LIB_RS.to_owned(),
+    }
+}
+
+/// The changelog a new crate starts with; maintained from then on (`cargo xtask diff --markdown`
+/// writes its entries), so it is created once if missing and never overwritten.
+pub fn initial_changelog(spec: &Spec) -> Output {
+    Output {
+        path: crate_dir(spec).join("CHANGELOG.md"),
+        contents: crate::diff::initial_changelog(spec),
     }
 }
 

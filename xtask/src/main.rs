@@ -205,7 +205,12 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     }
     let new_libs: Vec<_> = specs
         .iter()
-        .map(crate_files::initial_lib_rs)
+        .flat_map(|spec| {
+            [
+                crate_files::initial_lib_rs(spec),
+                crate_files::initial_changelog(spec),
+            ]
+        })
         .filter(|lib| !root.join(&lib.path).exists())
         .collect();
     for path in files::write(root, &new_libs)?

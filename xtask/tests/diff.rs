@@ -69,6 +69,9 @@ fn a_consumer_of_the_old_crate_compiles_against_the_new_one_unless_the_change_is
         let breaking = class == "breaking";
         assert_eq!(diff.status.success(), !breaking, "{case}: {report}");
 
+        if case == "required_field" {
+            changelog_entry_survives_generate(copy);
+        }
         generate(copy);
         let checked = check_consumer(copy);
         assert!(
@@ -82,6 +85,42 @@ fn a_consumer_of_the_old_crate_compiles_against_the_new_one_unless_the_change_is
             checked.err().unwrap_or_default()
         );
     }
+}
+
+/// `diff --markdown` puts the entry above the crate's first release in its changelog, and
+/// `generate` (which created the changelog) leaves it as it is.
+fn changelog_entry_survives_generate(copy: &Path) {
+    let path = copy.join("crates/difftest/CHANGELOG.md");
+    let initial = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        initial.contains("\n## [0.1.0]\n\nInitial release"),
+        "{initial}"
+    );
+    assert!(
+        initial.contains("- `get_speech` (`GET /speech/{id}`): Get a speech.\n"),
+        "{initial}"
+    );
+    cargo(
+        copy,
+        &[
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--",
+            "diff",
+            "--markdown",
+        ],
+    );
+    let written = std::fs::read_to_string(&path).unwrap();
+    let (entry, rest) = written.split_once("\n## [0.1.0]\n").unwrap();
+    assert!(
+        entry.ends_with("## [Unreleased]\n\n### Breaking\n\n- `speak` request body /language: required field added: calls without it are refused and `new` takes it\n"),
+        "{written}"
+    );
+    assert!(initial.ends_with(rest), "{written}");
+    generate(copy);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), written);
 }
 
 fn git(dir: &Path, arguments: &[&str]) {

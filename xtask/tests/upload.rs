@@ -40,7 +40,10 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
             "conformance/src/adapters/upload.rs",
             "crates/facade/Cargo.toml",
             "crates/facade/src/provider/registry.rs",
+            "crates/upload/CHANGELOG.md",
             "crates/upload/Cargo.toml",
+            "crates/upload/LICENSE-APACHE",
+            "crates/upload/LICENSE-MIT",
             "crates/upload/README.md",
             "crates/upload/src/generated.rs",
             "crates/upload/src/lib.rs",
@@ -61,7 +64,7 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
         .unwrap_or_default();
     assert!(
         generated
-            .contains("upload-client = { path = \"../crates/upload\", features = [\"mock\"] }\n"),
+            .contains("upload-client = { path = \"../crates/upload\", version = \"0.1.0\", features = [\"mock\"] }\n"),
         "{manifest}"
     );
     cargo(
@@ -86,6 +89,17 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     std::fs::copy(
         fixtures().join("upload_typed_mock.rs"),
         copy.join("crates/upload/tests/typed_mock.rs"),
+    )
+    .unwrap();
+    // ...and the helpers it uses, which the published crate's manifest does not list.
+    let manifest = copy.join("crates/upload/Cargo.toml");
+    let generated = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        generated.replace(
+            "[dev-dependencies]\n",
+            "[dev-dependencies]\nspeech-mock-support.workspace = true\ntempfile.workspace = true\n",
+        ),
     )
     .unwrap();
     cargo(

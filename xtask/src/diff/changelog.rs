@@ -7,8 +7,11 @@
 //! when that is the same heading or `Unreleased` (the entry is the diff since one revision), and
 //! otherwise goes above it.
 
+use serde_json::Value;
+
 use super::Class;
 use super::report::Report;
+use crate::spec::Spec;
 
 const UNRELEASED: &str = "## [Unreleased]";
 
@@ -51,6 +54,56 @@ pub fn preamble(package: &str) -> String {
          behaviour changes and additions; `cargo xtask diff --markdown` writes them from the spec\n\
          change.\n"
     )
+}
+
+/// The changelog a new crate starts with: its first release, listing what it covers (every
+/// operation, the typed mocks, and the calls the facade offers through it).
+pub fn initial(spec: &Spec) -> String {
+    let text = |pointer: &str| {
+        spec.doc
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    };
+    let mut out = preamble(&crate::crate_files::package_name(spec));
+    out.push_str(&format!(
+        "\n## [{}]\n\nInitial release: the typed client of the {}, generated from `{}`.\n\n### Added\n\n",
+        text("/x-crate/version"),
+        text("/info/title"),
+        spec.path.display()
+    ));
+    for operation in spec.operations() {
+        let summary = operation.value.get("summary").and_then(Value::as_str);
+        out.push_str(&format!(
+            "- `{}` (`{} {}`){}\n",
+            operation.id().unwrap_or_default(),
+            operation.method.to_uppercase(),
+            operation.path,
+            summary
+                .map(|summary| format!(": {}.", summary.trim_end_matches('.')))
+                .unwrap_or_default()
+        ));
+    }
+    out.push_str(
+        "- Request and response types that later additions do not break: they are \
+         `#[non_exhaustive]`, built with `new` (the required fields) or `builder()`.\n\
+         - Typed mocks of every operation for consumers' tests (`mock` feature).\n",
+    );
+    let calls: Vec<String> = spec
+        .doc
+        .get("x-speech")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|calls| calls.keys())
+        .map(|call| format!("`{call}`"))
+        .collect();
+    if !calls.is_empty() {
+        out.push_str(&format!(
+            "- The service table (`service::SERVICE`) through which `speech-facade` offers {}.\n",
+            calls.join(", ")
+        ));
+    }
+    out
 }
 
 fn sections(report: &Report) -> String {

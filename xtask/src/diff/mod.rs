@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::spec::Spec;
 
+pub use changelog::initial as initial_changelog;
 pub use report::{FacadeBump, Report};
 
 /// What a change does to code written against the old crate (or to a facade user).
