@@ -184,10 +184,13 @@ fn git(root: &Path, arguments: &[&str]) -> Result<Option<String>> {
     Ok(None)
 }
 
-/// The changelog entries `--markdown` writes, one per generated crate with changes, and where.
+/// Writes the changelog entry of every crate whose API changed (a new crate starts with the
+/// changelog `generate` creates; a removed one has none), and says where.
 pub fn write_changelogs(root: &Path, reports: &[Report]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
-    for report in reports.iter().filter(|report| report.new_version.is_some()) {
+    for report in reports.iter().filter(|report| {
+        report.old_version.is_some() && report.new_version.is_some() && report.worst().is_some()
+    }) {
         let path = Path::new("crates")
             .join(&report.provider)
             .join("CHANGELOG.md");

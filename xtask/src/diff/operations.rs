@@ -291,6 +291,18 @@ fn request_body(c: &mut Collector, old: &Operation, new: &Operation) -> Result<(
             } else {
                 at.clone()
             };
+            if object.get("encoding") != new_object.get("encoding") {
+                c.push(
+                    Some(Side::Request),
+                    here.clone(),
+                    Class::Behaviour,
+                    format!(
+                        "encoding {} → {}: form fields are sent differently",
+                        show(object.get("encoding")),
+                        show(new_object.get("encoding"))
+                    ),
+                );
+            }
             let null = Value::Null;
             c.schema(
                 Side::Request,

@@ -207,6 +207,7 @@ const CASES: &[(&str, &str, &[Expected])] = &[
         "security_removed",
         "base",
         &[
+            ("clone_voice", "security", Breaking, None),
             ("get_speech", "security", Breaking, None),
             ("speak", "security", Breaking, Some(Breaking)),
         ],
@@ -235,6 +236,32 @@ const CASES: &[(&str, &str, &[Expected])] = &[
         "neutral_call_removed",
         "base",
         &[(SERVICE, "x-speech synthesize", Additive, Some(Additive))],
+    ),
+    // A multipart form (`clone_voice`, not used by the facade): encodings, file parts, items.
+    (
+        "base",
+        "form_encoding_changed",
+        &[("clone_voice", "request body", Behaviour, None)],
+    ),
+    (
+        "base",
+        "file_content_type_removed",
+        &[("clone_voice", "request body /file", Breaking, None)],
+    ),
+    (
+        "file_content_type_removed",
+        "base",
+        &[("clone_voice", "request body /file", Additive, None)],
+    ),
+    (
+        "base",
+        "file_max_bytes_wider",
+        &[("clone_voice", "request body /file", Additive, None)],
+    ),
+    (
+        "base",
+        "array_item_limit_added",
+        &[("clone_voice", "request body /tags[]", Breaking, None)],
     ),
     (
         "base",
