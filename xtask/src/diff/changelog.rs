@@ -10,16 +10,22 @@
 use serde_json::Value;
 
 use super::Class;
-use super::report::Report;
+use super::report::{Report, Versions};
 use crate::spec::Spec;
 
 const UNRELEASED: &str = "## [Unreleased]";
 
 /// `existing` (a changelog, possibly empty) with the report's entry on top.
 pub fn prepend(existing: &str, report: &Report) -> String {
-    let heading = match &report.new_version {
-        Some(version) if report.bumped() && report.old_version.as_ref() != Some(version) => {
-            format!("## [{version}]")
+    let heading = match (&report.versions, report.bumped()) {
+        (
+            Versions::Changed {
+                old,
+                declared: Some(declared),
+            },
+            true,
+        ) if old.as_ref() != Some(declared) => {
+            format!("## [{declared}]")
         }
         _ => UNRELEASED.to_owned(),
     };

@@ -24,7 +24,7 @@ use serde_json::Value;
 use crate::spec::Spec;
 
 pub use changelog::initial as initial_changelog;
-pub use report::{FacadeBump, Report};
+pub use report::{FacadeBump, Report, Versions};
 
 /// What a change does to code written against the old crate (or to a facade user).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -189,7 +189,7 @@ fn git(root: &Path, arguments: &[&str]) -> Result<Option<String>> {
 pub fn write_changelogs(root: &Path, reports: &[Report]) -> Result<Vec<PathBuf>> {
     let mut written = Vec::new();
     for report in reports.iter().filter(|report| {
-        report.old_version.is_some() && report.new_version.is_some() && report.worst().is_some()
+        matches!(report.versions, Versions::Changed { .. }) && report.worst().is_some()
     }) {
         let path = Path::new("crates")
             .join(&report.provider)

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use anyhow::Result;
 use serde_json::Value;
 
-use super::schema::{Collector, show};
+use super::schema::{Collector, describe, show};
 use super::{Change, Class, Side};
 use crate::spec::{self, Operation};
 
@@ -114,9 +114,8 @@ fn compare(c: &mut Collector, old: &Operation, new: &Operation) -> Result<()> {
         let (a, b) = (old.value.get(key), new.value.get(key));
         if a != b {
             let what = format!(
-                "{key} {} → {}: how the facade retries and waits changes",
-                show(a),
-                show(b)
+                "{}: how the facade retries and waits changes",
+                describe(a, b)
             );
             c.changes.push(Change {
                 scope: c.scope.clone(),
@@ -297,9 +296,8 @@ fn request_body(c: &mut Collector, old: &Operation, new: &Operation) -> Result<(
                     here.clone(),
                     Class::Behaviour,
                     format!(
-                        "encoding {} → {}: form fields are sent differently",
-                        show(object.get("encoding")),
-                        show(new_object.get("encoding"))
+                        "encoding: {}: form fields are sent differently",
+                        describe(object.get("encoding"), new_object.get("encoding"))
                     ),
                 );
             }

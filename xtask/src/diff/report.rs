@@ -17,18 +17,34 @@ pub struct Report {
     pub package: String,
     pub path: PathBuf,
     pub changes: Vec<Change>,
-    /// `x-crate.version` at the revision (`None`: the spec is new).
-    pub old_version: Option<Version>,
-    /// `x-crate.version` in the working tree (`None`: the spec was removed).
-    pub new_version: Option<Version>,
+    pub versions: Versions,
+}
+
+/// The spec's `x-crate.version` at the revision and in the working tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Versions {
+    /// A new spec: its crate starts at the declared version.
+    Added(Option<Version>),
+    Removed,
+    /// `old` is `None` when the spec at the revision has no `x-crate.version`.
+    Changed {
+        old: Option<Version>,
+        declared: Option<Version>,
+    },
 }
 
 impl Report {
     /// Compares a spec at the revision with the working tree's (either may be missing).
     pub fn new(old: Option<&Spec>, new: Option<&Spec>) -> Result<Self> {
         let spec = new.or(old).expect("a report compares at least one spec");
-        let old_version = old.map(|old| version::of_spec(&old.doc)).transpose()?;
-        let new_version = new.map(|new| version::of_spec(&new.doc)).transpose()?;
+        let versions = match (old, new) {
+            (Some(old), Some(new)) => Versions::Changed {
+                old: version::of_spec(&old.doc)?,
+                declared: version::of_spec(&new.doc)?,
+            },
+            (None, Some(new)) => Versions::Added(version::of_spec(&new.doc)?),
+            _ => Versions::Removed,
+        };
         let whole = |what: &str, class| Change {
             scope: SERVICE.into(),
             at: "spec".into(),
@@ -52,8 +68,7 @@ impl Report {
             package: crate_files::package_name(spec),
             path: spec.path.clone(),
             changes,
-            old_version,
-            new_version,
+            versions,
         })
     }
 
@@ -67,20 +82,29 @@ impl Report {
         self.changes.iter().filter_map(|change| change.facade).max()
     }
 
-    /// The version the crate needs: a new crate starts at its declared version.
+    /// The version the crate needs (`None`: unknown, or no crate any more); a new crate starts at
+    /// its declared version.
     pub fn required(&self) -> Option<Version> {
-        match (&self.old_version, &self.new_version) {
-            (Some(old), Some(_)) => Some(version::required(old, self.worst())),
-            (None, new) => new.clone(),
-            (_, None) => None,
+        match &self.versions {
+            Versions::Changed { old: Some(old), .. } => Some(version::required(old, self.worst())),
+            Versions::Added(declared) => declared.clone(),
+            _ => None,
         }
     }
 
-    /// Whether the spec's `x-crate.version` already has the bump.
+    /// The version the working tree's spec declares.
+    pub fn declared(&self) -> Option<&Version> {
+        match &self.versions {
+            Versions::Added(declared) | Versions::Changed { declared, .. } => declared.as_ref(),
+            Versions::Removed => None,
+        }
+    }
+
+    /// Whether the spec's `x-crate.version` is known to have the bump.
     pub fn bumped(&self) -> bool {
-        match (self.required(), &self.new_version) {
+        match (self.required(), self.declared()) {
             (Some(required), Some(declared)) => *declared >= required,
-            _ => true,
+            _ => false,
         }
     }
 }
@@ -105,10 +129,18 @@ impl fmt::Display for Report {
                 change.what
             )?;
         }
-        match (&self.old_version, self.required(), &self.new_version) {
-            (_, None, _) | (_, _, None) => writeln!(f, "  {}: removed", self.package),
-            (None, _, Some(declared)) => writeln!(f, "  {}: new crate at {declared}", self.package),
-            (Some(old), Some(required), Some(declared)) => {
+        let package = &self.package;
+        let declared = self.declared().map_or("missing".into(), Version::to_string);
+        match (&self.versions, self.required()) {
+            (Versions::Removed, _) => writeln!(f, "  {package}: removed"),
+            (Versions::Added(_), _) => writeln!(f, "  {package}: new crate at {declared}"),
+            (_, None) => writeln!(
+                f,
+                "  {package}: no x-crate.version at the revision, so no bump to compute; \
+                 x-crate.version is {declared}"
+            ),
+            (Versions::Changed { old, .. }, Some(required)) => {
+                let old = old.as_ref().map(Version::to_string).unwrap_or_default();
                 let verdict = if self.bumped() {
                     "has it".to_owned()
                 } else {
@@ -116,8 +148,7 @@ impl fmt::Display for Report {
                 };
                 writeln!(
                     f,
-                    "  {}: {old} needs {required}; x-crate.version is {declared}: {verdict}",
-                    self.package
+                    "  {package}: {old} needs {required}; x-crate.version is {declared}: {verdict}"
                 )
             }
         }

@@ -500,6 +500,23 @@ fn child(at: &str, step: &str) -> String {
     }
 }
 
+/// How a value changed: the members that differ when both are objects (a job contract, a neutral
+/// call), else both values.
+pub fn describe(old: Option<&Value>, new: Option<&Value>) -> String {
+    let (Some(a), Some(b)) = (
+        old.and_then(Value::as_object),
+        new.and_then(Value::as_object),
+    ) else {
+        return format!("{} → {}", show(old), show(new));
+    };
+    let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+    keys.into_iter()
+        .filter(|key| a.get(*key) != b.get(*key))
+        .map(|key| format!("{key} {} → {}", show(a.get(key)), show(b.get(key))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A JSON value as a report shows it (`none` when absent).
 pub fn show(value: Option<&Value>) -> String {
     match value {

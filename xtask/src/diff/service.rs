@@ -6,11 +6,11 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::schema::show;
+use super::schema::{describe, show};
 use super::{Change, Class, SERVICE};
 
 /// Every service-level change from `old` to `new`.
-pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
+pub fn changes<'a>(old: &'a Value, new: &'a Value) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut push = |at: String, class: Class, facade: Option<Class>, what: String| {
         changes.push(Change {
@@ -34,28 +34,40 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
             ),
         );
     }
-    for (key, facade, why) in [
-        (
-            "key",
-            Class::Breaking,
-            "`connect` reads the API key from another variable: a setup with the old one fails",
-        ),
-        (
-            "base-url",
+    let key = |doc: &'a Value| doc.pointer("/x-environment/key");
+    if key(old) != key(new) {
+        push(
+            "x-environment key".into(),
             Class::Behaviour,
+            Some(Class::Breaking),
+            format!(
+                "{} → {}: `connect` reads the API key from another variable, so a setup with the \
+                 old one fails",
+                show(key(old)),
+                show(key(new))
+            ),
+        );
+    }
+    let base_url = |doc: &'a Value| doc.pointer("/x-environment/base-url");
+    let (facade, why) = match (base_url(old), base_url(new)) {
+        (a, b) if a == b => (None, ""),
+        (None, Some(_)) => (Some(Class::Additive), "the base URL can be overridden"),
+        (Some(_), None) => (
+            Some(Class::Behaviour),
+            "the base URL override is no longer read",
+        ),
+        _ => (
+            Some(Class::Behaviour),
             "the base URL override is read from another variable",
         ),
-    ] {
-        let pointer = format!("/x-environment/{key}");
-        let (a, b) = (old.pointer(&pointer), new.pointer(&pointer));
-        if a != b {
-            push(
-                format!("x-environment {key}"),
-                Class::Behaviour,
-                Some(facade),
-                format!("{} → {}: {why}", show(a), show(b)),
-            );
-        }
+    };
+    if let Some(facade) = facade {
+        push(
+            "x-environment base-url".into(),
+            Class::Behaviour,
+            Some(facade),
+            format!("{} → {}: {why}", show(base_url(old)), show(base_url(new))),
+        );
     }
     let required =
         |doc: &Value| doc.pointer("/x-environment/base-url-required") == Some(&Value::Bool(true));
@@ -83,7 +95,10 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
             "x-error-body".into(),
             Class::Behaviour,
             Some(Class::Behaviour),
-            "changed: error codes, messages and credit counts are read elsewhere".into(),
+            format!(
+                "{}: error codes, messages and credit counts are read elsewhere",
+                describe(old.get("x-error-body"), new.get("x-error-body"))
+            ),
         );
     }
     let schemes = |doc: &Value| {
@@ -99,7 +114,10 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
                 format!("security scheme {name}"),
                 Class::Behaviour,
                 Some(Class::Behaviour),
-                "changed: the credential is sent differently".into(),
+                format!(
+                    "{}: the credential is sent differently",
+                    describe(Some(scheme), b.get(name))
+                ),
             );
         }
     }
@@ -128,7 +146,7 @@ pub fn changes(old: &Value, new: &Value) -> Vec<Change> {
                 at,
                 Class::Behaviour,
                 Some(Class::Behaviour),
-                format!("{} → {}", show(Some(x)), show(Some(y))),
+                describe(Some(x), Some(y)),
             ),
             _ => {}
         }

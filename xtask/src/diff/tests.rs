@@ -224,6 +224,21 @@ const CASES: &[(&str, &str, &[Expected])] = &[
     ),
     (
         "base",
+        "environment_base_url_added",
+        &[(SERVICE, "x-environment base-url", Behaviour, Some(Additive))],
+    ),
+    (
+        "environment_base_url_added",
+        "base",
+        &[(
+            SERVICE,
+            "x-environment base-url",
+            Behaviour,
+            Some(Behaviour),
+        )],
+    ),
+    (
+        "base",
         "error_body_changed",
         &[(SERVICE, "x-error-body", Behaviour, Some(Behaviour))],
     ),

@@ -24,13 +24,14 @@ pub fn required(current: &Version, worst: Option<Class>) -> Version {
     }
 }
 
-/// A spec's `x-crate.version`.
-pub fn of_spec(doc: &Value) -> Result<Version> {
-    let text = doc
-        .pointer("/x-crate/version")
-        .and_then(Value::as_str)
-        .context("the spec has no `x-crate.version`")?;
-    Version::parse(text).with_context(|| format!("`x-crate.version` {text} is not semver"))
+/// A spec's `x-crate.version` (`None` when it has none, as specs before it was introduced).
+pub fn of_spec(doc: &Value) -> Result<Option<Version>> {
+    let Some(text) = doc.pointer("/x-crate/version").and_then(Value::as_str) else {
+        return Ok(None);
+    };
+    let version =
+        Version::parse(text).with_context(|| format!("`x-crate.version` {text} is not semver"))?;
+    Ok(Some(version))
 }
 
 /// The facade's version in its manifest: in the working tree (`rev` `None`) or at a revision.
