@@ -85,6 +85,25 @@ fn a_consumer_of_the_old_crate_compiles_against_the_new_one_unless_the_change_is
             checked.err().unwrap_or_default()
         );
     }
+
+    // A spec that the revision does not have, and one that the working tree no longer has.
+    std::fs::copy(compile.join("base.yaml"), copy.join("specs/newapi.yaml")).unwrap();
+    std::fs::remove_file(&spec).unwrap();
+    let diff = cargo_command(copy)
+        .args(["run", "--quiet", "--package", "xtask", "--"])
+        .args(["diff", "--fail-on", "breaking"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&diff.stdout);
+    for line in [
+        "specs/difftest.yaml (difftest-client): breaking\n",
+        "  difftest-client: removed\n",
+        "specs/newapi.yaml (newapi-client): additive\n",
+        "  newapi-client: new crate at 0.1.0\n",
+    ] {
+        assert!(report.contains(line), "{line}: {report}");
+    }
+    assert!(!diff.status.success(), "{report}");
 }
 
 /// `diff --markdown` puts the entry above the crate's first release in its changelog, and

@@ -92,11 +92,10 @@ pub struct Diff {
 impl Diff {
     /// The most severe class of any change, for the crates' or the facade's users.
     pub fn worst(&self) -> Option<Class> {
-        let facade = self.facade.as_ref().and_then(|facade| facade.worst);
         self.reports
             .iter()
-            .filter_map(Report::worst)
-            .chain(facade)
+            .flat_map(|report| [report.worst(), report.facade_worst()])
+            .flatten()
             .max()
     }
 }
