@@ -4,7 +4,10 @@
 //! change not breaking (`diff --fail-on breaking` succeeds). The rule of the issue is among them: an
 //! added optional request field keeps the consumer compiling, an added required one does not.
 //!
-//! One copy serves every case, building into the shared target directory with `cargo check` only.
+//! The copy's git history holds the old specs, as `diff` expects; the test also checks that
+//! `diff --markdown` writes the changelog entry `generate` then keeps, and that a spec added or
+//! removed since the revision is reported as a new crate or a removed one. One copy serves every
+//! case, building into the shared target directory with `cargo check` only.
 
 mod common;
 
