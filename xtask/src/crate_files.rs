@@ -1,5 +1,6 @@
 //! The generated files of one provider crate: `src/lib.rs`, `src/generated.rs`, `src/mock.rs`,
-//! `Cargo.toml`, `README.md`, `openapi.yaml` and the licence files.
+//! `Cargo.toml`, `README.md`, `openapi.yaml` and the licence files. `CHANGELOG.md` (maintained) is
+//! created once if missing and never overwritten.
 
 use std::path::{Path, PathBuf};
 
@@ -115,6 +116,15 @@ pub fn spec_copy(root: &Path, spec: &Spec) -> Result<Output> {
         path: crate_dir(spec).join("openapi.yaml"),
         contents: format!("{}{text}", header("#", spec)),
     })
+}
+
+/// The changelog a new crate starts with; maintained from then on (`cargo xtask diff --markdown`
+/// writes its entries), so it is created once if missing and never overwritten.
+pub fn initial_changelog(spec: &Spec) -> Output {
+    Output {
+        path: crate_dir(spec).join("CHANGELOG.md"),
+        contents: crate::diff::initial_changelog(spec),
+    }
 }
 
 fn header(comment: &str, spec: &Spec) -> String {
@@ -263,7 +273,11 @@ fn readme(spec: &Spec, plan: &Plan) -> Result<String> {
     out.push_str(
         "\nEvery method returns a builder: set parameters and the body, then `.send().await`. Request \
          types only build with values the spec allows; response enums are open (`Unknown(String)`). \
-         Every generated type implements `schemars::JsonSchema`.\n",
+         Request and response types are `#[non_exhaustive]`: build one with `Type::new(..)` (its \
+         required fields; set optional ones on the value) or `Type::builder()`, and match enums \
+         with a `_` arm, so a release that adds an optional field or an enum value does not break \
+         your code (`CHANGELOG.md` classifies every change). Every generated type implements \
+         `schemars::JsonSchema`.\n",
     );
     let name = package_name(spec);
     let version = crate_version(spec);

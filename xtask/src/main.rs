@@ -5,8 +5,12 @@
 //! - `lint`: check the specs against the rules in `specs/README.md`.
 //! - `docs <provider> [--record] [<document>...]`: account for a provider's published documents
 //!   against the record its spec keeps (`x-documents`), or record them after review.
+//! - `diff [REV]`: what the spec changes since a git revision do to the users of the generated
+//!   crates and of the facade, with the semver bump each needs (`--markdown` writes changelog
+//!   entries, `--fail-on breaking` fails on a breaking change).
 
 mod crate_files;
+mod diff;
 mod docs;
 mod emit;
 mod example;
@@ -55,6 +59,20 @@ enum Task {
         /// the repository's copies in `specs/documents/`.
         documents: Vec<PathBuf>,
     },
+    /// List the API changes of every spec changed since a git revision, classified for users of
+    /// the generated crate and of the facade (breaking, behaviour change, additive), with the
+    /// version bump each crate needs.
+    Diff {
+        /// The revision to compare the working tree's specs with.
+        #[arg(default_value = "HEAD")]
+        rev: String,
+        /// Also write each changed crate's entry into its `CHANGELOG.md`.
+        #[arg(long)]
+        markdown: bool,
+        /// Exit with status 1 when a change is of this class or more severe.
+        #[arg(long, value_name = "CLASS")]
+        fail_on: Option<diff::Class>,
+    },
     /// Run the conformance suite (every documented example against the generated clients), then
     /// print its coverage and errata reports.
     Conformance,
@@ -65,7 +83,8 @@ enum Task {
 
 fn main() -> ExitCode {
     match run(Cli::parse()) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
@@ -73,38 +92,55 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+/// Runs a task: `Ok(false)` when it completed but its check failed (`diff --fail-on`).
+fn run(cli: Cli) -> Result<bool> {
     let root = workspace_root();
-    let specs = spec::load_all(&root)?;
     match cli.task {
         Task::Generate { check } => {
+            let specs = spec::load_all(&root)?;
             lint_all(&specs)?;
-            generate(&root, &specs, check)
+            generate(&root, &specs, check)?;
         }
         Task::Lint => {
+            let specs = spec::load_all(&root)?;
             lint_all(&specs)?;
             println!("{} specs follow the rules", specs.len());
-            Ok(())
+        }
+        Task::Diff {
+            rev,
+            markdown,
+            fail_on,
+        } => {
+            let diff = diff::diff(&root, &rev)?;
+            print!("{diff}");
+            if markdown {
+                for path in diff::write_changelogs(&root, &diff.reports)? {
+                    println!("wrote {}", path.display());
+                }
+            }
+            return Ok(fail_on.is_none_or(|threshold| diff.worst() < Some(threshold)));
         }
         Task::Docs {
             provider,
             record,
             documents,
         } => {
+            let specs = spec::load_all(&root)?;
             let spec = specs
                 .iter()
                 .find(|spec| spec.provider == provider)
                 .with_context(|| format!("no spec for provider `{provider}` in specs/"))?;
-            anyhow::ensure!(
-                docs::run(&root, spec, &documents, record)?,
-                "the documents are not all accounted for in {}",
-                spec.path.display()
-            );
-            Ok(())
+            if !docs::run(&root, spec, &documents, record)? {
+                eprintln!(
+                    "error: the documents are not all accounted for in {}",
+                    spec.path.display()
+                );
+                return Ok(false);
+            }
         }
         Task::Bench => {
             maintainer_loop(&root)?;
-            cargo(&root, &["bench", "--quiet", "--package", "speech-facade"])
+            cargo(&root, &["bench", "--quiet", "--package", "speech-facade"])?;
         }
         Task::Conformance => {
             cargo(&root, &["test", "--package", "speech-conformance"])?;
@@ -118,9 +154,10 @@ fn run(cli: Cli) -> Result<()> {
                     "--bin",
                     "conformance-report",
                 ],
-            )
+            )?;
         }
     }
+    Ok(true)
 }
 
 /// Times `generate --check` for every spec (load, lint, generate, compare), as a maintainer runs it
@@ -202,7 +239,15 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
         println!("generated files are up to date ({} specs)", specs.len());
         return Ok(());
     }
-    for path in files::write(root, &outputs)? {
+    let new_changelogs: Vec<_> = specs
+        .iter()
+        .map(crate_files::initial_changelog)
+        .filter(|changelog| !root.join(&changelog.path).exists())
+        .collect();
+    for path in files::write(root, &new_changelogs)?
+        .into_iter()
+        .chain(files::write(root, &outputs)?)
+    {
         println!("wrote {}", path.display());
     }
     Ok(())

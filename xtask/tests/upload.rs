@@ -8,21 +8,12 @@
 //!
 //! The copy builds into the shared target directory, so only what the new spec changes compiles.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// The xtask's directory, from where cargo runs the test (a test binary built from another
-/// checkout into a shared target directory must copy this one).
-fn manifest_dir() -> PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
-}
-
-fn fixtures() -> PathBuf {
-    manifest_dir().join("tests/fixtures")
-}
+use common::{cargo, cargo_command, copy_workspace, fixtures, manifest_dir};
 
 #[test]
 fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes() {
@@ -49,6 +40,7 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
             "conformance/src/adapters/upload.rs",
             "crates/facade/Cargo.toml",
             "crates/facade/src/provider/registry.rs",
+            "crates/upload/CHANGELOG.md",
             "crates/upload/Cargo.toml",
             "crates/upload/LICENSE-APACHE",
             "crates/upload/LICENSE-MIT",
@@ -107,6 +99,17 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     std::fs::copy(
         fixtures().join("upload_typed_mock.rs"),
         copy.join("crates/upload/tests/typed_mock.rs"),
+    )
+    .unwrap();
+    // ...and the helpers it uses, which the published crate's manifest does not list.
+    let manifest = copy.join("crates/upload/Cargo.toml");
+    let generated = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        generated.replace(
+            "[dev-dependencies]\n",
+            "[dev-dependencies]\nspeech-mock-support.workspace = true\ntempfile.workspace = true\n",
+        ),
     )
     .unwrap();
     cargo(
@@ -172,46 +175,6 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     );
 }
 
-/// Copies the files git tracks or would track (no `target/`) into `copy`, keeping their modified
-/// times so that cargo finds the shared build of the unchanged crates fresh. Returns their paths.
-fn copy_workspace(workspace: &Path, copy: &Path) -> BTreeSet<PathBuf> {
-    let listed = Command::new("git")
-        .args([
-            "ls-files",
-            "-z",
-            "--cached",
-            "--others",
-            "--exclude-standard",
-        ])
-        .current_dir(workspace)
-        .output()
-        .unwrap();
-    assert!(listed.status.success(), "git ls-files failed");
-    let mut files = BTreeSet::new();
-    for path in listed
-        .stdout
-        .split(|byte| *byte == 0)
-        .filter(|p| !p.is_empty())
-    {
-        let path = PathBuf::from(String::from_utf8(path.to_vec()).unwrap());
-        let source = workspace.join(&path);
-        let Ok(metadata) = std::fs::metadata(&source) else {
-            continue; // deleted in the working tree
-        };
-        let target = copy.join(&path);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(&source, &target).unwrap();
-        std::fs::File::options()
-            .write(true)
-            .open(&target)
-            .unwrap()
-            .set_modified(metadata.modified().unwrap())
-            .unwrap();
-        files.insert(path);
-    }
-    files
-}
-
 /// The files of `copy` (outside `target/`) that are new or differ from the workspace's.
 fn changed_files(workspace: &Path, copy: &Path, before: &BTreeSet<PathBuf>) -> BTreeSet<PathBuf> {
     let mut changed = BTreeSet::new();
@@ -234,25 +197,4 @@ fn changed_files(workspace: &Path, copy: &Path, before: &BTreeSet<PathBuf>) -> B
         }
     }
     changed
-}
-
-/// A cargo command in `dir` that builds into the shared target directory.
-fn cargo_command(dir: &Path) -> Command {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join(".."));
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(dir).env("CARGO_TARGET_DIR", target);
-    command
-}
-
-fn cargo(dir: &Path, arguments: &[&str]) {
-    let output = cargo_command(dir).args(arguments).output().unwrap();
-    assert!(
-        output.status.success(),
-        "`cargo {}` failed:\n{}\n{}",
-        arguments.join(" "),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
 }

@@ -18,6 +18,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error message (string), or an object such as `{"error": "..."}`; no type, so any JSON value is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,6 +48,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponseErrorsItem {
         ///The request field that failed validation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -69,6 +71,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GenerationCreated {
         ///Unique ID of the generation task; poll GET /status with it.
         pub generation_id: ::std::string::String,
@@ -87,6 +90,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct GenerationStatus {
         ///URL of the generated audio once Completed; null while Generating.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -141,6 +145,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ListVoicesModel {
         /// The value `base`.
         #[serde(rename = "base")]
@@ -193,6 +198,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TtsRequest {
         /**Set to true to enable sampling for more varied outputs (advance model only). Defaults to false.
 
@@ -247,6 +253,7 @@ Default (applied by the provider when absent): `"neutral"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum TtsRequestEmotion {
         /// The value `neutral`.
         #[serde(rename = "neutral")]
@@ -322,6 +329,7 @@ Default (applied by the provider when absent): `"base"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum TtsRequestModel {
         /// The value `base`.
         #[serde(rename = "base")]
@@ -374,6 +382,7 @@ Default (applied by the provider when absent): `"base"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Voice {
         ///Accent, e.g. "American", "British", "Custom".
         pub accent: ::std::string::String,
@@ -406,6 +415,7 @@ Default (applied by the provider when absent): `"base"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct VoiceList {
         ///The model that was queried ("base" or "advance").
         pub model: ::std::string::String,
@@ -1418,6 +1428,105 @@ Default (applied by the provider when absent): `"base"`.*/
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ErrorResponse {
+        ///Builds a `ErrorResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                detail: ::std::option::Option::None,
+                error: ::std::option::Option::None,
+                errors: ::std::default::Default::default(),
+                message: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ErrorResponseErrorsItem {
+        ///Builds a `ErrorResponseErrorsItem` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponseErrorsItem::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                field: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+            }
+        }
+    }
+    impl GenerationCreated {
+        ///Builds a `GenerationCreated` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`GenerationCreated::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(generation_id: ::std::string::String) -> Self {
+            Self { generation_id }
+        }
+    }
+    impl GenerationStatus {
+        ///Builds a `GenerationStatus` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`GenerationStatus::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: crate::generated::types::GenerationStatusStatus) -> Self {
+            Self {
+                audio_url: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                detail: ::std::option::Option::None,
+                error: ::std::option::Option::None,
+                generation_id: ::std::option::Option::None,
+                model: ::std::option::Option::None,
+                status,
+                text_input: ::std::option::Option::None,
+                url: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+                voice_id: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TtsRequest {
+        ///Builds a `TtsRequest` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsRequest::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            text: crate::generated::types::TtsRequestText,
+            voice: ::std::string::String,
+        ) -> Self {
+            Self {
+                do_sample: ::std::option::Option::None,
+                emotion: ::std::option::Option::None,
+                model: ::std::option::Option::None,
+                speed: ::std::option::Option::None,
+                temperature: ::std::option::Option::None,
+                text,
+                top_p: ::std::option::Option::None,
+                voice,
+            }
+        }
+    }
+    impl Voice {
+        ///Builds a `Voice` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`Voice::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            accent: ::std::string::String,
+            description: ::std::string::String,
+            gender: ::std::string::String,
+            name: ::std::string::String,
+            voice_id: ::std::string::String,
+        ) -> Self {
+            Self {
+                accent,
+                custom: ::std::option::Option::None,
+                description,
+                free: ::std::option::Option::None,
+                gender,
+                name,
+                voice_id,
+            }
+        }
+    }
+    impl VoiceList {
+        ///Builds a `VoiceList` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`VoiceList::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            model: ::std::string::String,
+            user_id: ::std::string::String,
+            voices: ::std::vec::Vec<Voice>,
+        ) -> Self {
+            Self { model, user_id, voices }
         }
     }
     speech_client_runtime::open_enum! {

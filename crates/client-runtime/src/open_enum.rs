@@ -3,7 +3,9 @@
 /// Declares an enum of documented string values with an `Unknown(String)` fallback.
 ///
 /// Responses use these for job statuses, model names and error codes: a value the spec does not list
-/// yet decodes into `Unknown` instead of failing the whole call, and re-encodes unchanged.
+/// yet decodes into `Unknown` instead of failing the whole call, and re-encodes unchanged. The enum
+/// is `#[non_exhaustive]`, so a value the spec adds later is a new variant without breaking a
+/// consumer's `match` (the value stops arriving as `Unknown`: a behaviour change, not a break).
 ///
 /// ```
 /// speech_client_runtime::open_enum! {
@@ -27,6 +29,7 @@ macro_rules! open_enum {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         $vis enum $name {
             $($(#[$variant_meta])* #[doc = concat!("`", $value, "`")] $variant,)+
             /// A value the spec does not document (yet), kept as sent.

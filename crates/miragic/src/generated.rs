@@ -17,6 +17,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error details; observed as an object `{code, message}` with string members (e.g. code `INVALID_API_KEY`, message `Invalid or expired API key`). Left untyped so that another shape, such as a plain string, is also accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -41,6 +42,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct JobCreated {
         /// The `data` member of the JSON object.
         pub data: JobTicket,
@@ -63,6 +65,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct JobTicket {
         ///Unique identifier used to track task status and retrieve results.
         #[serde(rename = "jobId")]
@@ -85,6 +88,7 @@ pub mod types {
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextApiResponse {
         /// The `success` member of the JSON object; `None` when it is absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -107,6 +111,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
         pub audio_format: SpeechToTextFormAudioFormat,
@@ -136,6 +141,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SpeechToTextFormAudioFormat {
         /// The value `mp3`.
         #[serde(rename = "mp3")]
@@ -188,6 +194,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextJob {
         /// The `audioFileName` member of the JSON object; `None` when it is absent.
         #[serde(
@@ -269,6 +276,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextJobMetadata {
         /// The `apiResponse` member of the JSON object; `None` when it is absent.
         #[serde(
@@ -303,6 +311,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechToTextJobResponse {
         /// The `data` member of the JSON object.
         pub data: SpeechToTextJob,
@@ -324,6 +333,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechApiResponse {
         ///Upstream URL of the audio (a Dropbox link in the example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -346,6 +356,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechForm {
         /// Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech).
         pub text: crate::generated::types::TextToSpeechFormText,
@@ -366,6 +377,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechJob {
         ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -438,6 +450,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Default,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechJobMetadata {
         /// The `apiResponse` member of the JSON object; `None` when it is absent.
         #[serde(
@@ -472,6 +485,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TextToSpeechJobResponse {
         /// The `data` member of the JSON object.
         pub data: TextToSpeechJob,
@@ -493,6 +507,7 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         schemars::JsonSchema
     )]
     #[serde(untagged)]
+    #[non_exhaustive]
     pub enum Timestamp {
         /// The value as a `:: std :: string :: String`.
         String(::std::string::String),
@@ -2009,6 +2024,163 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ErrorResponse {
+        ///Builds a `ErrorResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                error: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success,
+            }
+        }
+    }
+    impl JobCreated {
+        ///Builds a `JobCreated` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`JobCreated::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            data: JobTicket,
+            message: ::std::string::String,
+            success: bool,
+        ) -> Self {
+            Self { data, message, success }
+        }
+    }
+    impl JobTicket {
+        ///Builds a `JobTicket` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`JobTicket::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            job_id: ::std::string::String,
+            status: crate::generated::types::JobStatus,
+        ) -> Self {
+            Self { job_id, status }
+        }
+    }
+    impl SpeechToTextApiResponse {
+        ///Builds a `SpeechToTextApiResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextApiResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                success: ::std::option::Option::None,
+                transcription: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechToTextForm {
+        ///Builds a `SpeechToTextForm` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextForm::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(audio_format: SpeechToTextFormAudioFormat) -> Self {
+            Self {
+                audio_format,
+                question: defaults::speech_to_text_form_question(),
+            }
+        }
+    }
+    impl SpeechToTextJob {
+        ///Builds a `SpeechToTextJob` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJob::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: ::std::string::String,
+            status: crate::generated::types::JobStatus,
+        ) -> Self {
+            Self {
+                audio_file_name: ::std::option::Option::None,
+                audio_format: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                credits_used: ::std::option::Option::None,
+                error_message: ::std::option::Option::None,
+                id,
+                metadata: ::std::option::Option::None,
+                progress: ::std::option::Option::None,
+                question: ::std::option::Option::None,
+                status,
+                transcription: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechToTextJobMetadata {
+        ///Builds a `SpeechToTextJobMetadata` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJobMetadata::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                api_response: ::std::option::Option::None,
+                audio_file_path: ::std::option::Option::None,
+                processing_time_ms: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechToTextJobResponse {
+        ///Builds a `SpeechToTextJobResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJobResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(data: SpeechToTextJob, success: bool) -> Self {
+            Self { data, success }
+        }
+    }
+    impl TextToSpeechApiResponse {
+        ///Builds a `TextToSpeechApiResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechApiResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                audio_link: ::std::option::Option::None,
+                success: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TextToSpeechForm {
+        ///Builds a `TextToSpeechForm` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechForm::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            text: crate::generated::types::TextToSpeechFormText,
+            voice: ::std::string::String,
+        ) -> Self {
+            Self { text, voice }
+        }
+    }
+    impl TextToSpeechJob {
+        ///Builds a `TextToSpeechJob` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJob::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: ::std::string::String,
+            status: crate::generated::types::JobStatus,
+        ) -> Self {
+            Self {
+                audio_link: ::std::option::Option::None,
+                audio_url: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                credits_used: ::std::option::Option::None,
+                error_message: ::std::option::Option::None,
+                id,
+                metadata: ::std::option::Option::None,
+                progress: ::std::option::Option::None,
+                status,
+                text: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+                user_id: ::std::option::Option::None,
+                voice: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TextToSpeechJobMetadata {
+        ///Builds a `TextToSpeechJobMetadata` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJobMetadata::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                api_response: ::std::option::Option::None,
+                local_audio_path: ::std::option::Option::None,
+                processing_time_ms: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TextToSpeechJobResponse {
+        ///Builds a `TextToSpeechJobResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJobResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(data: TextToSpeechJob, success: bool) -> Self {
+            Self { data, success }
         }
     }
     speech_client_runtime::open_enum! {

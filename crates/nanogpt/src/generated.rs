@@ -17,6 +17,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OpenAiError {
         /// The `error` member of the JSON object.
         pub error: OpenAiErrorDetail,
@@ -35,6 +36,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct OpenAiErrorDetail {
         ///Machine-readable code, e.g. invalid_request, invalid_model, invalid_voice, unsupported_format, input_too_long, rate_limit_exceeded
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -63,6 +65,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct SpeechRequest {
         /// Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
         pub input: crate::generated::types::SpeechRequestInput,
@@ -104,6 +107,7 @@ Default (applied by the provider when absent): `false`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TtsError {
         ///Error message (a string in the documentation's examples, an int32 in NanoGPT's OpenAPI document).
         pub error: ::serde_json::Value,
@@ -134,6 +138,7 @@ Default (applied by the provider when absent): `false`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TtsPendingTicket {
         ///Whether the request was billed (billed after a successful queue submission)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -176,6 +181,7 @@ Default (applied by the provider when absent): `false`.*/
         schemars::JsonSchema
     )]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct TtsRequest {
         ///Voice instructions for fine-tuning (gpt-4o-mini-tts and tts-1-hd only)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -248,6 +254,7 @@ Default (applied by the provider when absent): `"Kokoro-82m"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum TtsRequestModel {
         /// The value `Kokoro-82m`.
         #[serde(rename = "Kokoro-82m")]
@@ -363,6 +370,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum TtsRequestResponseFormat {
         /// The value `mp3`.
         #[serde(rename = "mp3")]
@@ -435,6 +443,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TtsResult {
         ///URL to the generated audio file.
         #[serde(rename = "audioUrl")]
@@ -478,6 +487,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct TtsStatus {
         ///URL of the generated audio (on completed)
         #[serde(
@@ -1929,6 +1939,131 @@ Default (applied by the provider when absent): `"mp3"`.*/
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl OpenAiError {
+        ///Builds a `OpenAiError` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`OpenAiError::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(error: OpenAiErrorDetail) -> Self {
+            Self { error }
+        }
+    }
+    impl OpenAiErrorDetail {
+        ///Builds a `OpenAiErrorDetail` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`OpenAiErrorDetail::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(message: ::std::string::String) -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                message,
+                param: ::std::option::Option::None,
+                type_: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechRequest {
+        ///Builds a `SpeechRequest` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechRequest::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            input: crate::generated::types::SpeechRequestInput,
+            model: ::std::string::String,
+        ) -> Self {
+            Self {
+                input,
+                instructions: ::std::option::Option::None,
+                model,
+                response_format: ::std::option::Option::None,
+                speed: ::std::option::Option::None,
+                stream: ::std::option::Option::None,
+                voice: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TtsError {
+        ///Builds a `TtsError` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsError::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(error: ::serde_json::Value) -> Self {
+            Self {
+                error,
+                message: ::std::option::Option::None,
+                required_balance: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TtsPendingTicket {
+        ///Builds a `TtsPendingTicket` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsPendingTicket::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            model: ::std::string::String,
+            run_id: ::std::string::String,
+            status: crate::generated::types::TtsPendingTicketStatus,
+        ) -> Self {
+            Self {
+                charged: ::std::option::Option::None,
+                cost: ::std::option::Option::None,
+                is_api_request: ::std::option::Option::None,
+                model,
+                payment_source: ::std::option::Option::None,
+                run_id,
+                status,
+            }
+        }
+    }
+    impl TtsRequest {
+        ///Builds a `TtsRequest` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsRequest::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(text: crate::generated::types::TtsRequestText) -> Self {
+            Self {
+                instructions: ::std::option::Option::None,
+                language: ::std::option::Option::None,
+                model: ::std::option::Option::None,
+                prompt: ::std::option::Option::None,
+                reference_text: ::std::option::Option::None,
+                response_format: ::std::option::Option::None,
+                similarity_boost: ::std::option::Option::None,
+                speaker_voice_embedding_file_url: ::std::option::Option::None,
+                speed: ::std::option::Option::None,
+                stability: ::std::option::Option::None,
+                style: ::std::option::Option::None,
+                text,
+                voice: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TtsResult {
+        ///Builds a `TtsResult` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsResult::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            audio_url: ::std::string::String,
+            content_type: ::std::string::String,
+        ) -> Self {
+            Self {
+                audio_url,
+                content_type,
+                cost: ::std::option::Option::None,
+                currency: ::std::option::Option::None,
+                duration: ::std::option::Option::None,
+                model: ::std::option::Option::None,
+                speed: ::std::option::Option::None,
+                text: ::std::option::Option::None,
+                voice: ::std::option::Option::None,
+            }
+        }
+    }
+    impl TtsStatus {
+        ///Builds a `TtsStatus` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsStatus::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: crate::generated::types::TtsStatusStatus) -> Self {
+            Self {
+                audio_url: ::std::option::Option::None,
+                code: ::std::option::Option::None,
+                content_type: ::std::option::Option::None,
+                error: ::std::option::Option::None,
+                model: ::std::option::Option::None,
+                queue_position: ::std::option::Option::None,
+                run_id: ::std::option::Option::None,
+                status,
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ApiError {
         /// The `code` member of the JSON object, documented as `INVALID_PARAMETERS`, `NOT_FOUND`, `UNAUTHORIZED`, `USAGE_LIMIT_EXCEEDED`, `RATE_LIMITED` or `INTERNAL_ERROR`.
         pub code: crate::generated::types::ErrorCode,
@@ -46,6 +47,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct ClonedVoice {
         ///URL of the uploaded voice sample.
         #[serde(rename = "audioUrl")]
@@ -87,6 +89,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreditsBalance {
         /// The `breakdown` member of the JSON object.
         pub breakdown: CreditsBreakdown,
@@ -109,6 +112,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct CreditsBreakdown {
         ///Purchased credits that never expire.
         pub permanent: i64,
@@ -141,6 +145,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ListVoicesSortBy {
         /// The value `createdAt`.
         #[serde(rename = "createdAt")]
@@ -214,6 +219,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ListVoicesSortOrder {
         /// The value `asc`.
         #[serde(rename = "asc")]
@@ -272,6 +278,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ListVoicesStatus {
         /// The value `PROCESSING`.
         #[serde(rename = "PROCESSING")]
@@ -335,6 +342,7 @@ pub mod types {
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum ListVoicesType {
         /// The value `USER`.
         #[serde(rename = "USER")]
@@ -387,6 +395,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Pagination {
         ///Whether there are more pages.
         #[serde(rename = "hasNext")]
@@ -418,6 +427,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Speech {
         ///URL of the generated audio; null while PROCESSING.
         #[serde(
@@ -466,6 +476,7 @@ pub mod types {
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechCreated {
         ///Credits charged (1 per UTF-8 byte of text).
         #[serde(rename = "creditsUsed")]
@@ -493,6 +504,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct SpeechRequest {
         /**Output format.
 
@@ -527,6 +539,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         PartialOrd,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub enum SpeechRequestFormat {
         /// The value `mp3`.
         #[serde(rename = "mp3")]
@@ -589,6 +602,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechStatus {
         /// The `speech` member of the JSON object.
         pub speech: Speech,
@@ -609,6 +623,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct SpeechVoice {
         ///Cover image URL.
         #[serde(
@@ -638,6 +653,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct Voice {
         /// The `audioUrl` member of the JSON object; `None` when it is absent.
         #[serde(
@@ -707,6 +723,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         schemars::JsonSchema
     )]
     #[serde(deny_unknown_fields)]
+    #[non_exhaustive]
     pub struct VoiceCloneForm {
         ///Cover image URL.
         #[serde(
@@ -740,6 +757,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct VoiceCloneResponse {
         /// The `success` member of the JSON object.
         pub success: bool,
@@ -763,6 +781,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Debug,
         schemars::JsonSchema
     )]
+    #[non_exhaustive]
     pub struct VoiceList {
         /// The `pagination` member of the JSON object.
         pub pagination: Pagination,
@@ -2585,6 +2604,231 @@ Default (applied by the provider when absent): `"mp3"`.*/
         impl From<String> for ConversionError {
             fn from(value: String) -> Self {
                 Self(value.into())
+            }
+        }
+    }
+    impl ApiError {
+        ///Builds a `ApiError` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ApiError::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            code: crate::generated::types::ErrorCode,
+            error: ::std::string::String,
+        ) -> Self {
+            Self {
+                code,
+                credits: ::std::option::Option::None,
+                error,
+                need_credits: ::std::option::Option::None,
+            }
+        }
+    }
+    impl ClonedVoice {
+        ///Builds a `ClonedVoice` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ClonedVoice::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            audio_url: ::std::string::String,
+            created_at: ::std::string::String,
+            id: ::std::string::String,
+            title: ::std::string::String,
+        ) -> Self {
+            Self {
+                audio_url,
+                cover_image: ::std::option::Option::None,
+                created_at,
+                description: ::std::option::Option::None,
+                duration: ::std::option::Option::None,
+                id,
+                tags: ::std::default::Default::default(),
+                title,
+            }
+        }
+    }
+    impl CreditsBalance {
+        ///Builds a `CreditsBalance` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`CreditsBalance::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(breakdown: CreditsBreakdown, credits: i64, success: bool) -> Self {
+            Self {
+                breakdown,
+                credits,
+                success,
+            }
+        }
+    }
+    impl CreditsBreakdown {
+        ///Builds a `CreditsBreakdown` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`CreditsBreakdown::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(permanent: i64, regular: i64) -> Self {
+            Self {
+                permanent,
+                regular,
+                reset_at: ::std::option::Option::None,
+            }
+        }
+    }
+    impl Pagination {
+        ///Builds a `Pagination` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`Pagination::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            has_next: bool,
+            has_prev: bool,
+            limit: i64,
+            page: i64,
+            total: i64,
+            total_pages: i64,
+        ) -> Self {
+            Self {
+                has_next,
+                has_prev,
+                limit,
+                page,
+                total,
+                total_pages,
+            }
+        }
+    }
+    impl Speech {
+        ///Builds a `Speech` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`Speech::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            created_at: ::std::string::String,
+            credits_used: i64,
+            format: crate::generated::types::SpeechAudioFormat,
+            id: ::std::string::String,
+            status: crate::generated::types::SpeechProcessingStatus,
+            text: ::std::string::String,
+        ) -> Self {
+            Self {
+                audio_url: ::std::option::Option::None,
+                created_at,
+                credits_used,
+                duration: ::std::option::Option::None,
+                format,
+                id,
+                status,
+                text,
+                updated_at: ::std::option::Option::None,
+                voice: ::std::option::Option::None,
+            }
+        }
+    }
+    impl SpeechCreated {
+        ///Builds a `SpeechCreated` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechCreated::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            credits_used: i64,
+            speech: Speech,
+            speech_id: ::std::string::String,
+            success: bool,
+        ) -> Self {
+            Self {
+                credits_used,
+                speech,
+                speech_id,
+                success,
+            }
+        }
+    }
+    impl SpeechRequest {
+        ///Builds a `SpeechRequest` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechRequest::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            text: crate::generated::types::SpeechRequestText,
+            voice_id: ::std::string::String,
+        ) -> Self {
+            Self {
+                format: ::std::option::Option::None,
+                text,
+                voice_id,
+            }
+        }
+    }
+    impl SpeechStatus {
+        ///Builds a `SpeechStatus` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechStatus::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(speech: Speech, success: bool) -> Self {
+            Self { speech, success }
+        }
+    }
+    impl SpeechVoice {
+        ///Builds a `SpeechVoice` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechVoice::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: ::std::string::String,
+            title: ::std::string::String,
+            type_: crate::generated::types::VoiceType,
+        ) -> Self {
+            Self {
+                cover_image: ::std::option::Option::None,
+                id,
+                title,
+                type_,
+            }
+        }
+    }
+    impl Voice {
+        ///Builds a `Voice` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`Voice::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            created_at: ::std::string::String,
+            id: ::std::string::String,
+            status: crate::generated::types::VoiceStatus,
+            title: ::std::string::String,
+            type_: crate::generated::types::VoiceType,
+            usage_count: i64,
+        ) -> Self {
+            Self {
+                audio_url: ::std::option::Option::None,
+                cover_image: ::std::option::Option::None,
+                created_at,
+                description: ::std::option::Option::None,
+                duration: ::std::option::Option::None,
+                id,
+                is_public: ::std::option::Option::None,
+                popularity: ::std::option::Option::None,
+                status,
+                tags: ::std::default::Default::default(),
+                title,
+                type_,
+                updated_at: ::std::option::Option::None,
+                usage_count,
+            }
+        }
+    }
+    impl VoiceCloneForm {
+        ///Builds a `VoiceCloneForm` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`VoiceCloneForm::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                cover_image: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                tags: ::std::default::Default::default(),
+                title: ::std::option::Option::None,
+            }
+        }
+    }
+    impl VoiceCloneResponse {
+        ///Builds a `VoiceCloneResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`VoiceCloneResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            success: bool,
+            voice: ClonedVoice,
+            voice_id: ::std::string::String,
+        ) -> Self {
+            Self { success, voice, voice_id }
+        }
+    }
+    impl VoiceList {
+        ///Builds a `VoiceList` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`VoiceList::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            pagination: Pagination,
+            success: bool,
+            voices: ::std::vec::Vec<Voice>,
+        ) -> Self {
+            Self {
+                pagination,
+                success,
+                voices,
             }
         }
     }
