@@ -40,7 +40,9 @@ pub struct ErrorBody {
 /// `None` where the provider documents no such bound.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RateLimit {
+    /// Requests a key may send per minute (a limit per second is written per minute).
     pub requests_per_minute: Option<u32>,
+    /// Requests (jobs) a key may have in flight at once.
     pub concurrent: Option<u32>,
 }
 

@@ -74,7 +74,9 @@ pub enum Origin {
 /// One request a stand-in answered, as its request log ([`StandInBuilder::log`]) hears it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Served {
+    /// Which origin answered: the API or the result storage.
     pub origin: Origin,
+    /// The request's method (`GET`, `POST`, ...).
     pub method: String,
     /// The request's path, without the query (which may carry a signature).
     pub path: String,
