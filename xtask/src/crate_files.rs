@@ -273,9 +273,10 @@ fn readme(spec: &Spec, plan: &Plan) -> Result<String> {
     out.push_str(
         "\nEvery method returns a builder: set parameters and the body, then `.send().await`. Request \
          types only build with values the spec allows; response enums are open (`Unknown(String)`). \
-         Request and response types are `#[non_exhaustive]`: build one with `Type::new(..)` (its \
-         required fields; set optional ones on the value) or `Type::builder()`, and match enums \
-         with a `_` arm, so a release that adds an optional field or an enum value does not break \
+         Request and response types are `#[non_exhaustive]`: build a request type with \
+         `Type::new(..)` (its required fields; set optional ones on the value) or `Type::builder()` \
+         (a response type, for a mock, with its builder or from JSON), and match enums with a `_` \
+         arm, so a release that adds an optional field or an enum value does not break \
          your code (`CHANGELOG.md` classifies every change). Every generated type implements \
          `schemars::JsonSchema`.\n",
     );

@@ -2,7 +2,8 @@
 //! consumer written against the crate generated from `fixtures/diff/compile/base.yaml` is checked
 //! against the crate generated from each changed spec. It compiles exactly when the xtask calls the
 //! change not breaking (`diff --fail-on breaking` succeeds). The rule of the issue is among them: an
-//! added optional request field keeps the consumer compiling, an added required one does not.
+//! added optional request field keeps the consumer compiling, an added required one does not. A
+//! field every response now has keeps it compiling too (response types have no `new` to change).
 //!
 //! The copy's git history holds the old specs, as `diff` expects; the test also checks that
 //! `diff --markdown` writes the changelog entry `generate` then keeps, and that a spec added or
@@ -16,8 +17,9 @@ use std::path::Path;
 use common::{cargo, cargo_command, copy_workspace, fixtures, manifest_dir};
 
 /// `(fixture, the class the xtask reports, as `diff` prints it)`.
-const CASES: [(&str, &str); 4] = [
+const CASES: [(&str, &str); 5] = [
     ("optional_field", "additive"),
+    ("response_field_added", "additive"),
     ("response_value_added", "behaviour change"),
     ("required_field", "breaking"),
     ("operation_removed", "breaking"),

@@ -1430,54 +1430,6 @@ Default (applied by the provider when absent): `"base"`.*/
             }
         }
     }
-    impl ErrorResponse {
-        ///Builds a `ErrorResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new() -> Self {
-            Self {
-                detail: ::std::option::Option::None,
-                error: ::std::option::Option::None,
-                errors: ::std::default::Default::default(),
-                message: ::std::option::Option::None,
-            }
-        }
-    }
-    impl ErrorResponseErrorsItem {
-        ///Builds a `ErrorResponseErrorsItem` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponseErrorsItem::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new() -> Self {
-            Self {
-                field: ::std::option::Option::None,
-                message: ::std::option::Option::None,
-            }
-        }
-    }
-    impl GenerationCreated {
-        ///Builds a `GenerationCreated` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`GenerationCreated::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(generation_id: ::std::string::String) -> Self {
-            Self { generation_id }
-        }
-    }
-    impl GenerationStatus {
-        ///Builds a `GenerationStatus` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`GenerationStatus::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(status: crate::generated::types::GenerationStatusStatus) -> Self {
-            Self {
-                audio_url: ::std::option::Option::None,
-                created_at: ::std::option::Option::None,
-                detail: ::std::option::Option::None,
-                error: ::std::option::Option::None,
-                generation_id: ::std::option::Option::None,
-                model: ::std::option::Option::None,
-                status,
-                text_input: ::std::option::Option::None,
-                url: ::std::option::Option::None,
-                user_id: ::std::option::Option::None,
-                voice_id: ::std::option::Option::None,
-            }
-        }
-    }
     impl TtsRequest {
         ///Builds a `TtsRequest` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsRequest::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
         #[allow(clippy::too_many_arguments)]
@@ -1495,38 +1447,6 @@ Default (applied by the provider when absent): `"base"`.*/
                 top_p: ::std::option::Option::None,
                 voice,
             }
-        }
-    }
-    impl Voice {
-        ///Builds a `Voice` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`Voice::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            accent: ::std::string::String,
-            description: ::std::string::String,
-            gender: ::std::string::String,
-            name: ::std::string::String,
-            voice_id: ::std::string::String,
-        ) -> Self {
-            Self {
-                accent,
-                custom: ::std::option::Option::None,
-                description,
-                free: ::std::option::Option::None,
-                gender,
-                name,
-                voice_id,
-            }
-        }
-    }
-    impl VoiceList {
-        ///Builds a `VoiceList` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`VoiceList::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            model: ::std::string::String,
-            user_id: ::std::string::String,
-            voices: ::std::vec::Vec<Voice>,
-        ) -> Self {
-            Self { model, user_id, voices }
         }
     }
     speech_client_runtime::open_enum! {

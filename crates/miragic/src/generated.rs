@@ -2026,48 +2026,6 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             }
         }
     }
-    impl ErrorResponse {
-        ///Builds a `ErrorResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`ErrorResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(success: bool) -> Self {
-            Self {
-                error: ::std::option::Option::None,
-                message: ::std::option::Option::None,
-                success,
-            }
-        }
-    }
-    impl JobCreated {
-        ///Builds a `JobCreated` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`JobCreated::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            data: JobTicket,
-            message: ::std::string::String,
-            success: bool,
-        ) -> Self {
-            Self { data, message, success }
-        }
-    }
-    impl JobTicket {
-        ///Builds a `JobTicket` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`JobTicket::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            job_id: ::std::string::String,
-            status: crate::generated::types::JobStatus,
-        ) -> Self {
-            Self { job_id, status }
-        }
-    }
-    impl SpeechToTextApiResponse {
-        ///Builds a `SpeechToTextApiResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextApiResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new() -> Self {
-            Self {
-                success: ::std::option::Option::None,
-                transcription: ::std::option::Option::None,
-            }
-        }
-    }
     impl SpeechToTextForm {
         ///Builds a `SpeechToTextForm` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextForm::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
         #[allow(clippy::too_many_arguments)]
@@ -2075,59 +2033,6 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             Self {
                 audio_format,
                 question: defaults::speech_to_text_form_question(),
-            }
-        }
-    }
-    impl SpeechToTextJob {
-        ///Builds a `SpeechToTextJob` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJob::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            id: ::std::string::String,
-            status: crate::generated::types::JobStatus,
-        ) -> Self {
-            Self {
-                audio_file_name: ::std::option::Option::None,
-                audio_format: ::std::option::Option::None,
-                audio_url: ::std::option::Option::None,
-                created_at: ::std::option::Option::None,
-                credits_used: ::std::option::Option::None,
-                error_message: ::std::option::Option::None,
-                id,
-                metadata: ::std::option::Option::None,
-                progress: ::std::option::Option::None,
-                question: ::std::option::Option::None,
-                status,
-                transcription: ::std::option::Option::None,
-                updated_at: ::std::option::Option::None,
-                user_id: ::std::option::Option::None,
-            }
-        }
-    }
-    impl SpeechToTextJobMetadata {
-        ///Builds a `SpeechToTextJobMetadata` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJobMetadata::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new() -> Self {
-            Self {
-                api_response: ::std::option::Option::None,
-                audio_file_path: ::std::option::Option::None,
-                processing_time_ms: ::std::option::Option::None,
-            }
-        }
-    }
-    impl SpeechToTextJobResponse {
-        ///Builds a `SpeechToTextJobResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechToTextJobResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(data: SpeechToTextJob, success: bool) -> Self {
-            Self { data, success }
-        }
-    }
-    impl TextToSpeechApiResponse {
-        ///Builds a `TextToSpeechApiResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechApiResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new() -> Self {
-            Self {
-                audio_link: ::std::option::Option::None,
-                success: ::std::option::Option::None,
             }
         }
     }
@@ -2139,48 +2044,6 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
             voice: ::std::string::String,
         ) -> Self {
             Self { text, voice }
-        }
-    }
-    impl TextToSpeechJob {
-        ///Builds a `TextToSpeechJob` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJob::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            id: ::std::string::String,
-            status: crate::generated::types::JobStatus,
-        ) -> Self {
-            Self {
-                audio_link: ::std::option::Option::None,
-                audio_url: ::std::option::Option::None,
-                created_at: ::std::option::Option::None,
-                credits_used: ::std::option::Option::None,
-                error_message: ::std::option::Option::None,
-                id,
-                metadata: ::std::option::Option::None,
-                progress: ::std::option::Option::None,
-                status,
-                text: ::std::option::Option::None,
-                updated_at: ::std::option::Option::None,
-                user_id: ::std::option::Option::None,
-                voice: ::std::option::Option::None,
-            }
-        }
-    }
-    impl TextToSpeechJobMetadata {
-        ///Builds a `TextToSpeechJobMetadata` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJobMetadata::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new() -> Self {
-            Self {
-                api_response: ::std::option::Option::None,
-                local_audio_path: ::std::option::Option::None,
-                processing_time_ms: ::std::option::Option::None,
-            }
-        }
-    }
-    impl TextToSpeechJobResponse {
-        ///Builds a `TextToSpeechJobResponse` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TextToSpeechJobResponse::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(data: TextToSpeechJob, success: bool) -> Self {
-            Self { data, success }
         }
     }
     speech_client_runtime::open_enum! {

@@ -1942,25 +1942,6 @@ Default (applied by the provider when absent): `"mp3"`.*/
             }
         }
     }
-    impl OpenAiError {
-        ///Builds a `OpenAiError` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`OpenAiError::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(error: OpenAiErrorDetail) -> Self {
-            Self { error }
-        }
-    }
-    impl OpenAiErrorDetail {
-        ///Builds a `OpenAiErrorDetail` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`OpenAiErrorDetail::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(message: ::std::string::String) -> Self {
-            Self {
-                code: ::std::option::Option::None,
-                message,
-                param: ::std::option::Option::None,
-                type_: ::std::option::Option::None,
-            }
-        }
-    }
     impl SpeechRequest {
         ///Builds a `SpeechRequest` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`SpeechRequest::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
         #[allow(clippy::too_many_arguments)]
@@ -1976,37 +1957,6 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 speed: ::std::option::Option::None,
                 stream: ::std::option::Option::None,
                 voice: ::std::option::Option::None,
-            }
-        }
-    }
-    impl TtsError {
-        ///Builds a `TtsError` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsError::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(error: ::serde_json::Value) -> Self {
-            Self {
-                error,
-                message: ::std::option::Option::None,
-                required_balance: ::std::option::Option::None,
-                status: ::std::option::Option::None,
-            }
-        }
-    }
-    impl TtsPendingTicket {
-        ///Builds a `TtsPendingTicket` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsPendingTicket::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            model: ::std::string::String,
-            run_id: ::std::string::String,
-            status: crate::generated::types::TtsPendingTicketStatus,
-        ) -> Self {
-            Self {
-                charged: ::std::option::Option::None,
-                cost: ::std::option::Option::None,
-                is_api_request: ::std::option::Option::None,
-                model,
-                payment_source: ::std::option::Option::None,
-                run_id,
-                status,
             }
         }
     }
@@ -2028,42 +1978,6 @@ Default (applied by the provider when absent): `"mp3"`.*/
                 style: ::std::option::Option::None,
                 text,
                 voice: ::std::option::Option::None,
-            }
-        }
-    }
-    impl TtsResult {
-        ///Builds a `TtsResult` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsResult::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            audio_url: ::std::string::String,
-            content_type: ::std::string::String,
-        ) -> Self {
-            Self {
-                audio_url,
-                content_type,
-                cost: ::std::option::Option::None,
-                currency: ::std::option::Option::None,
-                duration: ::std::option::Option::None,
-                model: ::std::option::Option::None,
-                speed: ::std::option::Option::None,
-                text: ::std::option::Option::None,
-                voice: ::std::option::Option::None,
-            }
-        }
-    }
-    impl TtsStatus {
-        ///Builds a `TtsStatus` from its required fields, the optional ones unset (or at their default): set them on the value, or use [`TtsStatus::builder`]. Adding an optional field to the spec keeps this signature; adding a required one changes it.
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(status: crate::generated::types::TtsStatusStatus) -> Self {
-            Self {
-                audio_url: ::std::option::Option::None,
-                code: ::std::option::Option::None,
-                content_type: ::std::option::Option::None,
-                error: ::std::option::Option::None,
-                model: ::std::option::Option::None,
-                queue_position: ::std::option::Option::None,
-                run_id: ::std::option::Option::None,
-                status,
             }
         }
     }

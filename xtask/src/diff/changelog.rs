@@ -92,7 +92,8 @@ pub fn initial(spec: &Spec) -> String {
     }
     out.push_str(
         "- Request and response types that later additions do not break: they are \
-         `#[non_exhaustive]`, built with `new` (the required fields) or `builder()`.\n\
+         `#[non_exhaustive]`; a request type is built with `new` (its required fields) or \
+         `builder()`.\n\
          - Typed mocks of every operation for consumers' tests (`mock` feature).\n",
     );
     let calls: Vec<String> = spec

@@ -4,8 +4,8 @@
 //! The old and the new document are compared as JSON (references followed with `speech-spec`),
 //! operation by operation, and every difference is classified by what it does to code written
 //! against the crate generated from the old spec (see [`Class`]). The classes follow the generated
-//! Rust: schema structs and enums are `#[non_exhaustive]` with a `new` taking the required fields,
-//! open enums are `#[non_exhaustive]`, limits are checked by the client before sending.
+//! Rust: schema structs and enums (open ones included) are `#[non_exhaustive]`, request structs
+//! have a `new` taking their required fields, limits are checked by the client before sending.
 
 mod changelog;
 mod operations;

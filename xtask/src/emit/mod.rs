@@ -35,7 +35,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
 
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's output")?;
     hooks::apply(spec, &mut file)?;
-    non_exhaustive::apply(&mut file);
+    non_exhaustive::apply(&mut file, plan);
     let value_items = values::emit(&plan.values)?;
     let mut methods = Vec::new();
     let mut builders = Vec::new();
