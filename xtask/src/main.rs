@@ -5,6 +5,7 @@
 //! - `lint`: check the specs against the rules in `specs/README.md`.
 //! - `docs <provider> [--record] [<document>...]`: account for a provider's published documents
 //!   against the record its spec keeps (`x-documents`), or record them after review.
+//! - `package`: `cargo package`, with verification, of every publishable crate.
 //! - `diff [REV]`: what the spec changes since a git revision do to the users of the generated
 //!   crates and of the facade, with the semver bump each needs (`--markdown` writes changelog
 //!   entries, `--fail-on breaking` fails on a breaking change).
@@ -16,6 +17,7 @@ mod emit;
 mod example;
 mod files;
 mod lint;
+mod package;
 mod plan;
 use speech_spec as spec;
 
@@ -73,6 +75,9 @@ enum Task {
         #[arg(long, value_name = "CLASS")]
         fail_on: Option<diff::Class>,
     },
+    /// Package and verify every crate a consumer uses (`cargo package`), as a registry would
+    /// receive them.
+    Package,
     /// Run the conformance suite (every documented example against the generated clients), then
     /// print its coverage and errata reports.
     Conformance,
@@ -138,6 +143,7 @@ fn run(cli: Cli) -> Result<bool> {
                 return Ok(false);
             }
         }
+        Task::Package => package::run(&root)?,
         Task::Bench => {
             maintainer_loop(&root)?;
             cargo(&root, &["bench", "--quiet", "--package", "speech-facade"])?;
