@@ -247,7 +247,7 @@ fn generate(root: &Path, specs: &[Spec], check: bool) -> Result<()> {
     }
     let new_changelogs: Vec<_> = specs
         .iter()
-        .map(crate_files::initial_changelog)
+        .map(diff::initial_changelog)
         .filter(|changelog| !root.join(&changelog.path).exists())
         .collect();
     for path in files::write(root, &new_changelogs)?

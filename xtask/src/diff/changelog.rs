@@ -7,10 +7,13 @@
 //! when that is the same heading or `Unreleased` (the entry is the diff since one revision), and
 //! otherwise goes above it.
 
+use std::path::{Path, PathBuf};
+
 use serde_json::Value;
 
 use super::Class;
 use super::report::{Report, Versions};
+use crate::files::Output;
 use crate::spec::Spec;
 
 const UNRELEASED: &str = "## [Unreleased]";
@@ -62,9 +65,23 @@ pub fn preamble(package: &str) -> String {
     )
 }
 
-/// The changelog a new crate starts with: its first release, listing what it covers (every
-/// operation, the typed mocks, and the calls the facade offers through it).
-pub fn initial(spec: &Spec) -> String {
+/// Where a crate's changelog is: `crates/<provider>/CHANGELOG.md`.
+pub fn path(spec_provider: &str) -> PathBuf {
+    Path::new("crates").join(spec_provider).join("CHANGELOG.md")
+}
+
+/// The changelog a new crate starts with; maintained from then on (`cargo xtask diff --markdown`
+/// writes its entries), so `generate` creates it once if missing and never overwrites it.
+pub fn initial(spec: &Spec) -> Output {
+    Output {
+        path: path(&spec.provider),
+        contents: first_release(spec),
+    }
+}
+
+/// The first release's entry, listing what the crate covers (every operation, the typed mocks,
+/// and the calls the facade offers through it).
+fn first_release(spec: &Spec) -> String {
     let text = |pointer: &str| {
         spec.doc
             .pointer(pointer)

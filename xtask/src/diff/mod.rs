@@ -190,9 +190,7 @@ pub fn write_changelogs(root: &Path, reports: &[Report]) -> Result<Vec<PathBuf>>
     for report in reports.iter().filter(|report| {
         matches!(report.versions, Versions::Changed { .. }) && report.worst().is_some()
     }) {
-        let path = Path::new("crates")
-            .join(&report.provider)
-            .join("CHANGELOG.md");
+        let path = changelog::path(&report.provider);
         let existing = std::fs::read_to_string(root.join(&path)).unwrap_or_default();
         std::fs::write(root.join(&path), changelog::prepend(&existing, report))
             .with_context(|| format!("writing {}", path.display()))?;
