@@ -66,11 +66,12 @@ pub enum Error {
     #[error("the API key is not a valid header value")]
     InvalidCredential,
     /// The provider's spec maps no such neutral operation (`x-speech`): nothing was sent.
-    #[error("{provider} offers no {operation}")]
+    #[error("{provider} offers no `{operation}`: its spec maps no such neutral operation")]
     Unsupported {
         /// The provider's name.
         provider: &'static str,
-        /// The neutral operation (`synthesize`, `transcribe`, ...).
+        /// The neutral operation, as `x-speech` names it (`synthesize`, `transcribe`,
+        /// `clone-voice`, `voices`, `balance`).
         operation: &'static str,
     },
     /// Refused before anything was sent: the message names the field and the limit.

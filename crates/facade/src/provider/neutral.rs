@@ -46,7 +46,7 @@ impl Provider {
             .service()
             .speech
             .synthesize
-            .ok_or_else(|| unsupported(self, "synthesis"))?;
+            .ok_or_else(|| unsupported(self, "synthesize"))?;
         let mut call = Request::default();
         place(&mut call, mapping.text, json!(request.text))?;
         place(&mut call, mapping.voice, json!(request.voice))?;
@@ -138,7 +138,7 @@ impl Provider {
             .service()
             .speech
             .transcribe
-            .ok_or_else(|| unsupported(self, "transcription"))?;
+            .ok_or_else(|| unsupported(self, "transcribe"))?;
         let deadline = Deadline::after(wait.deadline);
         let mut call = Request::default();
         if let Some(target) = mapping.format {
@@ -179,7 +179,7 @@ impl Provider {
             .service()
             .speech
             .clone_voice
-            .ok_or_else(|| unsupported(self, "voice cloning"))?;
+            .ok_or_else(|| unsupported(self, "clone-voice"))?;
         let deadline = Deadline::after(wait.deadline);
         let mut call = Request::default();
         if let Some(name) = name {
@@ -226,7 +226,7 @@ impl Provider {
             .service()
             .speech
             .voices
-            .ok_or_else(|| unsupported(self, "a voice list"))?;
+            .ok_or_else(|| unsupported(self, "voices"))?;
         let mut call = Request::default();
         for (name, value) in mapping.parameters {
             let value = serde_json::from_str(value).unwrap_or(Value::Null);
@@ -264,7 +264,7 @@ impl Provider {
             .service()
             .speech
             .balance
-            .ok_or_else(|| unsupported(self, "a balance"))?;
+            .ok_or_else(|| unsupported(self, "balance"))?;
         let deadline = Deadline::after(wait.deadline);
         let response = self
             .send(mapping.operation, &Request::default(), &deadline)
@@ -426,7 +426,7 @@ impl Synthesize for Provider {
     ) -> BoxFuture<'a, Result<Speech, Error>> {
         Box::pin(async move {
             let operation = self.service().speech.synthesize.map(|m| m.operation);
-            speech_of(&self.resume(operation, "synthesis", job, wait).await?)
+            speech_of(&self.resume(operation, "synthesize", job, wait).await?)
         })
     }
 }
@@ -447,7 +447,7 @@ impl Transcribe for Provider {
     ) -> BoxFuture<'a, Result<Transcript, Error>> {
         Box::pin(async move {
             let operation = self.service().speech.transcribe.map(|m| m.operation);
-            transcript_of(&self.resume(operation, "transcription", job, wait).await?)
+            transcript_of(&self.resume(operation, "transcribe", job, wait).await?)
         })
     }
 }
@@ -470,7 +470,7 @@ impl CloneVoice for Provider {
         Box::pin(async move {
             let operation = self.service().speech.clone_voice.map(|m| m.operation);
             Ok(voice_of(
-                &self.resume(operation, "voice cloning", job, wait).await?,
+                &self.resume(operation, "clone-voice", job, wait).await?,
             ))
         })
     }
