@@ -10,6 +10,7 @@
 //!   crates and of the facade, with the semver bump each needs (`--markdown` writes changelog
 //!   entries, `--fail-on breaking` fails on a breaking change).
 
+mod bench;
 mod crate_files;
 mod diff;
 mod docs;
@@ -81,8 +82,8 @@ enum Task {
     /// Run the conformance suite (every documented example against the generated clients), then
     /// print its coverage and errata reports.
     Conformance,
-    /// Print the benchmark tables: the maintainer loop (`generate --check`, timed here), then the
-    /// facade's waiting, per-request overhead and memory benchmarks.
+    /// Print the benchmark tables (the maintainer loop, then the facade's waiting, per-request
+    /// overhead and memory benchmarks), ending with the count of performance targets met.
     Bench,
 }
 
@@ -144,10 +145,7 @@ fn run(cli: Cli) -> Result<bool> {
             }
         }
         Task::Package => package::run(&root)?,
-        Task::Bench => {
-            maintainer_loop(&root)?;
-            cargo(&root, &["bench", "--quiet", "--package", "speech-facade"])?;
-        }
+        Task::Bench => bench::run(&root)?,
         Task::Conformance => {
             cargo(&root, &["test", "--package", "speech-conformance"])?;
             cargo(
@@ -164,30 +162,6 @@ fn run(cli: Cli) -> Result<bool> {
         }
     }
     Ok(true)
-}
-
-/// Times `generate --check` for every spec (load, lint, generate, compare), as a maintainer runs it
-/// after the xtask is built, and prints the table.
-fn maintainer_loop(root: &Path) -> Result<()> {
-    const RUNS: u32 = 5;
-    let mut times = Vec::new();
-    for _ in 0..RUNS {
-        let started = std::time::Instant::now();
-        let specs = spec::load_all(root)?;
-        lint_all(&specs)?;
-        generate(root, &specs, true)?;
-        times.push(started.elapsed());
-    }
-    times.sort();
-    let mean = times.iter().sum::<std::time::Duration>() / RUNS;
-    println!("\n| maintainer loop | runs | mean | min | max |\n|---|---|---|---|---|");
-    println!(
-        "| `cargo xtask generate --check` (all specs, in process) | {RUNS} | {:.0} ms | {:.0} ms | {:.0} ms |\n",
-        mean.as_secs_f64() * 1e3,
-        times[0].as_secs_f64() * 1e3,
-        times[times.len() - 1].as_secs_f64() * 1e3
-    );
-    Ok(())
 }
 
 /// Runs the cargo that runs the xtask, in the workspace root; fails if it fails.

@@ -1,0 +1,136 @@
+//! `cargo xtask bench`: every benchmark table, then every performance target again and one line
+//! that counts those met and not met.
+//!
+//! A target is a line a benchmark prints on its own, `target met: <what>: <measured>` or
+//! `target not met: <what>: <measured>`; the benchmarks run as separate processes (`cargo bench`)
+//! or in this one, and this module collects their lines as it passes their output through.
+
+mod maintainer_loop;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result};
+
+/// One performance target as a benchmark reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// Whether the measured value meets the target.
+    pub met: bool,
+    /// The target and the measured value, as printed after `target met: `.
+    pub text: String,
+}
+
+impl Target {
+    /// Reads a benchmark's output line, if it reports a target.
+    pub fn parse(line: &str) -> Option<Self> {
+        let (met, text) = if let Some(text) = line.strip_prefix("target met: ") {
+            (true, text)
+        } else {
+            (false, line.strip_prefix("target not met: ")?)
+        };
+        Some(Self {
+            met,
+            text: text.trim().to_owned(),
+        })
+    }
+
+    /// The line a benchmark prints for this target.
+    pub fn line(&self) -> String {
+        let verdict = if self.met { "met" } else { "not met" };
+        format!("target {verdict}: {}", self.text)
+    }
+}
+
+/// The facade's benchmarks (`crates/facade/benches/`), in the order their tables are printed.
+const FACADE_BENCHES: [&str; 3] = ["waiting", "overhead", "memory"];
+
+/// Runs every benchmark and prints the summary line.
+pub fn run(root: &Path) -> Result<()> {
+    let mut targets = Vec::new();
+    targets.extend(maintainer_loop::run(root)?);
+    for bench in FACADE_BENCHES {
+        targets.extend(cargo_bench(root, bench)?);
+    }
+    println!("\n## Targets\n");
+    for target in &targets {
+        println!("{}", target.line());
+    }
+    println!("\n{}", summary(&targets));
+    Ok(())
+}
+
+/// Runs one of the facade's benchmarks, passing its output through and keeping its targets.
+fn cargo_bench(root: &Path, bench: &str) -> Result<Vec<Target>> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut child = Command::new(cargo)
+        .args([
+            "bench",
+            "--quiet",
+            "--package",
+            "speech-facade",
+            "--bench",
+            bench,
+        ])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("starting the `{bench}` benchmark"))?;
+    let stdout = child.stdout.take().context("the benchmark's output")?;
+    let mut targets = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        targets.extend(Target::parse(&line));
+    }
+    let status = child.wait()?;
+    anyhow::ensure!(
+        status.success(),
+        "the `{bench}` benchmark failed ({status})"
+    );
+    Ok(targets)
+}
+
+/// `targets: N met, M not met`, naming those not met.
+fn summary(targets: &[Target]) -> String {
+    let met = targets.iter().filter(|target| target.met).count();
+    let missed: Vec<&str> = targets
+        .iter()
+        .filter(|target| !target.met)
+        .map(|target| target.text.as_str())
+        .collect();
+    let mut line = format!("targets: {met} met, {} not met", missed.len());
+    if !missed.is_empty() {
+        line.push_str(&format!(" ({})", missed.join("; ")));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_line_round_trips_and_other_lines_are_not_targets() {
+        for line in [
+            "target met: overhead ≤ 1.02×: 1.01×",
+            "target not met: polls at 120 s ≤ 20: 21.5",
+        ] {
+            assert_eq!(Target::parse(line).unwrap().line(), line);
+        }
+        assert_eq!(Target::parse("| 7 s | 4.0 |"), None);
+        assert_eq!(Target::parse("targets: 1 met, 0 not met"), None);
+    }
+
+    #[test]
+    fn the_summary_counts_and_names_the_targets_not_met() {
+        let targets = [
+            Target::parse("target met: a: 1").unwrap(),
+            Target::parse("target not met: b: 2").unwrap(),
+            Target::parse("target not met: c: 3").unwrap(),
+        ];
+        assert_eq!(summary(&targets), "targets: 1 met, 2 not met (b: 2; c: 3)");
+        assert_eq!(summary(&targets[..1]), "targets: 1 met, 0 not met");
+    }
+}
