@@ -74,7 +74,7 @@ pub struct Call {
     #[arg(long, value_parser = humantime::parse_duration, default_value = "10m")]
     pub deadline: Duration,
     /// The longest pause between two polls of a job (`500ms`, `10s`).
-    #[arg(long, value_parser = humantime::parse_duration, default_value = "10s")]
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "60s")]
     pub poll_interval: Duration,
     /// Machine-readable output: one JSON document on stdout.
     #[arg(long)]

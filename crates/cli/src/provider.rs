@@ -44,8 +44,10 @@ fn options(poll_interval: Duration) -> Options {
     let defaults = WaitPolicy::default();
     Options {
         wait: WaitPolicy {
-            first_delay: defaults.first_delay.min(poll_interval),
-            max_delay: poll_interval,
+            first_poll: defaults.first_poll.min(poll_interval),
+            min_gap: defaults.min_gap.min(poll_interval),
+            max_gap: poll_interval,
+            learned_gap: defaults.learned_gap.min(poll_interval),
             ..defaults
         },
         ..Options::default()

@@ -12,7 +12,9 @@ use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
 use crate::options::{JobProgress, Wait};
-use crate::wait::{Finished, Polled, WaitPolicy};
+use crate::wait::history::Histories;
+use crate::wait::schedule::Schedule;
+use crate::wait::{Finished, Freshness, Polled, WaitPolicy};
 
 impl JobHandle {
     /// The handle of a job that `start` started, read from the start response (as JSON): every
@@ -65,25 +67,22 @@ fn text(value: &Value) -> String {
     }
 }
 
-/// Whether the job was just started by this call (a `404` is then first read as "not visible
-/// yet") or is being resumed (a `404` is final).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Freshness {
-    JustStarted,
-    Resumed,
-}
-
 /// Polls `poll` (one status request, returning its JSON and the server's delay hint) until the
 /// contract reads a completed or failed state, or the deadline passes.
+///
+/// A job just started is polled around the lengths its operation's earlier jobs had
+/// (`histories`), and its own length is remembered there once it completes.
 ///
 /// A poll that fails with something worth waiting out (a rate limit, a server error, no answer,
 /// and a `404` within the policy's grace after the job was started) does not end the wait while
 /// the deadline allows: the engine polls again, after the server's hint when there is one.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn wait_job<F, Fut>(
     job: &JobHandle,
     freshness: Freshness,
     contract: &JobStatus,
     policy: &WaitPolicy,
+    histories: &Histories,
     wait: &Wait,
     deadline: &Deadline,
     mut poll: F,
@@ -123,12 +122,16 @@ where
         }
         _ => None,
     };
-    let rng = fastrand::Rng::new();
-    crate::wait::run(
+    let window = match freshness {
+        Freshness::JustStarted => histories.window(contract.operation, policy.learned_gap_secs()),
+        Freshness::Resumed => None,
+    };
+    let schedule = Schedule::new(policy, fastrand::Rng::new(), window);
+    let finished = crate::wait::run(
         job,
         deadline,
-        policy,
-        rng,
+        schedule,
+        freshness,
         progress,
         worth_waiting_out,
         || {
@@ -143,7 +146,12 @@ where
         },
     )
     .instrument(span)
-    .await
+    .await?;
+    if freshness == Freshness::JustStarted {
+        let (after, by) = finished.ended_between;
+        histories.record(contract.operation, after, by);
+    }
+    Ok(finished)
 }
 
 #[cfg(test)]

@@ -9,7 +9,9 @@
 //! - [`credentials`]: API keys from the caller or the environment, held as secrets;
 //! - [`error`]: one error enum to match on, keeping status, code, message and request id;
 //! - waiting: one engine for every asynchronous job (a required deadline that bounds the whole
-//!   call, growing delays, server hints, a [`JobHandle`] to resume with), tuned by [`WaitPolicy`];
+//!   call, gaps that grow with the time waited, polls gathered around the lengths of earlier jobs
+//!   and the end a progress percent predicts, server hints, a [`JobHandle`] to resume with), tuned
+//!   by [`WaitPolicy`];
 //! - retries of reads with capped backoff and server delay hints ([`RetryPolicy`]), and never a
 //!   second send of a request that may have been processed;
 //! - [`download`]: result URLs fetched to bytes, a file or a stream, without credentials, within
@@ -103,6 +105,6 @@ pub use speech_client_runtime::service::{RateLimit, Service};
 /// may change in any release.
 #[doc(hidden)]
 pub mod bench_support {
-    pub use crate::wait::{Finished, Polled, wait_for_with_rng};
+    pub use crate::wait::{Finished, History, Polled, Progress, wait_for_with_rng};
     pub use speech_client_runtime::jobs::JobState;
 }

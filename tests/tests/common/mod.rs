@@ -24,8 +24,10 @@ pub const KEY: &str = "fault-scenario-key";
 pub fn options() -> Options {
     Options {
         wait: WaitPolicy {
-            first_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
+            first_poll: Duration::from_millis(5),
+            min_gap: Duration::from_millis(5),
+            max_gap: Duration::from_millis(20),
+            learned_gap: Duration::from_millis(5),
             ..WaitPolicy::default()
         },
         retry: RetryPolicy {

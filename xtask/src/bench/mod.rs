@@ -6,6 +6,7 @@
 //! or in this one, and this module collects their lines as it passes their output through.
 
 mod maintainer_loop;
+mod plot;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -46,13 +47,18 @@ impl Target {
 /// The facade's benchmarks (`crates/facade/benches/`), in the order their tables are printed.
 const FACADE_BENCHES: [&str; 3] = ["waiting", "overhead", "memory"];
 
+/// The picture of the waiting benchmark's curves, which the README shows.
+const WAITING_PLOT: &str = "crates/facade/benches/waiting.svg";
+
 /// Runs every benchmark and prints the summary line.
 pub fn run(root: &Path) -> Result<()> {
     let mut targets = Vec::new();
     targets.extend(maintainer_loop::run(root)?);
+    let curves = tempfile::NamedTempFile::new()?;
     for bench in FACADE_BENCHES {
-        targets.extend(cargo_bench(root, bench)?);
+        targets.extend(cargo_bench(root, bench, curves.path())?);
     }
+    targets.push(waiting_plot(root, curves.path())?);
     println!("\n## Targets\n");
     for target in &targets {
         println!("{}", target.line());
@@ -61,8 +67,22 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Runs one of the facade's benchmarks, passing its output through and keeping its targets.
-fn cargo_bench(root: &Path, bench: &str) -> Result<Vec<Target>> {
+/// Draws the waiting curves into [`WAITING_PLOT`].
+fn waiting_plot(root: &Path, curves: &Path) -> Result<Target> {
+    let csv = std::fs::read_to_string(curves).context("the waiting benchmark's curves")?;
+    let curves = plot::read_curves(&csv)?;
+    plot::draw(&curves, &root.join(WAITING_PLOT))?;
+    Ok(Target {
+        met: true,
+        text: format!(
+            "a plot of polls and delay against job length for each strategy: {WAITING_PLOT}"
+        ),
+    })
+}
+
+/// Runs one of the facade's benchmarks, passing its output through and keeping its targets;
+/// the waiting benchmark writes its curves to `curves`.
+fn cargo_bench(root: &Path, bench: &str, curves: &Path) -> Result<Vec<Target>> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut child = Command::new(cargo)
         .args([
@@ -73,6 +93,7 @@ fn cargo_bench(root: &Path, bench: &str) -> Result<Vec<Target>> {
             "--bench",
             bench,
         ])
+        .env("SPEECH_BENCH_CURVES", curves)
         .current_dir(root)
         .stdout(Stdio::piped())
         .spawn()

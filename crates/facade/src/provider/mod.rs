@@ -21,9 +21,11 @@ use crate::deadline::Deadline;
 use crate::error::Error;
 use crate::handle::JobHandle;
 use crate::http::user_agent;
-use crate::job::{Freshness, wait_job};
+use crate::job::wait_job;
 use crate::options::{Options, Wait};
 use crate::wait::Finished;
+use crate::wait::Freshness;
+use crate::wait::history::Histories;
 
 pub use neutral::Voice;
 
@@ -36,6 +38,8 @@ pub use neutral::Voice;
 pub struct Provider {
     client: Arc<dyn Dispatch>,
     options: Arc<Options>,
+    /// The lengths of the jobs waited for, per operation, shared by the handle's clones.
+    histories: Arc<Histories>,
 }
 
 impl fmt::Debug for Provider {
@@ -117,6 +121,7 @@ impl Provider {
         Ok(Self {
             client: (entry.build)(&base_url, http),
             options: Arc::new(options),
+            histories: Arc::default(),
         })
     }
 
@@ -231,6 +236,7 @@ impl Provider {
             freshness,
             contract,
             &self.options.wait,
+            &self.histories,
             wait,
             deadline,
             poll,

@@ -16,12 +16,12 @@ use crate::deadline::Deadline;
 use crate::download::{DownloadError, DownloadLimits};
 use crate::error::{Error, Submission};
 use crate::handle::JobHandle;
-use crate::job::Freshness;
 use crate::options::Wait;
 use crate::speech::{
     AudioResult, CloneVoice, Speech, SpeechRequest, Synthesize, Transcribe, Transcript,
 };
 use crate::wait::Finished;
+use crate::wait::Freshness;
 
 /// A voice the account can speak with.
 #[derive(Clone, Debug, PartialEq, Eq)]

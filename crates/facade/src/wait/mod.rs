@@ -5,12 +5,16 @@
 //! completes, fails, or a caller-chosen deadline passes, so that every provider behaves the same
 //! way:
 //!
-//! * the first poll happens immediately, because many jobs are already done or nearly done;
-//! * the delay between polls then grows geometrically up to a cap, so short jobs are noticed
-//!   quickly and long jobs cost few requests;
-//! * the delay is randomised downwards ("jitter") so that many waiters started together do not
-//!   hit the server in lock-step;
-//! * a `Retry-After`-style hint from the server replaces the computed delay; it arrives bounded by
+//! * a job just started is polled first after a short while and then at gaps that grow with the
+//!   time already waited ([`WaitPolicy`]), so short jobs are noticed quickly and long jobs cost
+//!   few polls; a resumed job is polled at once, since it may be long done;
+//! * once jobs of the same operation have ended, the next one is polled closely around the
+//!   lengths they had and sparsely before ([`history`], [`schedule`]);
+//! * a progress percent, where the provider reports one, predicts the job's end: the next poll
+//!   moves there, but never later than the unknown-length schedule's gap;
+//! * gaps are randomised downwards ("jitter") so that many waiters started together do not hit
+//!   the server in lock-step;
+//! * a `Retry-After`-style hint from the server replaces the planned poll; it arrives bounded by
 //!   `RetryPolicy::hint_limits`, the one ceiling for every hint;
 //! * the deadline is mandatory and is a bound: every poll runs under it (a poll still running
 //!   when it passes is cancelled), and the last poll is moved earlier so that, if it takes as long
@@ -24,6 +28,10 @@
 //! [`run`] is a plain `async fn`: dropping its future stops polling, nothing keeps running in the
 //! background.
 
+pub(crate) mod history;
+mod policy;
+pub(crate) mod schedule;
+
 use std::future::Future;
 use std::time::Duration;
 
@@ -35,58 +43,9 @@ use crate::deadline::Deadline;
 use crate::error::{Error, Submission};
 use crate::handle::JobHandle;
 
-/// The shortest sleep between two polls.
-///
-/// A server hint of zero (or a policy with zero delays) must not turn the waiter into a busy
-/// loop that hammers the status endpoint, so every sleep lasts at least this long. The only
-/// shorter sleep is the one trimmed to end at the deadline.
-pub const MIN_DELAY: Duration = Duration::from_millis(100);
-
-/// How often to poll a job and how long to believe the server about it.
-///
-/// Values outside their documented range do not cause panics: a multiplier below 1 (or NaN) is
-/// treated as 1, a jitter outside `0.0..=1.0` (or NaN) is clamped (NaN counts as 0), and every
-/// sleep is at least 100 ms.
-#[derive(Debug, Clone, PartialEq)]
-pub struct WaitPolicy {
-    /// Delay before the second poll (the first poll happens immediately).
-    pub first_delay: Duration,
-    /// Cap of the growing delay.
-    pub max_delay: Duration,
-    /// Growth of the delay per poll, e.g. 1.5.
-    pub multiplier: f64,
-    /// Randomisation in `0.0..=1.0`: each delay `d` is drawn uniformly from `[d * (1 - jitter), d]`.
-    pub jitter: f64,
-    /// How long after a job was started a `404` from its status call still means "not visible
-    /// yet" rather than "no such job": some APIs answer a poll that follows the submit closely
-    /// before the job is readable (eventual consistency). A resumed wait has no grace.
-    pub not_found_grace: Duration,
-}
-
-impl Default for WaitPolicy {
-    /// 0.5 s first delay, ×1.5 growth, 10 s cap, 10 % jitter, 5 s grace for a `404`.
-    ///
-    /// Why these values:
-    /// * Short jobs: polls land at about 0 s, 0.5 s, 1.25 s, 2.4 s, 4 s, … A job that finishes
-    ///   at 1 s is seen by 1.25 s, where a fixed 2 s loop would see it at 2 s. With growth 1.5 a
-    ///   job is noticed at most about half its own duration plus 0.5 s late, and never more
-    ///   than 10 s late once the cap is reached.
-    /// * Long jobs: the 10 s cap keeps a 120 s job to at most 20 polls even when every jitter
-    ///   draw lands at its low end; a fixed 2 s loop would send 61.
-    /// * Jitter of 10 % de-synchronises waiters started together while keeping the numbers
-    ///   above predictable.
-    /// * A 5 s grace for a `404` covers a status store that lags the submit by a few polls,
-    ///   while a job that really does not exist is reported within seconds.
-    fn default() -> Self {
-        Self {
-            first_delay: Duration::from_millis(500),
-            max_delay: Duration::from_secs(10),
-            multiplier: 1.5,
-            jitter: 0.1,
-            not_found_grace: Duration::from_secs(5),
-        }
-    }
-}
+pub use history::History;
+pub use policy::{MIN_DELAY, WaitPolicy};
+use schedule::Schedule;
 
 /// What the progress callback sees after each poll that found the job still pending.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -135,6 +94,9 @@ pub struct Finished {
     pub polls: u32,
     /// How long the wait took.
     pub elapsed: Duration,
+    /// When, since the wait began, the job was last seen pending (zero if never) and when the
+    /// poll that saw it done was sent: it ended in between.
+    pub ended_between: (Duration, Duration),
 }
 
 impl Finished {
@@ -149,33 +111,10 @@ impl Finished {
     }
 }
 
-/// Polls `poll` until the job completes, fails, or `deadline` passes (for the crate's tests).
-#[cfg(test)]
-pub async fn wait_for<F, Fut>(
-    job_id: &str,
-    deadline: Duration,
-    policy: &WaitPolicy,
-    on_progress: impl FnMut(&Progress<'_>),
-    poll: F,
-) -> Result<Finished, Error>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Polled, Error>>,
-{
-    wait_for_with_rng(
-        job_id,
-        deadline,
-        policy,
-        fastrand::Rng::new(),
-        on_progress,
-        poll,
-    )
-    .await
-}
-
-/// The engine on its own, with a caller-supplied random generator for the jitter, every poll
-/// error ending the wait: for the crate's benchmarks. Passing `fastrand::Rng::with_seed(..)`
-/// makes the poll schedule reproducible.
+/// The engine on its own, for a job just started, with a caller-supplied random generator for
+/// the jitter and the lengths of earlier jobs (`history`), every poll error ending the wait: for
+/// the crate's benchmarks. Passing `fastrand::Rng::with_seed(..)` makes the poll schedule
+/// reproducible.
 ///
 /// # Errors
 /// [`Error::JobFailed`], [`Error::DeadlineExceeded`], or the error a poll returned.
@@ -184,6 +123,7 @@ pub async fn wait_for_with_rng<F, Fut>(
     deadline: Duration,
     policy: &WaitPolicy,
     rng: fastrand::Rng,
+    history: Option<&History>,
     on_progress: impl FnMut(&Progress<'_>),
     poll: F,
 ) -> Result<Finished, Error>
@@ -197,12 +137,14 @@ where
         parameters: Default::default(),
     };
     let deadline = Deadline::after(deadline);
+    let window = history.and_then(|history| history.window(policy.learned_gap_secs()));
+    let schedule = Schedule::new(policy, rng, window);
     let every_error_ends_the_wait = |_: &Error| None;
     run(
         &job,
         &deadline,
-        policy,
-        rng,
+        schedule,
+        Freshness::JustStarted,
         on_progress,
         every_error_ends_the_wait,
         poll,
@@ -210,27 +152,36 @@ where
     .await
 }
 
+/// Whether the job was just started by this call (its age is the wait's; a `404` is first read
+/// as "not visible yet") or is being resumed (it may be long done, its age is unknown, and a
+/// `404` is final).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Freshness {
+    JustStarted,
+    Resumed,
+}
+
 /// The engine: polls `job` until it completes, fails, or `deadline` passes.
 ///
-/// The first poll happens at once. After each pending answer `on_progress` is called, then the
-/// waiter sleeps for the server's hint if there is one (already bounded where it was read) or else
-/// for the next backoff delay (see [`WaitPolicy`]).
+/// A job just started is first polled at the schedule's first poll, a resumed one at once. After
+/// each pending answer `on_progress` is called, then the waiter sleeps until the server's hint
+/// if there is one (already bounded where it was read), else until the schedule's next poll
+/// (moved by the end the progress percent predicts).
 ///
 /// Each poll runs under the deadline: a poll still running when it passes is dropped (its request
 /// cancelled) and the wait ends. `worth_waiting_out` decides which poll errors do not end the wait
-/// (`Some(hint)`: poll again after the hint, or the backoff delay); every other error ends it, as
-/// it is. After a pending answer or an error worth waiting out, the next poll happens after the
-/// delay, unless it would not end before the deadline: the last poll is then moved earlier so that
-/// a poll as long as the previous one still ends at the deadline (a pending answer), or the wait
-/// ends at once (an error whose hint does not fit in the time left).
+/// (`Some(hint)`: poll again after the hint, or at the schedule's next poll); every other error
+/// ends it, as it is. A poll that would not end before the deadline is moved earlier so that a
+/// poll as long as the previous one still ends at the deadline (after a pending answer), or the
+/// wait ends at once (an error whose hint does not fit in the time left).
 ///
 /// A failed job is [`Error::JobFailed`]; a deadline that passes first is
 /// [`Error::DeadlineExceeded`] carrying `job` to resume with, the last state and the last error.
 pub(crate) async fn run<F, Fut>(
     job: &JobHandle,
     deadline: &Deadline,
-    policy: &WaitPolicy,
-    mut rng: fastrand::Rng,
+    mut schedule: Schedule,
+    freshness: Freshness,
     mut on_progress: impl FnMut(&Progress<'_>),
     worth_waiting_out: impl Fn(&Error) -> Option<Option<Duration>>,
     mut poll: F,
@@ -240,15 +191,27 @@ where
     Fut: Future<Output = Result<Polled, Error>>,
 {
     let job_id = job.id.as_str();
+    let began = Instant::now();
+    let waited = || began.elapsed().as_secs_f64();
     let mut polls: u32 = 0;
     let mut last_state = None;
     let mut last_error = None;
-    loop {
-        let began = Instant::now();
+    let mut last_pending = Duration::ZERO;
+    let mut progress = ProgressClock::new(freshness);
+    let mut round_trip = Duration::ZERO;
+    let mut wanted = match freshness {
+        Freshness::JustStarted => at(began, schedule.first()),
+        Freshness::Resumed => Some(began),
+    };
+    let mut patient = true;
+    while let Some(poll_at) = wanted.and_then(|at| when(deadline, at, round_trip, patient)) {
+        deadline.sleep_until(poll_at).await;
+        let sent = Instant::now();
         let answer = deadline.run(poll()).await;
         polls = polls.saturating_add(1);
-        let round_trip = began.elapsed();
-        let (hint, patient) = match answer {
+        round_trip = sent.elapsed();
+        let sent_at = sent.saturating_duration_since(began);
+        match answer {
             None => break,
             Some(Ok(Polled { state, retry_after })) => {
                 let (state, percent) = match state {
@@ -259,6 +222,7 @@ where
                             result,
                             polls,
                             elapsed: deadline.elapsed(),
+                            ended_between: (last_pending, sent_at),
                         });
                     }
                     JobState::Failed {
@@ -281,24 +245,29 @@ where
                     polls,
                     elapsed: deadline.elapsed(),
                 });
+                last_pending = sent_at;
                 last_state = Some(state);
                 last_error = None;
-                (retry_after, true)
+                let estimated_end = progress.estimated_end(sent_at.as_secs_f64(), percent);
+                wanted = match retry_after {
+                    Some(hint) => Instant::now().checked_add(hint.max(MIN_DELAY)),
+                    None => at(began, schedule.next(waited(), estimated_end)),
+                };
+                patient = true;
             }
             // A poll cut short by the deadline inside the poll function ends the wait too.
             Some(Err(_)) if deadline.passed() => break,
             Some(Err(error)) => match worth_waiting_out(&error) {
                 Some(hint) => {
                     last_error = Some(Box::new(error));
-                    (hint, false)
+                    wanted = match hint {
+                        Some(hint) => Instant::now().checked_add(hint.max(MIN_DELAY)),
+                        None => at(began, schedule.after(waited())),
+                    };
+                    patient = false;
                 }
                 None => return Err(error),
             },
-        };
-        let delay = next_delay(policy, polls, hint, &mut rng);
-        match next_poll(deadline, delay, round_trip, patient) {
-            Some(at) => deadline.sleep_until(at).await,
-            None => break,
         }
     }
     Err(Error::DeadlineExceeded {
@@ -310,81 +279,64 @@ where
     })
 }
 
-/// When to poll next, `delay` from now, or `None` to end the wait.
+/// The instant `seconds` after `began`, if representable.
+fn at(began: Instant, seconds: f64) -> Option<Instant> {
+    began.checked_add(Duration::try_from_secs_f64(seconds).ok()?)
+}
+
+/// When to poll, wanted at `at`, or `None` to end the wait.
 ///
 /// A poll that would not end before the deadline (judged by the last poll's `round_trip`) is
 /// moved earlier, to end at the deadline, when `last_chance` allows one (after a pending answer,
 /// where the job may finish meanwhile); otherwise, or when even an immediate poll could not end
 /// in time, the wait ends now rather than sleeping into the deadline.
-fn next_poll(
+fn when(
     deadline: &Deadline,
-    delay: Duration,
+    at: Instant,
     round_trip: Duration,
     last_chance: bool,
 ) -> Option<Instant> {
     let now = Instant::now();
-    let natural = now.checked_add(delay)?;
     let Some(end) = deadline.instant() else {
-        return Some(natural);
+        return Some(at);
     };
-    if natural
-        .checked_add(round_trip)
-        .is_some_and(|done| done <= end)
-    {
-        return Some(natural);
+    if at.checked_add(round_trip).is_some_and(|done| done <= end) {
+        return Some(at);
     }
     let last = end.checked_sub(round_trip)?;
     (last_chance && now < end && last >= now).then_some(last)
 }
 
-/// The sleep after the `pending_polls`-th pending answer: the server hint if present
-/// (bounded where it was read), else the jittered backoff delay; never below [`MIN_DELAY`].
-fn next_delay(
-    policy: &WaitPolicy,
-    pending_polls: u32,
-    hint: Option<Duration>,
-    rng: &mut fastrand::Rng,
-) -> Duration {
-    let delay = match hint {
-        Some(hint) => hint,
-        None => jittered(backoff_delay(policy, pending_polls), policy.jitter, rng),
-    };
-    delay.max(MIN_DELAY)
+/// Predicts a job's end from its progress percent, assuming steady progress: from the start of
+/// the wait for a job just started (0 % then), else from the first percent reported. A whole
+/// percent is read as the middle of its step (a job at 42.7 % that reports 42 is as likely as
+/// one at 42.2 %), so that the prediction is not late by the step.
+struct ProgressClock {
+    origin: Option<(f64, f64)>,
 }
 
-/// `first_delay * multiplier^(pending_polls - 1)`, capped at `max_delay`, before jitter.
-///
-/// Computed in floating point so that large exponents saturate to the cap instead of
-/// overflowing `Duration` arithmetic (which would panic): a product that is NaN (0 s times
-/// infinite growth), infinite or beyond `Duration::MAX` is rejected by `try_from_secs_f64`
-/// and replaced by the cap.
-fn backoff_delay(policy: &WaitPolicy, pending_polls: u32) -> Duration {
-    let multiplier = if policy.multiplier >= 1.0 {
-        policy.multiplier
-    } else {
-        1.0
-    };
-    let exponent = i32::try_from(pending_polls.saturating_sub(1)).unwrap_or(i32::MAX);
-    let secs = policy.first_delay.as_secs_f64() * multiplier.powi(exponent);
-    let cap = policy.max_delay;
-    Duration::try_from_secs_f64(secs).map_or(cap, |delay| delay.min(cap))
-}
-
-/// Draws a delay uniformly from `[delay * (1 - jitter), delay]`.
-///
-/// Jitter only shortens delays, so the cap and the poll-count estimates of the default policy
-/// remain upper bounds.
-fn jittered(delay: Duration, jitter: f64, rng: &mut fastrand::Rng) -> Duration {
-    let jitter = if jitter.is_nan() {
-        0.0
-    } else {
-        jitter.clamp(0.0, 1.0)
-    };
-    if jitter == 0.0 {
-        return delay;
+impl ProgressClock {
+    fn new(freshness: Freshness) -> Self {
+        Self {
+            origin: (freshness == Freshness::JustStarted).then_some((0.0, 0.0)),
+        }
     }
-    let factor = 1.0 - jitter * rng.f64();
-    Duration::try_from_secs_f64(delay.as_secs_f64() * factor).map_or(delay, |d| d.min(delay))
+
+    /// The end predicted by `percent` reported at `seconds` into the wait, if it predicts one.
+    fn estimated_end(&mut self, seconds: f64, percent: Option<f64>) -> Option<f64> {
+        let percent = percent.filter(|percent| *percent > 0.0 && *percent < 100.0)?;
+        let percent = if percent.fract() == 0.0 {
+            percent + 0.5
+        } else {
+            percent
+        };
+        let Some((since, from)) = self.origin else {
+            self.origin = Some((seconds, percent));
+            return None;
+        };
+        (percent > from && seconds > since)
+            .then(|| seconds + (100.0 - percent) * (seconds - since) / (percent - from))
+    }
 }
 
 #[cfg(test)]
@@ -496,13 +448,17 @@ mod tests {
         }
     }
 
-    /// Doubling from 1 s to an 8 s cap without jitter: easy-to-read exact schedules.
-    fn doubling_policy() -> WaitPolicy {
+    /// A first poll after 1 s, then every 2 s, without jitter or learning: easy-to-read exact
+    /// schedules.
+    fn steady_policy() -> WaitPolicy {
         WaitPolicy {
-            first_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(8),
-            multiplier: 2.0,
+            first_poll: Duration::from_secs(1),
+            min_gap: Duration::from_secs(2),
+            growth: 0.0,
+            max_gap: Duration::from_secs(2),
             jitter: 0.0,
+            learn: false,
+            learned_gap: Duration::from_secs(1),
             not_found_grace: Duration::ZERO,
         }
     }
@@ -517,11 +473,49 @@ mod tests {
 
     fn ignore_progress(_: &Progress<'_>) {}
 
+    /// Waits for a job just started, every poll error ending the wait.
+    async fn wait_for<F, Fut>(
+        deadline: Duration,
+        policy: &WaitPolicy,
+        on_progress: impl FnMut(&Progress<'_>),
+        poll: F,
+    ) -> Result<Finished, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Polled, Error>>,
+    {
+        wait_for_with_rng(JOB, deadline, policy, seeded(0), None, on_progress, poll).await
+    }
+
+    /// Waits with `policy` from `freshness`, with errors worth waiting out after `hint`.
+    async fn wait_from<F, Fut>(
+        freshness: Freshness,
+        deadline: &Deadline,
+        policy: &WaitPolicy,
+        hint: impl Fn(&Error) -> Option<Option<Duration>>,
+        poll: F,
+    ) -> Result<Finished, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Polled, Error>>,
+    {
+        let schedule = Schedule::new(policy, seeded(1), None);
+        run(
+            &handle(),
+            deadline,
+            schedule,
+            freshness,
+            ignore_progress,
+            hint,
+            poll,
+        )
+        .await
+    }
+
     #[tokio::test(start_paused = true)]
-    async fn immediate_completion_takes_one_poll() {
+    async fn a_job_just_started_is_first_polled_after_the_first_gap_and_a_resumed_one_at_once() {
         let log = PollLog::new();
         let done = wait_for(
-            JOB,
             Duration::from_secs(60),
             &WaitPolicy::default(),
             ignore_progress,
@@ -531,106 +525,85 @@ mod tests {
         .unwrap();
         assert_eq!(done.result, Some(json!("audio.wav")));
         assert_eq!(done.polls, 1);
-        assert_eq!(done.elapsed, Duration::ZERO);
+        let first = log.instants()[0];
+        // 1.1 s, shortened by at most the 10 % jitter.
+        assert!(
+            first <= Duration::from_millis(1100) && first >= Duration::from_millis(990),
+            "{first:?}"
+        );
+        assert_eq!(done.ended_between, (Duration::ZERO, first));
+
+        let log = PollLog::new();
+        let deadline = Deadline::after(Duration::from_secs(60));
+        let done = wait_from(
+            Freshness::Resumed,
+            &deadline,
+            &WaitPolicy::default(),
+            |_| None,
+            job_done_at(&log, Duration::ZERO),
+        )
+        .await
+        .unwrap();
+        assert_eq!(done.polls, 1);
         assert_eq!(log.instants(), vec![Duration::ZERO]);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn delays_grow_from_first_delay_to_the_cap() {
+    async fn polls_follow_the_schedule_and_report_when_the_job_ended() {
         let log = PollLog::new();
         let done = wait_for(
-            JOB,
             Duration::from_secs(60),
-            &doubling_policy(),
+            &steady_policy(),
             ignore_progress,
-            job_done_at(&log, Duration::from_secs(35)),
+            job_done_at(&log, Duration::from_secs(6)),
         )
         .await
         .unwrap();
-        // Gaps 1, 2, 4, then capped at 8.
+        assert_eq!(log.instants(), secs(&[1.0, 3.0, 5.0, 7.0]));
+        assert_eq!(done.polls, 4);
+        assert_eq!(done.elapsed, Duration::from_secs(7));
         assert_eq!(
-            log.instants(),
-            secs(&[0.0, 1.0, 3.0, 7.0, 15.0, 23.0, 31.0, 39.0])
+            done.ended_between,
+            (Duration::from_secs(5), Duration::from_secs(7))
         );
-        assert_eq!(done.polls, 8);
-        assert_eq!(done.elapsed, Duration::from_secs(39));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn jitter_stays_within_bounds_and_is_reproducible() {
-        let policy = WaitPolicy {
-            jitter: 0.5,
-            ..doubling_policy()
-        };
-        let run = |seed| {
-            let policy = policy.clone();
-            async move {
-                let log = PollLog::new();
-                let outcome = wait_for_with_rng(
-                    JOB,
-                    Duration::from_secs(300),
-                    &policy,
-                    seeded(seed),
-                    ignore_progress,
-                    job_never_done(&log),
-                )
-                .await;
-                assert!(matches!(outcome, Err(Error::DeadlineExceeded { .. })));
-                log.gaps()
-            }
+    async fn jitter_is_reproducible_with_a_seed_and_differs_without() {
+        let run = |seed| async move {
+            let log = PollLog::new();
+            let outcome = wait_for_with_rng(
+                JOB,
+                Duration::from_secs(300),
+                &WaitPolicy::default(),
+                seeded(seed),
+                None,
+                ignore_progress,
+                job_never_done(&log),
+            )
+            .await;
+            assert!(matches!(outcome, Err(Error::DeadlineExceeded { .. })));
+            log.gaps()
         };
         let gaps = run(7).await;
-        // The last gap is trimmed to the deadline, so it is not a plain backoff delay.
-        let untrimmed = &gaps[..gaps.len() - 1];
-        assert!(untrimmed.len() > 10);
-        for (index, gap) in untrimmed.iter().enumerate() {
-            let nominal = Duration::from_secs(1 << index.min(3));
-            assert!(*gap <= nominal, "gap {index} = {gap:?} above {nominal:?}");
-            assert!(*gap >= nominal / 2, "gap {index} = {gap:?} below half");
-        }
-        assert!(
-            untrimmed
-                .iter()
-                .enumerate()
-                .any(|(i, gap)| *gap < Duration::from_secs(1 << i.min(3))),
-            "jitter was not applied"
-        );
+        assert!(gaps.len() > 8, "{gaps:?}");
         assert_eq!(run(7).await, gaps, "same seed, same schedule");
         assert_ne!(run(8).await, gaps, "another seed, another schedule");
     }
 
-    #[test]
-    fn jitter_draws_cover_the_range_without_leaving_it() {
-        let mut rng = seeded(1);
-        let delay = Duration::from_secs(10);
-        let draws: Vec<Duration> = (0..1000).map(|_| jittered(delay, 0.3, &mut rng)).collect();
-        assert!(
-            draws
-                .iter()
-                .all(|d| *d >= Duration::from_secs(7) && *d <= delay)
-        );
-        assert!(draws.iter().any(|d| *d < Duration::from_millis(7300)));
-        assert!(draws.iter().any(|d| *d > Duration::from_millis(9700)));
-        // Out-of-range jitter is clamped rather than producing negative or longer delays.
-        assert_eq!(jittered(delay, f64::NAN, &mut rng), delay);
-        assert_eq!(jittered(delay, -1.0, &mut rng), delay);
-        assert!(jittered(delay, 5.0, &mut rng) <= delay);
-    }
-
     #[tokio::test(start_paused = true)]
-    async fn server_hint_replaces_the_backoff_delay() {
+    async fn server_hint_replaces_the_planned_poll() {
         let log = PollLog::new();
         let outcome = wait_for(
-            JOB,
             Duration::from_secs(10),
-            &doubling_policy(),
+            &steady_policy(),
             ignore_progress,
             job_with_hint(&log, Duration::from_secs(3)),
         )
         .await;
         assert!(matches!(outcome, Err(Error::DeadlineExceeded { .. })));
-        // Steady 3 s gaps instead of 1, 2, 4; the last poll lands on the deadline.
-        assert_eq!(log.instants(), secs(&[0.0, 3.0, 6.0, 9.0, 10.0]));
+        // Steady 3 s gaps instead of 2; the last poll lands on the deadline.
+        assert_eq!(log.instants(), secs(&[1.0, 4.0, 7.0, 10.0]));
     }
 
     #[tokio::test(start_paused = true)]
@@ -651,13 +624,13 @@ mod tests {
             ready(answer)
         };
         let outcome = wait_for(
-            JOB,
-            Duration::from_secs(1),
-            &doubling_policy(),
+            Duration::from_secs(2),
+            &steady_policy(),
             ignore_progress,
             zero_hint,
         )
         .await;
+        // First poll at 1 s, then every 100 ms up to 2 s.
         assert!(
             matches!(outcome, Err(Error::DeadlineExceeded { polls: 11, .. })),
             "{outcome:?}"
@@ -669,15 +642,14 @@ mod tests {
     async fn deadline_exceeded_reports_elapsed_polls_and_last_state() {
         let log = PollLog::new();
         let outcome = wait_for(
-            JOB,
-            Duration::from_secs(10),
-            &doubling_policy(),
+            Duration::from_secs(8),
+            &steady_policy(),
             ignore_progress,
             job_never_done(&log),
         )
         .await;
-        // Natural schedule 0, 1, 3, 7, 15: the sleep after 7 s is trimmed to end at 10 s.
-        assert_eq!(log.instants(), secs(&[0.0, 1.0, 3.0, 7.0, 10.0]));
+        // Natural schedule 1, 3, 5, 7, 9: the poll at 9 s is moved to the deadline at 8 s.
+        assert_eq!(log.instants(), secs(&[1.0, 3.0, 5.0, 7.0, 8.0]));
         let Err(Error::DeadlineExceeded {
             submission: Submission::Started(job),
             last_state,
@@ -690,15 +662,25 @@ mod tests {
         };
         assert_eq!(job.id, JOB);
         assert_eq!(last_state.as_deref(), Some("processing #5"));
-        assert_eq!(elapsed, Duration::from_secs(10));
+        assert_eq!(elapsed, Duration::from_secs(8));
         assert_eq!(polls, 5);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn zero_deadline_polls_exactly_once() {
+    async fn a_deadline_before_the_first_poll_still_gets_one_poll_at_it() {
         let log = PollLog::new();
         let outcome = wait_for(
-            JOB,
+            Duration::from_millis(500),
+            &WaitPolicy::default(),
+            ignore_progress,
+            job_done_at(&log, Duration::ZERO),
+        )
+        .await;
+        assert!(outcome.is_ok(), "{outcome:?}");
+        assert_eq!(log.instants(), secs(&[0.5]));
+
+        let log = PollLog::new();
+        let outcome = wait_for(
             Duration::ZERO,
             &WaitPolicy::default(),
             ignore_progress,
@@ -708,12 +690,12 @@ mod tests {
         assert!(matches!(
             outcome,
             Err(Error::DeadlineExceeded {
-                polls: 1,
+                polls: 0,
                 elapsed: Duration::ZERO,
                 ..
             })
         ));
-        assert_eq!(log.count(), 1);
+        assert_eq!(log.count(), 0);
     }
 
     #[tokio::test(start_paused = true)]
@@ -727,28 +709,33 @@ mod tests {
             }
         };
         let outcome = wait_for(
-            JOB,
-            Duration::from_secs(10),
-            &doubling_policy(),
+            Duration::from_secs(11),
+            &steady_policy(),
             ignore_progress,
             slow_poll,
         )
         .await;
-        // Polls run 0–3 and 4–7; the next would start at 9 and end at 12, past the deadline, so
-        // it starts at once (7–10) to end at the deadline. The wait ends at the deadline exactly.
-        assert_eq!(log.instants(), secs(&[0.0, 4.0, 7.0]));
+        // Each poll takes 3 s: a poll that would end past the deadline is moved earlier, and the
+        // wait ends at the deadline exactly.
+        let instants = log.instants();
+        assert_eq!(instants[0], Duration::from_secs(1));
         assert!(matches!(
             outcome,
-            Err(Error::DeadlineExceeded { polls: 3, elapsed, .. })
-                if elapsed == Duration::from_secs(10)
+            Err(Error::DeadlineExceeded { elapsed, .. }) if elapsed == Duration::from_secs(11)
         ));
+        assert!(
+            instants
+                .iter()
+                .all(|at| *at + Duration::from_secs(3) <= Duration::from_secs(11)),
+            "every poll ends by the deadline: {instants:?}"
+        );
     }
 
     #[tokio::test(start_paused = true)]
     async fn failure_state_reports_message_and_code() {
         let log = PollLog::new();
         let failing = || {
-            let status = if log.record().is_zero() {
+            let status = if log.count() == 0 {
                 pending("queued", None)
             } else {
                 JobState::Failed {
@@ -757,12 +744,12 @@ mod tests {
                     code: Some("E42".to_owned()),
                 }
             };
+            log.record();
             ready(Ok::<_, Error>(Polled::from(status)))
         };
         let outcome = wait_for(
-            JOB,
             Duration::from_secs(60),
-            &doubling_policy(),
+            &steady_policy(),
             ignore_progress,
             failing,
         )
@@ -794,17 +781,17 @@ mod tests {
     async fn a_poll_error_ends_the_wait_as_it_is() {
         let log = PollLog::new();
         let flaky = || {
-            let answer = if log.record().is_zero() {
+            let answer = if log.count() == 0 {
                 Ok(Polled::from(pending("queued", None)))
             } else {
                 Err(transport("connection reset"))
             };
+            log.record();
             ready(answer)
         };
         let outcome = wait_for(
-            JOB,
             Duration::from_secs(60),
-            &doubling_policy(),
+            &steady_policy(),
             ignore_progress,
             flaky,
         )
@@ -830,21 +817,41 @@ mod tests {
             ready(answer)
         };
         let deadline = Deadline::after(Duration::from_secs(60));
-        let hint = |_: &Error| Some(Some(Duration::from_secs(2)));
-        let rng = seeded(1);
-        let done = run(
-            &handle(),
+        let hint = |_: &Error| Some(Some(Duration::from_secs(3)));
+        let done = wait_from(
+            Freshness::Resumed,
             &deadline,
-            &doubling_policy(),
-            rng,
-            ignore_progress,
+            &steady_policy(),
             hint,
             busy_then_done,
         )
         .await
         .expect("the job completes after the busy answers");
         assert_eq!(done.polls, 4);
-        assert_eq!(log.instants(), secs(&[0.0, 2.0, 4.0, 6.0]));
+        assert_eq!(log.instants(), secs(&[0.0, 3.0, 6.0, 9.0]));
+
+        // Without a hint, the schedule's next poll.
+        let log = PollLog::new();
+        let busy_once = || {
+            let answer = if log.count() == 0 {
+                Err(transport("busy"))
+            } else {
+                Ok(Polled::from(completed()))
+            };
+            log.record();
+            ready(answer)
+        };
+        let deadline = Deadline::after(Duration::from_secs(60));
+        wait_from(
+            Freshness::Resumed,
+            &deadline,
+            &steady_policy(),
+            |_| Some(None),
+            busy_once,
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.instants(), secs(&[0.0, 1.0]));
 
         // A hint longer than the time left ends the wait at once, with the error kept.
         let log = PollLog::new();
@@ -854,12 +861,10 @@ mod tests {
         };
         let hint = |_: &Error| Some(Some(Duration::from_secs(20)));
         let deadline = Deadline::after(Duration::from_secs(10));
-        let outcome = run(
-            &handle(),
+        let outcome = wait_from(
+            Freshness::Resumed,
             &deadline,
-            &doubling_policy(),
-            seeded(1),
-            ignore_progress,
+            &steady_policy(),
             hint,
             always_busy,
         )
@@ -885,19 +890,18 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn dropping_the_future_stops_polling() {
         let log = PollLog::new();
-        let policy = doubling_policy();
+        let policy = steady_policy();
         let waiting = wait_for(
-            JOB,
             Duration::from_secs(3600),
             &policy,
             ignore_progress,
             job_never_done(&log),
         );
         // `timeout` drops the wait future when it fires.
-        let timed_out = tokio::time::timeout(Duration::from_secs(10), waiting).await;
+        let timed_out = tokio::time::timeout(Duration::from_secs(8), waiting).await;
         assert!(timed_out.is_err());
         let polls_when_dropped = log.count();
-        assert_eq!(polls_when_dropped, 4, "polls at 0, 1, 3 and 7 s");
+        assert_eq!(polls_when_dropped, 4, "polls at 1, 3, 5 and 7 s");
         tokio::time::sleep(Duration::from_secs(3600)).await;
         assert_eq!(log.count(), polls_when_dropped);
     }
@@ -925,126 +929,155 @@ mod tests {
                 progress.elapsed,
             ));
         };
-        let done = wait_for(
-            JOB,
-            Duration::from_secs(60),
-            &doubling_policy(),
-            record,
-            script,
-        )
-        .await
-        .unwrap();
+        let done = wait_for(Duration::from_secs(60), &steady_policy(), record, script)
+            .await
+            .unwrap();
         assert_eq!(done.polls, 4);
+        let seen = seen.into_inner();
         assert_eq!(
-            seen.into_inner(),
+            seen.iter()
+                .map(|(state, percent, polls, _)| (state.as_str(), *percent, *polls))
+                .collect::<Vec<_>>(),
             vec![
-                ("queued".to_owned(), None, 1, Duration::ZERO),
-                ("running".to_owned(), Some(20.0), 2, Duration::from_secs(1)),
-                ("running".to_owned(), Some(80.0), 3, Duration::from_secs(3)),
+                ("queued", None, 1),
+                ("running", Some(20.0), 2),
+                ("running", Some(80.0), 3),
             ]
         );
+        assert_eq!(seen[0].3, Duration::from_secs(1));
     }
 
     #[tokio::test(start_paused = true)]
-    async fn default_policy_notices_a_short_job_quickly() {
-        let finished_at = Duration::from_secs(1);
+    async fn a_progress_percent_moves_the_next_poll_to_the_end_it_predicts() {
+        // A job of 30 s reporting steady progress: at 1 s it says 3 %, predicting its end at
+        // 33.3 s; the unknown-length gap of the steady policy (2 s) bounds the postponement.
+        let log = PollLog::new();
+        let steady_progress = || {
+            let now = log.record().as_secs_f64();
+            let state = if now >= 30.0 {
+                completed()
+            } else {
+                pending("running", Some((100.0 * now / 30.0).floor()))
+            };
+            ready(Ok::<_, Error>(Polled::from(state)))
+        };
+        let policy = WaitPolicy {
+            min_gap: Duration::from_secs(1),
+            growth: 0.3,
+            max_gap: Duration::from_secs(60),
+            ..steady_policy()
+        };
+        let done = wait_for(
+            Duration::from_secs(120),
+            &policy,
+            ignore_progress,
+            steady_progress,
+        )
+        .await
+        .unwrap();
+        let late = done.elapsed.as_secs_f64() - 30.0;
+        assert!(
+            (0.0..0.5).contains(&late),
+            "{late} s late, polls {:?}",
+            log.instants()
+        );
+        // The same job without percent is seen later, on the growing schedule.
+        let log_without = PollLog::new();
+        let silent = wait_for(
+            Duration::from_secs(120),
+            &policy,
+            ignore_progress,
+            job_done_at(&log_without, Duration::from_secs(30)),
+        )
+        .await
+        .unwrap();
+        assert!(silent.elapsed > done.elapsed + Duration::from_secs(1));
+
+        // A percent stuck low cannot slow the wait below the unknown-length schedule.
+        let log_stuck = PollLog::new();
+        let stuck = || {
+            let now = log_stuck.record();
+            let state = if now >= Duration::from_secs(30) {
+                completed()
+            } else {
+                pending("running", Some(1.0))
+            };
+            ready(Ok::<_, Error>(Polled::from(state)))
+        };
+        let stalled = wait_for(Duration::from_secs(120), &policy, ignore_progress, stuck)
+            .await
+            .unwrap();
+        // (Each poll may wake up to a millisecond late: the timer's resolution.)
+        assert_eq!(stalled.polls, silent.polls);
+        assert!(stalled.elapsed <= silent.elapsed + Duration::from_millis(20));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_default_policy_keeps_a_long_job_to_few_polls_and_notices_a_short_one_soon() {
+        let long = Duration::from_secs(120);
+        let mut late_total = Duration::ZERO;
         for seed in 0..50 {
+            let log = PollLog::new();
+            let done = wait_for_with_rng(
+                JOB,
+                Duration::from_secs(600),
+                &WaitPolicy::default(),
+                seeded(seed),
+                None,
+                ignore_progress,
+                job_done_at(&log, long),
+            )
+            .await
+            .unwrap();
+            // A fixed 2 s loop polls 61 times.
+            assert!(done.polls <= 14, "seed {seed}: {} polls", done.polls);
+            let short = Duration::from_secs(1);
             let log = PollLog::new();
             let done = wait_for_with_rng(
                 JOB,
                 Duration::from_secs(60),
                 &WaitPolicy::default(),
                 seeded(seed),
+                None,
                 ignore_progress,
-                job_done_at(&log, finished_at),
+                job_done_at(&log, short),
             )
             .await
             .unwrap();
-            // A fixed 2 s loop would notice it 1 s late, at its second poll.
-            let late = done.elapsed - finished_at;
-            assert!(late <= Duration::from_millis(500), "seed {seed}: {late:?}");
+            late_total += done.elapsed - short;
         }
+        // A fixed 2 s loop notices it 1 s late; this schedule at its first poll (1.1 s), unless
+        // the jitter moves that poll before the job's end.
+        let mean_late = late_total / 50;
+        assert!(mean_late <= Duration::from_millis(550), "{mean_late:?}");
     }
 
     #[tokio::test(start_paused = true)]
-    async fn default_policy_keeps_a_long_job_to_few_polls() {
-        let finished_at = Duration::from_secs(120);
-        let default = WaitPolicy::default();
-        // Every jitter draw at its low end is the same as scaling the delays by (1 - jitter).
-        let worst_draws = WaitPolicy {
-            first_delay: default.first_delay.mul_f64(1.0 - default.jitter),
-            max_delay: default.max_delay.mul_f64(1.0 - default.jitter),
-            jitter: 0.0,
-            ..default.clone()
-        };
-        for (seed, policy) in (0..50)
-            .map(|seed| (seed, &default))
-            .chain([(0, &worst_draws)])
-        {
+    async fn jobs_like_the_earlier_ones_are_polled_around_their_length() {
+        let length = Duration::from_secs(60);
+        let mut history = History::default();
+        let mut learned = Vec::new();
+        for job in 0..12u64 {
             let log = PollLog::new();
             let done = wait_for_with_rng(
                 JOB,
                 Duration::from_secs(600),
-                policy,
-                seeded(seed),
+                &WaitPolicy::default(),
+                seeded(job),
+                Some(&history),
                 ignore_progress,
-                job_done_at(&log, finished_at),
+                job_done_at(&log, length),
             )
             .await
             .unwrap();
-            assert!(done.polls <= 20, "seed {seed}: {} polls", done.polls);
-            assert!(done.elapsed <= finished_at + default.max_delay);
+            let (after, by) = done.ended_between;
+            history.record(after, by);
+            learned.push((done.polls, done.elapsed - length));
         }
-    }
-
-    #[test]
-    fn backoff_survives_nonsense_policies() {
-        let base = doubling_policy();
-        let cases = [
-            WaitPolicy {
-                multiplier: f64::NAN,
-                ..base.clone()
-            },
-            WaitPolicy {
-                multiplier: 0.5,
-                ..base.clone()
-            },
-            WaitPolicy {
-                multiplier: f64::INFINITY,
-                first_delay: Duration::ZERO,
-                ..base.clone()
-            },
-            WaitPolicy {
-                max_delay: Duration::MAX,
-                multiplier: 10.0,
-                ..base.clone()
-            },
-        ];
-        let mut rng = seeded(3);
-        for policy in &cases {
-            for polls in [1, 2, 50, u32::MAX] {
-                let delay = next_delay(policy, polls, None, &mut rng);
-                assert!(delay >= MIN_DELAY, "{policy:?} after {polls}: {delay:?}");
-                assert!(delay <= policy.max_delay.max(MIN_DELAY));
-            }
-        }
-        // A multiplier below 1 must not shrink the delay.
-        assert_eq!(backoff_delay(&cases[1], 5), Duration::from_secs(1));
-        assert_eq!(backoff_delay(&cases[3], u32::MAX), Duration::MAX);
-    }
-
-    #[tokio::test(start_paused = true)]
-    async fn unrepresentable_deadline_does_not_panic() {
-        let log = PollLog::new();
-        let done = wait_for(
-            JOB,
-            Duration::MAX,
-            &doubling_policy(),
-            ignore_progress,
-            job_done_at(&log, Duration::from_secs(2)),
-        )
-        .await
-        .unwrap();
-        assert_eq!(done.polls, 3);
+        let (first_polls, first_late) = learned[0];
+        let (polls, late) = *learned.last().unwrap();
+        assert!(late < Duration::from_secs(2), "{learned:?}");
+        assert!(late < first_late, "{learned:?}");
+        assert!(polls <= first_polls + 4, "{learned:?}");
     }
 }
