@@ -188,6 +188,74 @@ mod tests {
         assert!(error.to_string().contains("is for `get_status`"), "{error}");
     }
 
+    const STATUS: JobStatus = JobStatus {
+        operation: "get_status",
+        items: None,
+        state: "/status",
+        pending: &["running"],
+        completed: &["done"],
+        failed: &["failed"],
+        result: &[],
+        percent: None,
+        message: &[],
+        code: None,
+        parameters: &[],
+    };
+
+    /// Waits for a job that is done from its third poll on.
+    async fn wait_three_polls(freshness: Freshness, histories: &Histories) -> Finished {
+        let handle = JobHandle::started(&START, &json!({"runId": "r-1"})).unwrap();
+        let polls = std::cell::Cell::new(0);
+        let poll = || {
+            polls.set(polls.get() + 1);
+            let status = if polls.get() >= 3 { "done" } else { "running" };
+            std::future::ready(Ok((json!({"status": status}), None)))
+        };
+        let wait = Wait::up_to(Duration::from_secs(600));
+        let deadline = Deadline::after(wait.deadline);
+        wait_job(
+            &handle,
+            freshness,
+            &STATUS,
+            &WaitPolicy::default(),
+            histories,
+            &wait,
+            &deadline,
+            poll,
+        )
+        .await
+        .unwrap()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_length_of_a_job_just_started_is_remembered_and_shapes_the_next_waits() {
+        let histories = Histories::default();
+        let policy = WaitPolicy::default();
+        let first = wait_three_polls(Freshness::JustStarted, &histories).await;
+        assert_eq!(first.polls, 3);
+        assert_eq!(
+            histories.window("get_status", policy.learned_gap_secs()),
+            None
+        );
+        for _ in 0..2 {
+            wait_three_polls(Freshness::JustStarted, &histories).await;
+        }
+        let window = histories
+            .window("get_status", policy.learned_gap_secs())
+            .expect("three jobs are enough");
+        let (after, by) = first.ended_between;
+        assert!(window.from < by.as_secs_f64() && window.to > after.as_secs_f64());
+        // A resumed job's age is unknown: its wait is not remembered.
+        let histories = Histories::default();
+        for _ in 0..3 {
+            wait_three_polls(Freshness::Resumed, &histories).await;
+        }
+        assert_eq!(
+            histories.window("get_status", policy.learned_gap_secs()),
+            None
+        );
+    }
+
     #[test]
     fn a_start_response_without_the_id_is_an_unexpected_response() {
         let error = JobHandle::started(&START, &json!({"model": "m"})).unwrap_err();

@@ -34,6 +34,13 @@ pub use neutral::Voice;
 /// where its spec maps them, waiting and resuming through its job contracts, and its generated
 /// client for everything else ([`Provider::client`]). Cloning is cheap and shares the connection
 /// pool.
+///
+/// A provider handle remembers how long the last 16 jobs of each status operation took (as its
+/// polls bracketed them), shared by its clones. From the third on, a job it starts is polled
+/// every [`crate::WaitPolicy::learned_gap`] around those lengths, sparsely before them (from a
+/// third of the shortest on), and on the unknown-length schedule after them
+/// ([`crate::WaitPolicy`]); a resumed job, whose age is unknown, is not. Set
+/// [`crate::WaitPolicy::learn`] to `false` to poll every job as the first.
 #[derive(Clone)]
 pub struct Provider {
     client: Arc<dyn Dispatch>,

@@ -55,10 +55,11 @@ impl Default for WaitPolicy {
     /// * Polls land at about 1.1 s, 2.8 s, 5.1 s, 8 s, 11.8 s, 16.7 s, 23 s, 31.5 s, 42 s,
     ///   56.5 s, 75 s, 99 s, 130 s, … (jitter moves each a little earlier). A fixed 2 s loop (the
     ///   providers' documented one) polls 61 times for a job of 120 s; this schedule at most 14
-    ///   times, and fewer than that loop for jobs of 4 s or more.
+    ///   times, and no more often than that loop for jobs of 4 s or more.
     /// * Growing by 30 % of the time waited keeps the mean delay between a job's end and the
-    ///   poll that sees it under a quarter of the job's length plus 0.3 s, for jobs of 1 s to
-    ///   3 min.
+    ///   poll that sees it under a quarter of the job's length plus 0.3 s at the lengths the
+    ///   benchmark checks (1 s to 3 min); between them, a job that ends just after a poll waits
+    ///   for the next one, 1.4 s plus 30 % of the time waited later.
     /// * The 1.4 s floor of the gap respects the providers' advice not to poll more than about
     ///   once a second.
     /// * 1.5 s between polls around learned lengths brings the mean delay of a job like the
