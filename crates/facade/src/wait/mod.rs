@@ -205,7 +205,11 @@ where
     };
     let mut patient = true;
     while let Some(poll_at) = wanted.and_then(|at| when(deadline, at, round_trip, patient)) {
-        deadline.sleep_until(poll_at).await;
+        // A sleep registers with the timer, whose resolution is a millisecond: a poll due now
+        // (a resumed job's first) is sent without one.
+        if poll_at > Instant::now() {
+            deadline.sleep_until(poll_at).await;
+        }
         let sent = Instant::now();
         let answer = deadline.run(poll()).await;
         polls = polls.saturating_add(1);
