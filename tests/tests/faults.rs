@@ -119,8 +119,11 @@ async fn a_429_with_x_ratelimit_reset_is_waited_out() {
 }
 
 #[tokio::test]
-async fn truncated_json_and_an_html_page_with_200_are_retried_then_reported_with_the_raw_body() {
+async fn a_200_poll_not_of_the_documented_shape_is_retried_then_reported_with_the_raw_body() {
     let truncated = || Reply::raw(200, Some("application/json"), r#"{"status": "Compl"#);
+    // Well-formed JSON naming a finished state, but not the documented status answer: the typed
+    // decode refuses it before the job contract reads anything.
+    let other_shape = || Reply::raw(200, Some("application/json"), r#""COMPLETED""#);
     let html = || {
         Reply::raw(
             200,
@@ -133,6 +136,7 @@ async fn truncated_json_and_an_html_page_with_200_are_retried_then_reported_with
     for (label, bad) in [
         ("truncated JSON", truncated as fn() -> Reply),
         ("HTML page", html),
+        ("JSON of another shape", other_shape),
     ] {
         for job in &jobs {
             // Once: a read is retried, and the job completes.

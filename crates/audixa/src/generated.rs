@@ -2055,8 +2055,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::TtsRequest>()? {
                         call = call.body(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "get_generation_status" => {
                     #[allow(unused_mut)]
@@ -2074,8 +2078,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     {
                         call = call.generation_id(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "list_voices" => {
                     #[allow(unused_mut)]
@@ -2086,8 +2094,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     {
                         call = call.model(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

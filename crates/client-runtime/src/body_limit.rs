@@ -9,7 +9,12 @@
 //!
 //! The limit is [`DEFAULT_MAX_BYTES`] unless a caller runs its calls inside [`with_max_body_bytes`].
 //! Audio bodies are not limited here: they are streamed, and their consumer decides how much to keep.
+//!
+//! The same wrapper keeps the bytes it passes on for a caller that runs a call inside
+//! [`keeping_body`] (a dispatched call, whose reply is read from the bytes the server sent): the
+//! chunks are shared with the decoder, not copied, so keeping costs nothing on the way.
 
+use std::cell::RefCell;
 use std::error::Error;
 use std::future::Future;
 use std::pin::Pin;
@@ -18,6 +23,7 @@ use std::task::{Context, Poll, ready};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use reqwest::ResponseBuilderExt;
+use tokio::task::futures::TaskLocalFuture;
 
 /// The largest non-audio response body read when no [`with_max_body_bytes`] scope says otherwise:
 /// 4 MiB, far above any documented JSON answer.
@@ -25,6 +31,7 @@ pub const DEFAULT_MAX_BYTES: u64 = 4 * 1024 * 1024;
 
 tokio::task_local! {
     static MAX_BODY_BYTES: u64;
+    static KEPT_BODY: RefCell<Vec<Bytes>>;
 }
 
 /// Runs `f` with response bodies limited to `max` bytes instead of [`DEFAULT_MAX_BYTES`].
@@ -51,6 +58,54 @@ pub fn max_body_bytes() -> u64 {
     MAX_BODY_BYTES
         .try_with(|max| *max)
         .unwrap_or(DEFAULT_MAX_BYTES)
+}
+
+/// Runs `f` and returns, with its output, the body of the last response that the calls inside it
+/// read through the limit (empty when none did: an audio or unread body).
+///
+/// Like [`with_max_body_bytes`], the scope is a tokio task-local: it covers the calls awaited
+/// inside `f` on the same task. The returned future holds `f` in place (no copy of a large
+/// future into a second one).
+///
+/// ```
+/// # async fn demo() {
+/// use speech_client_runtime::body_limit::{keeping_body, limit};
+/// let answer = http::Response::new(r#"{"status":"done"}"#);
+/// let (text, kept) = keeping_body(async {
+///     limit(reqwest::Response::from(answer), 1024).text().await.unwrap()
+/// })
+/// .await;
+/// assert_eq!(kept, text.as_bytes());
+/// # }
+/// ```
+pub fn keeping_body<F: Future>(f: F) -> KeepingBody<F> {
+    KeepingBody {
+        scope: KEPT_BODY.scope(RefCell::default(), f),
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The future of [`keeping_body`]: `F`'s output and the body kept while it ran.
+    pub struct KeepingBody<F: Future> {
+        #[pin]
+        scope: TaskLocalFuture<RefCell<Vec<Bytes>>, F>,
+    }
+}
+
+impl<F: Future> Future for KeepingBody<F> {
+    type Output = (F::Output, Bytes);
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut scope = self.project().scope;
+        let output = ready!(scope.as_mut().poll(cx));
+        let chunks = scope.take_value().map(RefCell::into_inner);
+        let body = match chunks.as_deref() {
+            None | Some([]) => Bytes::new(),
+            Some([whole]) => whole.clone(),
+            Some(chunks) => chunks.concat().into(),
+        };
+        Poll::Ready((output, body))
+    }
 }
 
 /// A response body was larger than the limit in force; nothing past the limit was kept.
@@ -85,7 +140,8 @@ pub fn body_too_large<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a BodyTo
     None
 }
 
-/// The same response with its body limited to `limit` bytes (URL, status and headers kept).
+/// The same response with its body limited to `limit` bytes (URL, status and headers kept), and
+/// kept as it is read when the call runs inside [`keeping_body`].
 pub fn limit(response: reqwest::Response, limit: u64) -> reqwest::Response {
     let url = response.url().clone();
     let declared_over = response
@@ -96,22 +152,27 @@ pub fn limit(response: reqwest::Response, limit: u64) -> reqwest::Response {
     if let Some(extensions) = http::Response::builder().url(url).extensions_mut() {
         parts.extensions.extend(std::mem::take(extensions));
     }
+    // A new answer replaces the body kept from an earlier one.
+    let keep = KEPT_BODY.try_with(|kept| kept.borrow_mut().clear()).is_ok();
     let body = Limited {
         inner: body,
         limit,
         read: 0,
         failed: declared_over,
+        keep,
     };
     http::Response::from_parts(parts, reqwest::Body::wrap(body)).into()
 }
 
 /// A body that fails with [`BodyTooLarge`] once more than `limit` bytes have arrived, or at once
-/// when the declared length is already over it (`failed` from the start).
+/// when the declared length is already over it (`failed` from the start); with `keep`, each chunk
+/// passed on is also added to the [`keeping_body`] scope's body.
 struct Limited {
     inner: reqwest::Body,
     limit: u64,
     read: u64,
     failed: bool,
+    keep: bool,
 }
 
 impl Body for Limited {
@@ -135,6 +196,10 @@ impl Body for Limited {
             if this.read > this.limit {
                 this.failed = true;
                 return Poll::Ready(Some(Err(Box::new(too_large))));
+            }
+            if this.keep {
+                // Outside the scope (a body read after the call returned) there is nothing to keep.
+                let _ = KEPT_BODY.try_with(|kept| kept.borrow_mut().push(data.clone()));
             }
         }
         Poll::Ready(frame.map(|frame| frame.map_err(Into::into)))
@@ -207,5 +272,29 @@ mod tests {
         .await;
         assert_eq!(nested, (10, 20, 10));
         assert_eq!(max_body_bytes(), DEFAULT_MAX_BYTES);
+    }
+
+    #[tokio::test]
+    async fn the_scope_keeps_the_body_of_the_last_answer_read_in_chunks() {
+        let first: Vec<u8> = (0..250).map(|n| (n % 251) as u8).collect();
+        let second: Vec<u8> = (0..450).map(|n| (n % 7) as u8).collect();
+        let ((), kept) = keeping_body(async {
+            let read = limit(response(first.clone(), true), 1000).bytes().await;
+            assert_eq!(read.unwrap(), first);
+            let read = limit(response(second.clone(), false), 1000).bytes().await;
+            assert_eq!(read.unwrap(), second);
+        })
+        .await;
+        assert_eq!(kept, second, "five chunks of the second answer, in order");
+    }
+
+    #[tokio::test]
+    async fn nothing_is_kept_of_a_body_unread_in_the_scope_or_read_outside_it() {
+        let (unread, kept) =
+            keeping_body(async { limit(response(vec![1; 300], true), 1000) }).await;
+        assert!(kept.is_empty());
+        assert_eq!(unread.bytes().await.unwrap().len(), 300);
+        let (_, kept) = keeping_body(async {}).await;
+        assert!(kept.is_empty());
     }
 }

@@ -5,9 +5,12 @@
 
 use std::any::Any;
 use std::collections::BTreeMap;
+use std::convert::Infallible;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use bytes::Bytes;
 use progenitor_client::{Error, ResponseValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -15,6 +18,7 @@ use serde_json::Value;
 
 use crate::Audio;
 use crate::file_part::FilePart;
+use crate::json_body::JsonBody;
 use crate::service::Service;
 
 /// The values of one request: parameters by wire name, the JSON body (for a multipart form, its
@@ -42,7 +46,7 @@ impl Request {
         self.parameters
             .get(name)
             .filter(|value| !value.is_null())
-            .map(|value| typed(&format!("parameter `{name}`"), value))
+            .map(|value| typed(format_args!("parameter `{name}`"), value))
             .transpose()
     }
 
@@ -115,8 +119,9 @@ impl From<Refusal> for Error<Value> {
     }
 }
 
-/// `value` as `T`, or a refusal that names the field the type refused.
-fn typed<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, Refusal> {
+/// `value` as `T`, or a refusal that names `what` and the field the type refused (`what` is
+/// only formatted for a refusal).
+fn typed<T: DeserializeOwned>(what: impl fmt::Display, value: &Value) -> Result<T, Refusal> {
     serde_path_to_error::deserialize(value).map_err(|error| {
         let path = error.path().to_string();
         let reason = error.inner().to_string();
@@ -133,8 +138,8 @@ fn typed<T: DeserializeOwned>(what: &str, value: &Value) -> Result<T, Refusal> {
 /// What an operation answered with.
 #[derive(Debug)]
 pub enum Reply {
-    /// A JSON body, as the generated type decoded it (serialised back).
-    Json(Value),
+    /// A JSON body, as the server sent it, after the operation's typed response decoded it.
+    Json(JsonBody),
     /// An audio body, not yet read.
     Audio(Audio),
     /// No body.
@@ -161,16 +166,23 @@ pub trait Dispatch: Any + Send + Sync {
     fn as_any(&self) -> &dyn Any;
 }
 
-/// A typed success as a [`Reply`] (for the generated `Dispatch` implementations).
-pub fn reply<T>(response: ResponseValue<T>, into: impl FnOnce(T) -> Reply) -> ResponseValue<Reply> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    ResponseValue::new(into(response.into_inner()), status, headers)
+/// A typed success as a [`Reply`] (for the generated `Dispatch` implementations, which send the
+/// call inside [`crate::body_limit::keeping_body`]): `into` gets the decoded value and `body`, the
+/// bytes it was decoded from.
+pub fn reply<T>(
+    response: ResponseValue<T>,
+    body: Bytes,
+    into: impl FnOnce(T, JsonBody) -> Reply,
+) -> ResponseValue<Reply> {
+    let Ok(reply) = response.map::<_, _, Infallible>(|value| into(value, JsonBody::new(body)));
+    reply
 }
 
-/// A typed JSON value as a [`Reply`].
-pub fn json<T: Serialize>(value: T) -> Reply {
-    Reply::Json(serde_json::to_value(value).unwrap_or(Value::Null))
+/// A decoded JSON value as a [`Reply`]: the body it was decoded from. Decoding is what proves the
+/// body has the documented shape; the reply keeps the provider's own bytes rather than the value
+/// serialised back.
+pub fn json<T>(_decoded: T, body: JsonBody) -> Reply {
+    Reply::Json(body)
 }
 
 /// A typed error as one with its body as JSON (for the generated `Dispatch` implementations).

@@ -1,9 +1,14 @@
 //! The waiting contract of a provider's asynchronous jobs, as its spec declares it
 //! (`x-job-start`, `x-job-status`; see `specs/README.md`). The generated crates expose one constant
 //! per operation in their `jobs` module; a waiting engine reads states and results through them, so
-//! no state name or result location is repeated in Rust.
+//! no state name or result location is repeated in Rust. A response is read by pointer, as a parsed
+//! [`Value`] or straight from its bytes ([`crate::json_body::JsonBody`]).
+
+use std::borrow::Cow;
 
 use serde_json::Value;
+
+use crate::json_body::JsonDocument;
 
 /// An operation that starts a job, and how to poll it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +32,8 @@ impl JobStart {
     }
 
     /// The job id in a start response, as text (`job_id` pointer).
-    pub fn job_id(&self, response: &Value) -> Option<String> {
-        match response.pointer(self.job_id?)? {
+    pub fn job_id(&self, response: &(impl JsonDocument + ?Sized)) -> Option<String> {
+        match response.value_at(self.job_id?)?.as_ref() {
             Value::String(id) => Some(id.clone()),
             Value::Null => None,
             other => Some(other.to_string()),
@@ -36,10 +41,13 @@ impl JobStart {
     }
 
     /// The poll parameters found in a start response (JSON), by wire name; absent ones are skipped.
-    pub fn poll_parameters(&self, response: &Value) -> Vec<(&'static str, Value)> {
+    pub fn poll_parameters(
+        &self,
+        response: &(impl JsonDocument + ?Sized),
+    ) -> Vec<(&'static str, Value)> {
         self.parameters
             .iter()
-            .filter_map(|(name, pointer)| Some((*name, response.pointer(pointer)?.clone())))
+            .filter_map(|(name, pointer)| Some((*name, response.value_at(pointer)?.into_owned())))
             .filter(|(_, value)| !value.is_null())
             .collect()
     }
@@ -104,12 +112,13 @@ pub enum JobState {
 
 impl JobStatus {
     /// Reads the state of job `job_id` from a status response (as JSON).
-    pub fn read(&self, response: &Value, job_id: &str) -> JobState {
+    pub fn read(&self, response: &(impl JsonDocument + ?Sized), job_id: &str) -> JobState {
         let Some((items, id)) = self.items else {
             return self.read_item(response);
         };
-        let listed = response
-            .pointer(items)
+        let list = response.value_at(items);
+        let listed = list
+            .as_deref()
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
@@ -128,14 +137,14 @@ impl JobStatus {
         }
     }
 
-    fn read_item(&self, response: &Value) -> JobState {
-        let state = match response.pointer(self.state) {
+    fn read_item(&self, response: &(impl JsonDocument + ?Sized)) -> JobState {
+        let state = match response.value_at(self.state).as_deref() {
             Some(Value::String(state)) => state.clone(),
             Some(other) => other.to_string(),
             None => String::new(),
         };
         if self.completed.contains(&state.as_str()) {
-            let result = first(response, self.result).cloned();
+            let result = first(response, self.result).map(Cow::into_owned);
             return JobState::Completed { state, result };
         }
         if self.failed.contains(&state.as_str()) {
@@ -145,26 +154,31 @@ impl JobStatus {
             };
             return JobState::Failed {
                 state,
-                message: first(response, self.message).map(text),
+                message: first(response, self.message).as_deref().map(text),
                 code: self
                     .code
-                    .and_then(|pointer| response.pointer(pointer))
+                    .and_then(|pointer| response.value_at(pointer))
                     .filter(|value| !value.is_null())
+                    .as_deref()
                     .map(text),
             };
         }
         let percent = self
             .percent
-            .and_then(|pointer| response.pointer(pointer))
-            .and_then(Value::as_f64);
+            .and_then(|pointer| response.value_at(pointer))
+            .and_then(|percent| percent.as_f64());
         JobState::Pending { state, percent }
     }
 }
 
-fn first<'a>(response: &'a Value, pointers: &[&str]) -> Option<&'a Value> {
+/// The first value at `pointers` that is present and not `null`.
+fn first<'a>(
+    response: &'a (impl JsonDocument + ?Sized),
+    pointers: &[&str],
+) -> Option<Cow<'a, Value>> {
     pointers
         .iter()
-        .filter_map(|pointer| response.pointer(pointer))
+        .filter_map(|pointer| response.value_at(pointer))
         .find(|value| !value.is_null())
 }
 
@@ -268,5 +282,54 @@ mod tests {
                 percent: None
             }
         );
+    }
+
+    /// A status answer's bytes read as its parsed document: the same states, results and
+    /// failures, the same poll parameters and job id, and a job found in a list alike.
+    #[test]
+    fn a_response_reads_the_same_from_its_bytes_as_parsed() {
+        use crate::json_body::JsonBody;
+        let bytes = |value: &Value| JsonBody::new(value.to_string().into());
+        let answers = [
+            json!({"data": {"status": "PENDING", "progress": 40}}),
+            json!({"data": {"status": "COMPLETED", "url": null, "audio_url": "https://a/b.mp3"}}),
+            json!({"data": {"status": "FAILED"}, "error": "Content rejected", "code": 7}),
+            json!({"data": {"status": 3}}),
+            json!({"data": {}}),
+        ];
+        for answer in &answers {
+            assert_eq!(
+                STATUS.read(&bytes(answer), "j"),
+                STATUS.read(answer, "j"),
+                "{answer}"
+            );
+        }
+        let list = JobStatus {
+            items: Some(("/voices", "/id")),
+            state: "/status",
+            result: &["/id"],
+            ..STATUS
+        };
+        let page = json!({"voices": [{"id": "a", "status": "PENDING"}, {"id": 12, "status": "COMPLETED"}]});
+        for job in ["a", "12", "c"] {
+            assert_eq!(
+                list.read(&bytes(&page), job),
+                list.read(&page, job),
+                "{job}"
+            );
+        }
+        let start = JobStart {
+            operation: "submit",
+            poll: "get_job",
+            status: None,
+            parameters: &[("runId", "/run/id"), ("model", "/model")],
+            job_id: Some("/run/id"),
+        };
+        let started = json!({"run": {"id": 42}, "model": null});
+        assert_eq!(
+            start.poll_parameters(&bytes(&started)),
+            vec![("runId", json!(42))]
+        );
+        assert_eq!(start.job_id(&bytes(&started)).as_deref(), Some("42"));
     }
 }

@@ -15,6 +15,7 @@ pub mod dispatch;
 mod file_part;
 pub mod hooks;
 pub mod jobs;
+pub mod json_body;
 pub mod multipart;
 pub mod neutral;
 mod open_enum;

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use speech_client_runtime::jobs::{JobStart, JobStatus};
+use speech_client_runtime::json_body::JsonDocument;
 use tracing::Instrument;
 
 use crate::deadline::Deadline;
@@ -20,7 +21,7 @@ impl JobHandle {
     /// The handle of a job that `start` started, read from the start response (as JSON): every
     /// poll parameter the contract names, and the job id, which is the start's `job-id` when the
     /// job is found in a list, else the first poll parameter (the contract lists it first).
-    pub(crate) fn started(start: &JobStart, response: &Value) -> Result<Self, Error> {
+    pub(crate) fn started(start: &JobStart, response: &impl JsonDocument) -> Result<Self, Error> {
         let found = start.poll_parameters(response);
         let id = match start.job_id {
             Some(_) => start.job_id(response),
@@ -67,8 +68,8 @@ fn text(value: &Value) -> String {
     }
 }
 
-/// Polls `poll` (one status request, returning its JSON and the server's delay hint) until the
-/// contract reads a completed or failed state, or the deadline passes.
+/// Polls `poll` (one status request, returning its JSON, parsed or as received, and the server's
+/// delay hint) until the contract reads a completed or failed state, or the deadline passes.
 ///
 /// A job just started is polled around the lengths its operation's earlier jobs had
 /// (`histories`), and its own length is remembered there once it completes.
@@ -77,7 +78,7 @@ fn text(value: &Value) -> String {
 /// and a `404` within the policy's grace after the job was started) does not end the wait while
 /// the deadline allows: the engine polls again, after the server's hint when there is one.
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn wait_job<F, Fut>(
+pub(crate) async fn wait_job<F, Fut, B>(
     job: &JobHandle,
     freshness: Freshness,
     contract: &JobStatus,
@@ -89,7 +90,8 @@ pub(crate) async fn wait_job<F, Fut>(
 ) -> Result<Finished, Error>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<(Value, Option<Duration>), Error>>,
+    Fut: Future<Output = Result<(B, Option<Duration>), Error>>,
+    B: JsonDocument,
 {
     let job_id = job.id.as_str();
     let span = tracing::info_span!("wait", job_id, operation = contract.operation);

@@ -2823,8 +2823,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::TextToSpeechForm>()? {
                         call = call.body(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "get_text_to_speech_job" => {
                     #[allow(unused_mut)]
@@ -2836,8 +2840,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     {
                         call = call.job_id(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "create_speech_to_text_job" => {
                     #[allow(unused_mut)]
@@ -2850,8 +2858,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(file) = request.file("file", true) {
                         call = call.file(file);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "get_speech_to_text_job" => {
                     #[allow(unused_mut)]
@@ -2863,8 +2875,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     {
                         call = call.job_id(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

@@ -2750,16 +2750,21 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::TtsRequest>()? {
                         call = call.body(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
                     Ok(
                         dispatch::reply(
                             response,
-                            |value| match value {
+                            body,
+                            |value, body| match value {
                                 types::SubmitTtsResponse::TtsPendingTicket(value) => {
-                                    dispatch::json(value)
+                                    dispatch::json(value, body)
                                 }
                                 types::SubmitTtsResponse::TtsResult(value) => {
-                                    dispatch::json(value)
+                                    dispatch::json(value, body)
                                 }
                                 types::SubmitTtsResponse::Audio(value) => {
                                     dispatch::Reply::Audio(value)
@@ -2800,8 +2805,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.parameter::<bool>("isApiRequest")? {
                         call = call.is_api_request(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "create_speech" => {
                     #[allow(unused_mut)]
@@ -2810,8 +2819,18 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::SpeechRequest>()? {
                         call = call.body(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::Reply::Audio))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(
+                        dispatch::reply(
+                            response,
+                            body,
+                            |audio, _| dispatch::Reply::Audio(audio),
+                        ),
+                    )
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

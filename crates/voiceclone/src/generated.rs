@@ -3626,8 +3626,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(file) = request.file("voice", true) {
                         call = call.voice(file);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "list_voices" => {
                     #[allow(unused_mut)]
@@ -3670,8 +3674,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     {
                         call = call.sort_order(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "create_speech" => {
                     #[allow(unused_mut)]
@@ -3680,8 +3688,12 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     if let Some(value) = request.body::<types::SpeechRequest>()? {
                         call = call.body(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "get_speech" => {
                     #[allow(unused_mut)]
@@ -3692,15 +3704,23 @@ impl speech_client_runtime::dispatch::Dispatch for Client {
                     {
                         call = call.speech_id(value);
                     }
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 "get_credits" => {
                     #[allow(unused_mut)]
                     let mut call = self.get_credits();
                     request.check("get_credits", &[], &[], false, false)?;
-                    let response = call.send().await.map_err(dispatch::untyped_error)?;
-                    Ok(dispatch::reply(response, dispatch::json))
+                    let (response, body) = speech_client_runtime::body_limit::keeping_body(
+                            call.send(),
+                        )
+                        .await;
+                    let response = response.map_err(dispatch::untyped_error)?;
+                    Ok(dispatch::reply(response, body, dispatch::json))
                 }
                 other => Err(dispatch::unknown_operation(&service::SERVICE, other)),
             }

@@ -82,8 +82,10 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
                 let mut call = self.#method();
                 #check
                 #(#setters)*
-                let response = call.send().await.map_err(dispatch::untyped_error)?;
-                Ok(dispatch::reply(response, #reply))
+                let (response, body) =
+                    speech_client_runtime::body_limit::keeping_body(call.send()).await;
+                let response = response.map_err(dispatch::untyped_error)?;
+                Ok(dispatch::reply(response, body, #reply))
             }
         });
     }
@@ -116,14 +118,15 @@ pub fn emit(spec: &Spec, module: &syn::File) -> Result<syn::Item> {
     })?)
 }
 
-/// The function that turns the success value into a `dispatch::Reply`.
+/// The function that turns the success value and the body it was decoded from into a
+/// `dispatch::Reply`.
 fn reply(builder: &Builder, module: &syn::File) -> Result<TokenStream> {
     let ty = builder.success.as_ref().context("no send")?;
     if type_ends_with(ty, "Audio") {
-        return Ok(quote!(dispatch::Reply::Audio));
+        return Ok(quote!(|audio, _| dispatch::Reply::Audio(audio)));
     }
     if matches!(ty, syn::Type::Tuple(tuple) if tuple.elems.is_empty()) {
-        return Ok(quote!(|()| dispatch::Reply::Empty));
+        return Ok(quote!(|(), _| dispatch::Reply::Empty));
     }
     if type_ends_with(ty, "ByteStream") {
         bail!("a byte stream response is not supported");
@@ -138,11 +141,11 @@ fn reply(builder: &Builder, module: &syn::File) -> Result<TokenStream> {
         if type_ends_with(ty, "Audio") {
             quote!(types::#name::#variant(value) => dispatch::Reply::Audio(value),)
         } else {
-            quote!(types::#name::#variant(value) => dispatch::json(value),)
+            quote!(types::#name::#variant(value) => dispatch::json(value, body),)
         }
     });
     Ok(quote! {
-        |value| match value {
+        |value, body| match value {
             #(#arms)*
         }
     })

@@ -1,6 +1,7 @@
 //! The provider-neutral operations, driven by the spec's `x-speech` table: where each neutral
 //! value goes in the provider's request, which answer starts a job, where the result is.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use futures_util::TryStreamExt;
@@ -9,6 +10,7 @@ use serde_json::{Map, Value, json};
 use speech_client_runtime::Audio;
 use speech_client_runtime::FilePart;
 use speech_client_runtime::dispatch::{Reply, Request};
+use speech_client_runtime::json_body::{JsonBody, JsonDocument};
 use speech_client_runtime::neutral::{AudioInput, Place, Target};
 
 use super::{Answer, Provider};
@@ -124,9 +126,9 @@ impl Provider {
                     return Err(empty_answer(operation));
                 };
                 let value = body
-                    .pointer(result)
+                    .value_at(result)
                     .filter(|value| !value.is_null())
-                    .cloned()
+                    .map(Cow::into_owned)
                     .ok_or_else(|| missing(operation, result))?;
                 place(call, into, value)
             }
@@ -237,8 +239,9 @@ impl Provider {
         let Reply::Json(body) = response.into_inner() else {
             return Err(empty_answer(mapping.operation));
         };
-        let items = body
-            .pointer(mapping.items)
+        let items = body.value_at(mapping.items);
+        let items = items
+            .as_deref()
             .and_then(Value::as_array)
             .ok_or_else(|| missing(mapping.operation, mapping.items))?;
         items
@@ -272,8 +275,8 @@ impl Provider {
         let Reply::Json(body) = response.into_inner() else {
             return Err(empty_answer(mapping.operation));
         };
-        body.pointer(mapping.value)
-            .and_then(Value::as_f64)
+        body.value_at(mapping.value)
+            .and_then(|value| value.as_f64())
             .ok_or_else(|| missing(mapping.operation, mapping.value))
     }
 }
@@ -337,11 +340,13 @@ fn text(value: &Value) -> String {
 }
 
 /// The first string at `pointers` in a direct answer of `operation`.
-fn text_at(body: &Value, pointers: &[&str], operation: &str) -> Result<String, Error> {
+fn text_at(body: &JsonBody, pointers: &[&str], operation: &str) -> Result<String, Error> {
     pointers
         .iter()
-        .find_map(|pointer| body.pointer(pointer).and_then(Value::as_str))
-        .map(str::to_owned)
+        .find_map(|pointer| match body.value_at(pointer)?.into_owned() {
+            Value::String(text) => Some(text),
+            _ => None,
+        })
         .ok_or_else(|| missing(operation, pointers.first().copied().unwrap_or("")))
 }
 
