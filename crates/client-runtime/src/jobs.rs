@@ -138,47 +138,47 @@ impl JobStatus {
     }
 
     fn read_item(&self, response: &(impl JsonDocument + ?Sized)) -> JobState {
-        let state = match response.value_at(self.state).as_deref() {
-            Some(Value::String(state)) => state.clone(),
-            Some(other) => other.to_string(),
-            None => String::new(),
+        // Every value the contract may need, read at once (a body is walked once): the state,
+        // the result pointers, the message pointers, then the percent and code where declared.
+        let pointers: Vec<&str> = std::iter::once(self.state)
+            .chain(self.result.iter().copied())
+            .chain(self.message.iter().copied())
+            .chain(self.percent)
+            .chain(self.code)
+            .collect();
+        let values = response.values_at(&pointers);
+        let (state, rest) = values.split_first().expect("the state is always read");
+        let (results, rest) = rest.split_at(self.result.len());
+        let (messages, rest) = rest.split_at(self.message.len());
+        let mut rest = rest.iter().map(Option::as_deref);
+        let percent = self.percent.and_then(|_| rest.next().flatten());
+        let code = self.code.and_then(|_| rest.next().flatten());
+        let text = |value: &Value| match value {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
         };
+        let state = state.as_deref().map(text).unwrap_or_default();
         if self.completed.contains(&state.as_str()) {
-            let result = first(response, self.result).map(Cow::into_owned);
+            let result = first_present(results).cloned();
             return JobState::Completed { state, result };
         }
         if self.failed.contains(&state.as_str()) {
-            let text = |value: &Value| match value {
-                Value::String(text) => text.clone(),
-                other => other.to_string(),
-            };
             return JobState::Failed {
                 state,
-                message: first(response, self.message).as_deref().map(text),
-                code: self
-                    .code
-                    .and_then(|pointer| response.value_at(pointer))
-                    .filter(|value| !value.is_null())
-                    .as_deref()
-                    .map(text),
+                message: first_present(messages).map(text),
+                code: code.filter(|value| !value.is_null()).map(text),
             };
         }
-        let percent = self
-            .percent
-            .and_then(|pointer| response.value_at(pointer))
-            .and_then(|percent| percent.as_f64());
+        let percent = percent.and_then(Value::as_f64);
         JobState::Pending { state, percent }
     }
 }
 
-/// The first value at `pointers` that is present and not `null`.
-fn first<'a>(
-    response: &'a (impl JsonDocument + ?Sized),
-    pointers: &[&str],
-) -> Option<Cow<'a, Value>> {
-    pointers
+/// The first of `values` that is present and not `null`.
+fn first_present<'a>(values: &'a [Option<Cow<'_, Value>>]) -> Option<&'a Value> {
+    values
         .iter()
-        .filter_map(|pointer| response.value_at(pointer))
+        .filter_map(|value| value.as_deref())
         .find(|value| !value.is_null())
 }
 

@@ -17,12 +17,21 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde_json::Value;
 
 /// A JSON document whose values are read by JSON Pointer: a parsed [`Value`], or a [`JsonBody`]
-/// read without parsing what the pointer does not reach.
+/// read without parsing what the pointers do not reach.
 pub trait JsonDocument {
     /// The value at `pointer`, as [`Value::pointer`] finds it (`""` is the whole document,
     /// `~1` and `~0` escape `/` and `~`, array indexes are decimal without leading zeros);
     /// `None` when the document has no such value.
     fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>>;
+
+    /// The value at each of `pointers`, in their order (a [`JsonBody`] reads them all in one
+    /// pass over its bytes).
+    fn values_at(&self, pointers: &[&str]) -> Vec<Option<Cow<'_, Value>>> {
+        pointers
+            .iter()
+            .map(|pointer| self.value_at(pointer))
+            .collect()
+    }
 }
 
 impl JsonDocument for Value {
@@ -66,30 +75,56 @@ impl fmt::Debug for JsonBody {
 
 impl JsonDocument for JsonBody {
     fn value_at(&self, pointer: &str) -> Option<Cow<'_, Value>> {
-        let path = match pointer {
-            "" => None,
-            _ => Some(pointer.strip_prefix('/')?),
-        };
+        self.values_at(&[pointer]).pop().flatten()
+    }
+
+    fn values_at(&self, pointers: &[&str]) -> Vec<Option<Cow<'_, Value>>> {
+        let mut found = vec![None; pointers.len()];
+        let wanted: Vec<Wanted<'_>> = pointers
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, pointer)| Wanted::new(slot, pointer))
+            .collect();
         let mut document = serde_json::Deserializer::from_slice(&self.0);
-        let found = At { path }.deserialize(&mut document).ok()??;
-        document.end().ok()?;
-        Some(Cow::Owned(found))
+        let read = Find {
+            wanted: &wanted,
+            found: &mut found,
+        }
+        .deserialize(&mut document)
+        .and_then(|()| document.end());
+        if read.is_err() {
+            // Not one JSON value: nothing is in it.
+            found.fill(None);
+        }
+        found
+            .into_iter()
+            .map(|value| value.map(Cow::Owned))
+            .collect()
     }
 }
 
-/// The value at `path` within the value being deserialised: `None` is the value itself,
-/// `Some(rest)` is the next reference token (up to the next `/`) and the tokens after it.
-struct At<'p> {
-    path: Option<&'p str>,
+/// A pointer being followed: the slot its value goes to, and the reference tokens left after the
+/// value being read (`None`: that value is the one wanted).
+#[derive(Clone, Copy)]
+struct Wanted<'p> {
+    slot: usize,
+    rest: Option<&'p str>,
 }
 
-impl<'de> DeserializeSeed<'de> for At<'_> {
-    type Value = Option<Value>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
-        let Some(path) = self.path else {
-            return Value::deserialize(deserializer).map(Some);
+impl<'p> Wanted<'p> {
+    /// `pointer` from the top of the document; `None` for text that is not a pointer.
+    fn new(slot: usize, pointer: &'p str) -> Option<Self> {
+        let rest = match pointer {
+            "" => None,
+            _ => Some(pointer.strip_prefix('/')?),
         };
+        Some(Self { slot, rest })
+    }
+
+    /// The next reference token, unescaped, and the pointer from the value it names on; `None`
+    /// when the value being read is the one wanted.
+    fn step(self) -> Option<(Cow<'p, str>, Self)> {
+        let path = self.rest?;
         let (token, rest) = match path.split_once('/') {
             Some((token, rest)) => (token, Some(rest)),
             None => (path, None),
@@ -99,80 +134,133 @@ impl<'de> DeserializeSeed<'de> for At<'_> {
         } else {
             Cow::Borrowed(token)
         };
-        deserializer.deserialize_any(Step {
-            token: &token,
-            rest,
-        })
+        Some((token, Self { rest, ..self }))
     }
 }
 
-/// One step down: into the member `token` of an object, or the element at index `token` of an
-/// array. Anything else has nothing at that path.
-struct Step<'t, 'p> {
-    token: &'t str,
-    rest: Option<&'p str>,
+/// Reads the value being deserialised for the `wanted` pointers into their `found` slots.
+struct Find<'w, 'p> {
+    wanted: &'w [Wanted<'p>],
+    found: &'w mut [Option<Value>],
+}
+
+impl<'de> DeserializeSeed<'de> for Find<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let steps: Option<Vec<_>> = self.wanted.iter().map(|wanted| wanted.step()).collect();
+        if let Some(steps) = steps {
+            return deserializer.deserialize_any(Step {
+                steps,
+                found: self.found,
+            });
+        }
+        // This value itself is wanted: it is read whole, and pointers going deeper read it.
+        let value = Value::deserialize(deserializer)?;
+        for wanted in self.wanted {
+            self.found[wanted.slot] = within(&value, *wanted).cloned();
+        }
+        Ok(())
+    }
+}
+
+/// The value `wanted` points to from `value`.
+fn within<'v>(mut value: &'v Value, mut wanted: Wanted<'_>) -> Option<&'v Value> {
+    while let Some((token, next)) = wanted.step() {
+        value = match value {
+            Value::Object(members) => members.get(token.as_ref())?,
+            Value::Array(elements) => elements.get(array_index(&token)?)?,
+            _ => return None,
+        };
+        wanted = next;
+    }
+    Some(value)
+}
+
+/// One step down for each pointer: into the member named by its token, or the element at its
+/// index. Nothing is found in a value of any other kind.
+struct Step<'w, 'p> {
+    steps: Vec<(Cow<'p, str>, Wanted<'p>)>,
+    found: &'w mut [Option<Value>],
+}
+
+impl Step<'_, '_> {
+    /// The pointers that continue into the member or element `token` names.
+    fn continuing<'p>(
+        steps: &[(Cow<'p, str>, Wanted<'p>)],
+        token: impl Fn(&str) -> bool,
+    ) -> Vec<Wanted<'p>> {
+        steps
+            .iter()
+            .filter(|(name, _)| token(name))
+            .map(|(_, wanted)| *wanted)
+            .collect()
+    }
 }
 
 impl<'de> Visitor<'de> for Step<'_, '_> {
-    type Value = Option<Value>;
+    type Value = ();
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        // Every member is read (the document must stay well-formed to the end); a repeated name
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // Every member is read (the document must be well-formed to its end); a repeated name
         // gives its last value, as parsing the whole document would.
-        let mut found = None;
-        while let Some(matches) = map.next_key_seed(IsKey(self.token))? {
-            if matches {
-                found = map.next_value_seed(At { path: self.rest })?;
-            } else {
+        while let Some(wanted) = map.next_key_seed(Member(&self.steps))? {
+            if wanted.is_empty() {
                 map.next_value::<IgnoredAny>()?;
+            } else {
+                map.next_value_seed(Find {
+                    wanted: &wanted,
+                    found: self.found,
+                })?;
             }
         }
-        Ok(found)
+        Ok(())
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut wanted = array_index(self.token);
-        let mut found = None;
-        loop {
-            let element = match wanted {
-                Some(0) => seq
-                    .next_element_seed(At { path: self.rest })?
-                    .map(|value| found = value),
-                _ => seq.next_element::<IgnoredAny>()?.map(drop),
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        for index in 0.. {
+            let wanted = Self::continuing(&self.steps, |token| array_index(token) == Some(index));
+            let element = if wanted.is_empty() {
+                seq.next_element::<IgnoredAny>()?.map(drop)
+            } else {
+                seq.next_element_seed(Find {
+                    wanted: &wanted,
+                    found: self.found,
+                })?
             };
             if element.is_none() {
-                return Ok(found);
+                break;
             }
-            wanted = wanted.and_then(|index| index.checked_sub(1));
         }
+        Ok(())
     }
 
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
     }
 
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
@@ -184,26 +272,31 @@ fn array_index(token: &str) -> Option<usize> {
     token.parse().ok()
 }
 
-/// Whether an object member's name is the wanted one, compared without allocating.
-struct IsKey<'t>(&'t str);
+/// An object member's name, compared with each pointer's token as bytes (without allocating or
+/// checking the UTF-8 the typed decode already checked): the pointers that continue into it.
+struct Member<'s, 'p>(&'s [(Cow<'p, str>, Wanted<'p>)]);
 
-impl<'de> DeserializeSeed<'de> for IsKey<'_> {
-    type Value = bool;
+impl<'de, 'p> DeserializeSeed<'de> for Member<'_, 'p> {
+    type Value = Vec<Wanted<'p>>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_str(self)
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_bytes(self)
     }
 }
 
-impl<'de> Visitor<'de> for IsKey<'_> {
-    type Value = bool;
+impl<'de, 'p> Visitor<'de> for Member<'_, 'p> {
+    type Value = Vec<Wanted<'p>>;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter.write_str("a member name")
     }
 
-    fn visit_str<E>(self, name: &str) -> Result<bool, E> {
-        Ok(name == self.0)
+    fn visit_bytes<E>(self, name: &[u8]) -> Result<Self::Value, E> {
+        Ok(Step::continuing(self.0, |token| token.as_bytes() == name))
+    }
+
+    fn visit_str<E>(self, name: &str) -> Result<Self::Value, E> {
+        Ok(Step::continuing(self.0, |token| token == name))
     }
 }
 
@@ -265,6 +358,28 @@ mod tests {
                 "{pointer}"
             );
         }
+        // All at once, in one pass: pointers into a value another pointer wants whole, repeated
+        // pointers and text that is no pointer among them.
+        let together: Vec<Option<Value>> = body
+            .values_at(&pointers)
+            .into_iter()
+            .map(|value| value.map(Cow::into_owned))
+            .collect();
+        let expected: Vec<Option<Value>> = pointers
+            .iter()
+            .map(|pointer| parsed.pointer(pointer).cloned())
+            .collect();
+        assert_eq!(together, expected);
+        let repeated = [
+            "/data/status",
+            "/data/items/1/tags",
+            "/data/status",
+            "/data/items/1",
+        ];
+        let values = body.values_at(&repeated);
+        for (pointer, value) in repeated.iter().zip(values) {
+            assert_eq!(value.as_deref(), parsed.pointer(pointer), "{pointer}");
+        }
         assert_eq!(body.to_value().unwrap(), parsed);
     }
 
@@ -278,6 +393,7 @@ mod tests {
         ] {
             let body = JsonBody::new(Bytes::from(text));
             assert_eq!(body.value_at("/status"), None, "{text}");
+            assert_eq!(body.values_at(&["", "/status"]), [None, None], "{text}");
             assert!(body.to_value().is_err(), "{text}");
         }
     }
