@@ -48,8 +48,10 @@ tokio::task_local! {
 /// assert_eq!(inside, 1024);
 /// # }
 /// ```
-pub async fn with_max_body_bytes<F: Future>(max: u64, f: F) -> F::Output {
-    MAX_BODY_BYTES.scope(max, f).await
+pub fn with_max_body_bytes<F: Future>(max: u64, f: F) -> impl Future<Output = F::Output> {
+    // The scope future itself, not an `async fn` around it: that would hold `f` twice (once as
+    // an argument, once inside the scope), and a call's future is large.
+    MAX_BODY_BYTES.scope(max, f)
 }
 
 /// The limit in force for the current task: the innermost [`with_max_body_bytes`] scope, else

@@ -8,6 +8,8 @@
 
 use std::time::Duration;
 
+use futures_util::FutureExt;
+use futures_util::future::Either;
 use tokio::time::Instant;
 
 /// When a call must be over.
@@ -53,10 +55,16 @@ impl Deadline {
     /// Runs `work` until it finishes or the deadline passes, whichever comes first; `None` when the
     /// deadline came first (the work is dropped, which cancels any request in flight). Work that is
     /// ready at once finishes even at the deadline.
-    pub(crate) async fn run<F: Future>(&self, work: F) -> Option<F::Output> {
+    ///
+    /// The returned future holds `work` once (an `async fn` would hold it twice, as its argument
+    /// and inside the timeout), so wrapping a large request future costs no extra copy of it.
+    pub(crate) fn run<F: Future>(
+        &self,
+        work: F,
+    ) -> impl Future<Output = Option<F::Output>> + use<F> {
         match self.at {
-            Some(at) => tokio::time::timeout_at(at, work).await.ok(),
-            None => Some(work.await),
+            Some(at) => Either::Left(tokio::time::timeout_at(at, work).map(Result::ok)),
+            None => Either::Right(work.map(Some)),
         }
     }
 

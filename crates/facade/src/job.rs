@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use futures_util::FutureExt;
 use serde_json::Value;
 use speech_client_runtime::jobs::{JobStart, JobStatus};
 use speech_client_runtime::json_body::JsonDocument;
@@ -136,15 +137,15 @@ where
         freshness,
         progress,
         worth_waiting_out,
+        // The poll's own future, mapped (not awaited inside another one that would hold it twice).
         || {
-            let polled = poll();
-            async move {
-                let (body, retry_after) = polled.await?;
+            poll().map(|polled| {
+                let (body, retry_after) = polled?;
                 Ok(Polled {
                     state: contract.read(&body, job_id),
                     retry_after,
                 })
-            }
+            })
         },
     )
     .instrument(span)
