@@ -17,16 +17,16 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use reqwest::header::HeaderMap;
+use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 
-/// Non-standard millisecond variant of `Retry-After`.
-const RETRY_AFTER_MS: &str = "retry-after-ms";
-/// Standard `Retry-After` (RFC 9110).
-const RETRY_AFTER: &str = "retry-after";
+// Header names as `HeaderName` values, so that a lookup (on every answer) hashes them directly
+// instead of parsing a name first.
+/// Non-standard millisecond variant of `Retry-After` (standard `Retry-After`: RFC 9110).
+const RETRY_AFTER_MS: HeaderName = HeaderName::from_static("retry-after-ms");
 /// De-facto rate-limit header carrying the reset time as a Unix timestamp.
-const RATE_LIMIT_RESET: &str = "x-ratelimit-reset";
+const RATE_LIMIT_RESET: HeaderName = HeaderName::from_static("x-ratelimit-reset");
 /// De-facto rate-limit header carrying the requests left in the current window.
-const RATE_LIMIT_REMAINING: &str = "x-ratelimit-remaining";
+const RATE_LIMIT_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 /// The status of a request refused by a rate limit.
 const TOO_MANY_REQUESTS: u16 = 429;
 
@@ -96,7 +96,7 @@ fn bound(wait: Duration, limits: &HintLimits) -> Hint {
 }
 
 /// The first value of header `name`, if it is visible ASCII (anything else is garbage).
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn header_text(headers: &HeaderMap, name: HeaderName) -> Option<&str> {
     headers.get(name)?.to_str().ok().map(str::trim)
 }
 
