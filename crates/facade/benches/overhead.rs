@@ -1,7 +1,9 @@
 //! Per-request overhead: the same status request on loopback, sent with raw `reqwest` (and parsed
 //! as JSON), with the generated client (typed decode), and through the facade (retry layer, error
 //! mapping, waiting contract). Rounds are interleaved so that drift hits all three alike; the table
-//! shows median and 90th-percentile latency and each median's ratio to raw reqwest.
+//! shows median and 90th-percentile latency and each median's ratio to raw reqwest. A last line
+//! reports the target (issue 13): the facade's median at most 1.02× raw reqwest's, as `target met:`
+//! or `target not met:` with the measured ratio (`cargo xtask bench` collects such lines).
 //!
 //! `cargo bench -p speech-facade --bench overhead`
 
@@ -14,6 +16,8 @@ use speech_facade::{ApiKey, JobHandle, Options, Provider, Synthesize, Wait};
 const ROUNDS: usize = 2000;
 const WARM_UP: usize = 200;
 const KEY: &str = "bench-key";
+/// The facade's median latency may be at most this many times raw reqwest's.
+const TARGET: f64 = 1.02;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -118,6 +122,15 @@ async fn run() {
     }
     println!(
         "\n{ROUNDS} interleaved rounds after {WARM_UP} warm-up rounds, loopback httpmock server."
+    );
+    let facade_ratio = medians[2].as_secs_f64() / medians[0].as_secs_f64();
+    let verdict = if facade_ratio <= TARGET {
+        "target met"
+    } else {
+        "target not met"
+    };
+    println!(
+        "{verdict}: facade overhead ≤ {TARGET}× raw reqwest (median, loopback): {facade_ratio:.3}×"
     );
 }
 
