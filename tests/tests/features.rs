@@ -158,6 +158,29 @@ fn the_facade_builds_the_clients_of_the_providers_enabled() {
     }
 }
 
+/// The facade built with one provider's feature registers that provider only (its generated
+/// registry's test, run in that build): `providers()`, `connect` and `Provider::new` work with
+/// whatever subset is enabled.
+#[test]
+fn a_facade_with_one_provider_feature_registers_that_provider_only() {
+    let name = speech_facade::providers().next().expect("a provider").name;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root())
+        .args(["test", "--locked", "-p", "speech-facade", "--lib"])
+        .args(["--no-default-features", "--features"])
+        .arg(format!("rustls,{name}"))
+        .args(["--", "--exact"])
+        .arg("provider::registry::tests::the_providers_are_those_whose_features_are_enabled")
+        .output()
+        .expect("cargo runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && report.contains("test result: ok. 1 passed"),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 #[test]
 fn a_default_build_has_no_test_helpers_and_no_json_schema_derives() {
     for package in consumer_crates() {

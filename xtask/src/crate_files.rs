@@ -364,6 +364,10 @@ pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
             },
         }
     });
+    let features = specs.iter().map(|spec| {
+        let feature = &spec.provider;
+        quote::quote!((#feature, cfg!(feature = #feature)))
+    });
     let tokens = quote::quote! {
         //! Every provider of `specs/`, listed by `cargo xtask generate`: each one whose feature
         //! (named after its spec) is enabled.
@@ -381,6 +385,33 @@ pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
 
         /// The providers, by spec name.
         pub(crate) const PROVIDERS: &[Registered] = &[#(#entries)*];
+
+        #[cfg(test)]
+        mod tests {
+            /// A provider is registered exactly when its feature is enabled: `providers()` lists
+            /// it and `Provider::new` builds it, and any other spec's name is refused as unknown.
+            #[test]
+            fn the_providers_are_those_whose_features_are_enabled() {
+                let features = [#(#features),*];
+                for (name, enabled) in features {
+                    let listed = crate::providers().any(|service| service.name == name);
+                    assert_eq!(listed, enabled, "{name}");
+                    let key = crate::ApiKey::new("key");
+                    let built = crate::Provider::new(name, "http://127.0.0.1:9", key, Default::default());
+                    match built {
+                        Ok(provider) => assert!(enabled && provider.service().name == name, "{name}"),
+                        Err(crate::Error::InvalidInput { message }) => {
+                            assert!(!enabled, "{name}: {message}");
+                            let unknown = format!("no provider `{name}`");
+                            assert!(message.starts_with(&unknown), "{message}");
+                        }
+                        Err(error) => panic!("{name}: {error}"),
+                    }
+                }
+                let enabled = features.iter().filter(|(_, enabled)| *enabled).count();
+                assert_eq!(crate::providers().count(), enabled);
+            }
+        }
     };
     Ok(Output {
         path: PathBuf::from("crates/facade/src/provider/registry.rs"),

@@ -68,8 +68,12 @@ pub fn run(root: &Path) -> Result<Vec<Target>> {
         for index in round_order(consumers.len(), round) {
             let target = scratch.path().join("target");
             let started = Instant::now();
-            cargo(&projects[index], &["build", "--quiet"], Some(&target))
-                .with_context(|| format!("building {}", consumers[index].label))?;
+            cargo(
+                &projects[index],
+                &["build", "--quiet", "--offline"],
+                Some(&target),
+            )
+            .with_context(|| format!("building {}", consumers[index].label))?;
             seconds[index].push(started.elapsed().as_secs_f64());
             std::fs::remove_dir_all(&target)?;
         }
