@@ -49,11 +49,12 @@ async fn a_5xx_on_a_status_poll_is_retried_then_the_job_completes() {
 }
 
 /// The polls of a job whose first poll is refused with `refusal`, that completes on the next,
-/// and how long the call took: for every spec at once (each waits out a hint of a second or
-/// more).
+/// and how long passed from the refusal's making (its hint counts from then) to the end of the
+/// call: for every spec at once (each waits out a hint of a second or more).
 async fn refused_first_poll(refusal: impl Fn() -> Reply) -> Vec<(String, Duration, usize)> {
     let jobs = jobs();
     let runs = jobs.iter().map(|job| {
+        let started = Instant::now();
         let stand_in = job
             .stand_in()
             .pending_polls(0)
@@ -61,7 +62,6 @@ async fn refused_first_poll(refusal: impl Fn() -> Reply) -> Vec<(String, Duratio
             .start()
             .unwrap();
         async move {
-            let started = Instant::now();
             job.run(&stand_in, LONG)
                 .await
                 .unwrap_or_else(|e| panic!("{}: {e:?}", job.name()));

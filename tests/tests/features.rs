@@ -1,6 +1,8 @@
 //! What a consumer's build pulls in, read from `cargo tree`: the TLS backend is the consumer's
 //! choice (rustls with aws-lc-rs by default; `rustls-no-provider` builds no C code; `native-tls`
-//! uses the platform's library), and no library forces tokio's multi-threaded runtime or macros.
+//! uses the platform's library), no library forces tokio's multi-threaded runtime or macros, the
+//! facade builds the clients of the providers whose features are enabled (all by default), and
+//! nothing a consumer builds by default pulls in the test helpers (`httpmock`) or `schemars`.
 //! Checked for the facade and every registered provider's client crate.
 
 mod common;
@@ -35,8 +37,30 @@ fn dependencies(package: &str, features: &[&str]) -> BTreeSet<String> {
 /// The facade and every generated client crate.
 fn consumer_crates() -> Vec<String> {
     std::iter::once("speech-facade".to_owned())
-        .chain(speech_facade::providers().map(|service| format!("{}-client", service.name)))
+        .chain(clients())
         .collect()
+}
+
+/// Every registered provider's client crate.
+fn clients() -> Vec<String> {
+    speech_facade::providers()
+        .map(|service| format!("{}-client", service.name))
+        .collect()
+}
+
+/// The arguments that choose the TLS feature `tls` alone, with every provider for the facade
+/// (whose providers are features too, on by default).
+fn tls_only(package: &str, tls: &str) -> [String; 3] {
+    let features = if package == "speech-facade" {
+        format!("{tls},all-providers")
+    } else {
+        tls.to_owned()
+    };
+    [
+        "--no-default-features".to_owned(),
+        "--features".to_owned(),
+        features,
+    ]
 }
 
 #[test]
@@ -52,7 +76,9 @@ fn the_tls_backend_is_the_consumers_choice() {
 
         let own_provider = dependencies(
             &package,
-            &["--no-default-features", "--features", "rustls-no-provider"],
+            &tls_only(&package, "rustls-no-provider")
+                .each_ref()
+                .map(String::as_str),
         );
         assert!(own_provider.contains("rustls"), "{package}");
         for c in C_CRYPTO.iter().chain(&["cc"]) {
@@ -64,7 +90,9 @@ fn the_tls_backend_is_the_consumers_choice() {
 
         let native = dependencies(
             &package,
-            &["--no-default-features", "--features", "native-tls"],
+            &tls_only(&package, "native-tls")
+                .each_ref()
+                .map(String::as_str),
         );
         assert!(native.contains("native-tls"), "{package}");
         assert!(
@@ -92,5 +120,79 @@ fn no_library_forces_a_runtime_flavour_on_its_consumers() {
                 "{package} enables tokio's `{forced}`"
             );
         }
+    }
+}
+
+#[test]
+fn the_facade_builds_the_clients_of_the_providers_enabled() {
+    let clients = clients();
+    let built = |features: &[&str]| -> Vec<String> {
+        let tree = dependencies("speech-facade", features);
+        clients
+            .iter()
+            .filter(|client| tree.contains(*client))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(built(&[]), clients, "every provider by default");
+    assert_eq!(
+        built(&[
+            "--no-default-features",
+            "--features",
+            "rustls,all-providers"
+        ]),
+        clients
+    );
+    assert_eq!(
+        built(&["--no-default-features", "--features", "rustls"]),
+        Vec::<String>::new()
+    );
+    for service in speech_facade::providers() {
+        let features = format!("rustls,{}", service.name);
+        assert_eq!(
+            built(&["--no-default-features", "--features", &features]),
+            [format!("{}-client", service.name)],
+            "feature `{}`",
+            service.name
+        );
+    }
+}
+
+/// The facade built with one provider's feature registers that provider only (its generated
+/// registry's test, run in that build): `providers()`, `connect` and `Provider::new` work with
+/// whatever subset is enabled.
+#[test]
+fn a_facade_with_one_provider_feature_registers_that_provider_only() {
+    let name = speech_facade::providers().next().expect("a provider").name;
+    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root())
+        .args(["test", "--locked", "-p", "speech-facade", "--lib"])
+        .args(["--no-default-features", "--features"])
+        .arg(format!("rustls,{name}"))
+        .args(["--", "--exact"])
+        .arg("provider::registry::tests::the_providers_are_those_whose_features_are_enabled")
+        .output()
+        .expect("cargo runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && report.contains("test result: ok. 1 passed"),
+        "{report}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn a_default_build_has_no_test_helpers_and_no_json_schema_derives() {
+    for package in consumer_crates() {
+        let default = dependencies(&package, &[]);
+        for absent in ["httpmock", "schemars"] {
+            assert!(!default.contains(absent), "{package} builds {absent}");
+        }
+    }
+    for client in clients() {
+        let with_mocks = dependencies(&client, &["--features", "mock"]);
+        assert!(with_mocks.contains("httpmock"), "{client}");
+        let with_schemas = dependencies(&client, &["--features", "schemars"]);
+        assert!(with_schemas.contains("schemars"), "{client}");
     }
 }

@@ -162,6 +162,9 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          edition.workspace = true\nrust-version.workspace = true\nlicense.workspace = true\n\
          repository.workspace = true\n\n\
          [package.metadata.docs.rs]\nall-features = true\n\n\
+         # No unit tests in generated code (the conformance suite and the doctests test it), so\n\
+         # `cargo test` builds no empty test binary of it.\n\
+         [lib]\ntest = false\n\n\
          [features]\n\
          default = [\"rustls\"]\n\
          # TLS with rustls and its default crypto (aws-lc-rs, which builds C code).\n\
@@ -172,11 +175,13 @@ fn cargo_toml(spec: &Spec, plan: &Plan) -> String {
          # TLS with the platform's library (OpenSSL, Secure Transport, SChannel).\n\
          native-tls = [\"reqwest/native-tls\"]\n\
          # Typed httpmock helpers for every operation (`mock` module), for consumers' tests.\n\
-         mock = [\"dep:httpmock\", \"dep:regex\"]\n\n\
+         mock = [\"dep:httpmock\", \"dep:regex\"]\n\
+         # `schemars::JsonSchema` for every request and response type.\n\
+         schemars = [\"dep:schemars\", \"speech-client-runtime/schemars\"]\n\n\
          [dependencies]\nhttpmock = {{ workspace = true, optional = true }}\n\
          progenitor-client.workspace = true\nregex = {{ workspace = true, optional = true }}\n\
          {regress}reqwest.workspace = true\n\
-         schemars.workspace = true\nserde.workspace = true\nserde_json.workspace = true\n\
+         schemars = {{ workspace = true, optional = true }}\nserde.workspace = true\nserde_json.workspace = true\n\
          speech-client-runtime.workspace = true\n\n\
          [dev-dependencies]\nhttpmock.workspace = true\n\
          tokio = {{ workspace = true, features = [\"macros\", \"rt-multi-thread\"] }}\n",
@@ -268,8 +273,8 @@ fn readme(spec: &Spec, plan: &Plan) -> Result<String> {
          `Type::new(..)` (its required fields; set optional ones on the value) or `Type::builder()` \
          (a response type, for a mock, with its builder or from JSON), and match enums with a `_` \
          arm, so a release that adds an optional field or an enum value does not break \
-         your code (`CHANGELOG.md` classifies every change). Every generated type implements \
-         `schemars::JsonSchema`.\n",
+         your code (`CHANGELOG.md` classifies every change). With the `schemars` feature, every \
+         generated type implements `schemars::JsonSchema`.\n",
     );
     let name = package_name(spec);
     let version = crate_version(spec);
@@ -347,18 +352,25 @@ fn capitalise(word: &str) -> String {
 pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
     let entries = specs.iter().map(|spec| {
         let krate = quote::format_ident!("{}", crate_ident(spec));
+        let feature = &spec.provider;
         quote::quote! {
+            #[cfg(feature = #feature)]
             Registered {
                 service: &#krate::service::SERVICE,
                 user_agent: #krate::USER_AGENT,
-                build: |base_url, http| Arc::new(#krate::Client::new_with_client(base_url, http)),
+                build: |base_url, http| {
+                    std::sync::Arc::new(#krate::Client::new_with_client(base_url, http))
+                },
             },
         }
     });
+    let features = specs.iter().map(|spec| {
+        let feature = &spec.provider;
+        quote::quote!((#feature, cfg!(feature = #feature)))
+    });
     let tokens = quote::quote! {
-        //! Every provider of `specs/`, listed by `cargo xtask generate`.
-
-        use std::sync::Arc;
+        //! Every provider of `specs/`, listed by `cargo xtask generate`: each one whose feature
+        //! (named after its spec) is enabled.
 
         use speech_client_runtime::dispatch::Dispatch;
         use speech_client_runtime::service::Service;
@@ -368,11 +380,38 @@ pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
         pub(crate) struct Registered {
             pub service: &'static Service,
             pub user_agent: &'static str,
-            pub build: fn(&str, reqwest::Client) -> Arc<dyn Dispatch>,
+            pub build: fn(&str, reqwest::Client) -> std::sync::Arc<dyn Dispatch>,
         }
 
         /// The providers, by spec name.
         pub(crate) const PROVIDERS: &[Registered] = &[#(#entries)*];
+
+        #[cfg(test)]
+        mod tests {
+            /// A provider is registered exactly when its feature is enabled: `providers()` lists
+            /// it and `Provider::new` builds it, and any other spec's name is refused as unknown.
+            #[test]
+            fn the_providers_are_those_whose_features_are_enabled() {
+                let features = [#(#features),*];
+                for (name, enabled) in features {
+                    let listed = crate::providers().any(|service| service.name == name);
+                    assert_eq!(listed, enabled, "{name}");
+                    let key = crate::ApiKey::new("key");
+                    let built = crate::Provider::new(name, "http://127.0.0.1:9", key, Default::default());
+                    match built {
+                        Ok(provider) => assert!(enabled && provider.service().name == name, "{name}"),
+                        Err(crate::Error::InvalidInput { message }) => {
+                            assert!(!enabled, "{name}: {message}");
+                            let unknown = format!("no provider `{name}`");
+                            assert!(message.starts_with(&unknown), "{message}");
+                        }
+                        Err(error) => panic!("{name}: {error}"),
+                    }
+                }
+                let enabled = features.iter().filter(|(_, enabled)| *enabled).count();
+                assert_eq!(crate::providers().count(), enabled);
+            }
+        }
     };
     Ok(Output {
         path: PathBuf::from("crates/facade/src/provider/registry.rs"),
@@ -388,6 +427,65 @@ pub fn facade_registry(specs: &[Spec]) -> Result<Output> {
 const SECTION_START: &str = "# Every provider's client: generated by `cargo xtask generate`.\n";
 const SECTION_END: &str = "# End of the generated providers.\n";
 
+/// Where the facade manifest's generated feature lines start and end.
+const FEATURES_START: &str = "# Every provider's feature: generated by `cargo xtask generate`.\n";
+const FEATURES_END: &str = "# End of the generated provider features.\n";
+
+/// The facade's manifest (`crates/facade/Cargo.toml`): every spec's client an optional dependency
+/// without its default features (the facade's own features choose the TLS backend), enabled by a
+/// feature named after the spec; `all-providers` enables them all and is a default feature, so a
+/// consumer who needs one provider builds only its client.
+pub fn facade_manifest(root: &Path, specs: &[Spec]) -> Result<Output> {
+    let manifest = Path::new("crates/facade/Cargo.toml");
+    let with_clients = manifest_with_clients(
+        root,
+        manifest,
+        specs,
+        "default-features = false, optional = true",
+    )?;
+    let names: Vec<String> = specs
+        .iter()
+        .map(|spec| format!("\"{}\"", spec.provider))
+        .collect();
+    let mut features = format!("all-providers = [{}]\n", names.join(", "));
+    for spec in specs {
+        features.push_str(&format!(
+            "{} = [\"dep:{}\"]\n",
+            spec.provider,
+            package_name(spec)
+        ));
+    }
+    Ok(Output {
+        contents: replace_section(
+            manifest,
+            &with_clients.contents,
+            (FEATURES_START, FEATURES_END),
+            &features,
+        )?,
+        ..with_clients
+    })
+}
+
+/// `current` (the text of `manifest`) with the lines between the `markers` replaced by `lines`.
+fn replace_section(
+    manifest: &Path,
+    current: &str,
+    (start_marker, end_marker): (&str, &str),
+    lines: &str,
+) -> Result<String> {
+    let (Some(start), Some(end)) = (current.find(start_marker), current.find(end_marker)) else {
+        anyhow::bail!(
+            "{} has no generated section ({start_marker:?} ... {end_marker:?})",
+            manifest.display()
+        );
+    };
+    Ok(format!(
+        "{}{start_marker}{lines}{}",
+        &current[..start],
+        &current[end..]
+    ))
+}
+
 /// `manifest` (relative to the workspace root) with its generated section listing every spec's
 /// client crate (`path` relative to the manifest's directory, the crate's version, and
 /// `attributes` such as `features = ["mock"]` added), so adding a spec needs no manifest edit.
@@ -399,12 +497,6 @@ pub fn manifest_with_clients(
 ) -> Result<Output> {
     let current = std::fs::read_to_string(root.join(manifest))
         .with_context(|| format!("reading {}", manifest.display()))?;
-    let (Some(start), Some(end)) = (current.find(SECTION_START), current.find(SECTION_END)) else {
-        anyhow::bail!(
-            "{} has no generated providers section ({SECTION_START:?} ... {SECTION_END:?})",
-            manifest.display()
-        );
-    };
     let base = manifest.parent().unwrap_or(Path::new(""));
     let depth = base.components().count();
     let attributes = if attributes.is_empty() {
@@ -412,7 +504,7 @@ pub fn manifest_with_clients(
     } else {
         format!(", {attributes}")
     };
-    let mut section = String::from(SECTION_START);
+    let mut section = String::new();
     for spec in specs {
         let path = Path::new(&"../".repeat(depth)).join(crate_dir(spec));
         section.push_str(&format!(
@@ -424,13 +516,43 @@ pub fn manifest_with_clients(
     }
     Ok(Output {
         path: manifest.to_owned(),
-        contents: format!("{}{section}{}", &current[..start], &current[end..]),
+        contents: replace_section(manifest, &current, (SECTION_START, SECTION_END), &section)?,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A consumer of one provider builds one client: every client is an optional dependency of
+    /// the facade, enabled by the feature named after its spec, which also gates its registry
+    /// entry; `all-providers` (a default feature) enables them all.
+    #[test]
+    fn each_facade_provider_is_behind_the_feature_named_after_its_spec() {
+        let root = crate::workspace_root();
+        let specs = crate::spec::load_all(&root).unwrap();
+        let manifest = facade_manifest(&root, &specs).unwrap().contents;
+        let registry = facade_registry(&specs).unwrap().contents;
+        assert!(manifest.contains("\ndefault = [\"rustls\", \"all-providers\"]\n"));
+        let names: Vec<String> = specs
+            .iter()
+            .map(|spec| format!("\"{}\"", spec.provider))
+            .collect();
+        assert!(manifest.contains(&format!("\nall-providers = [{}]\n", names.join(", "))));
+        for spec in &specs {
+            let (name, package) = (&spec.provider, package_name(spec));
+            assert!(manifest.contains(&format!("\n{name} = [\"dep:{package}\"]\n")));
+            assert!(manifest.contains(&format!(
+                "\n{package} = {{ path = \"../../crates/{name}\", version = \"{}\", \
+                 default-features = false, optional = true }}\n",
+                crate_version(spec)
+            )));
+            assert!(registry.contains(&format!(
+                "    #[cfg(feature = \"{name}\")]\n    Registered {{\n        service: &{}::service::SERVICE,",
+                crate_ident(spec)
+            )));
+        }
+    }
 
     #[test]
     fn a_manifest_lists_every_spec_client_in_its_generated_section_only() {
@@ -469,7 +591,7 @@ mod tests {
             .err()
             .unwrap();
         assert!(
-            error.to_string().contains("no generated providers section"),
+            error.to_string().contains("no generated section"),
             "{error}"
         );
     }

@@ -14,7 +14,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{cargo, cargo_command, copy_workspace, fixtures, manifest_dir};
+use common::{cargo_command, copy_workspace, fixtures, manifest_dir, xtask, xtask_command};
 
 /// `(fixture, the class the xtask reports, as `diff` prints it)`.
 const CASES: [(&str, &str); 5] = [
@@ -60,8 +60,7 @@ fn a_consumer_of_the_old_crate_compiles_against_the_new_one_unless_the_change_is
 
     for (case, class) in CASES {
         std::fs::copy(compile.join(format!("{case}.yaml")), &spec).unwrap();
-        let diff = cargo_command(copy)
-            .args(["run", "--quiet", "--package", "xtask", "--"])
+        let diff = xtask_command(copy)
             .args(["diff", "--fail-on", "breaking"])
             .output()
             .unwrap();
@@ -94,8 +93,7 @@ fn a_consumer_of_the_old_crate_compiles_against_the_new_one_unless_the_change_is
     // A spec that the revision does not have, and one that the working tree no longer has.
     std::fs::copy(compile.join("base.yaml"), copy.join("specs/newapi.yaml")).unwrap();
     std::fs::remove_file(&spec).unwrap();
-    let diff = cargo_command(copy)
-        .args(["run", "--quiet", "--package", "xtask", "--"])
+    let diff = xtask_command(copy)
         .args(["diff", "--fail-on", "breaking"])
         .output()
         .unwrap();
@@ -124,18 +122,7 @@ fn changelog_entry_survives_generate(copy: &Path) {
         initial.contains("- `get_speech` (`GET /speech/{id}`): Get a speech.\n"),
         "{initial}"
     );
-    cargo(
-        copy,
-        &[
-            "run",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--",
-            "diff",
-            "--markdown",
-        ],
-    );
+    xtask(copy, &["diff", "--markdown"]);
     let written = std::fs::read_to_string(&path).unwrap();
     let (entry, rest) = written.split_once("\n## [0.1.0]\n").unwrap();
     assert!(
@@ -157,10 +144,7 @@ fn git(dir: &Path, arguments: &[&str]) {
 }
 
 fn generate(copy: &Path) {
-    cargo(
-        copy,
-        &["run", "--quiet", "--package", "xtask", "--", "generate"],
-    );
+    xtask(copy, &["generate"]);
 }
 
 /// The consumer crate, a workspace member (`crates/*`) depending on the generated crate.

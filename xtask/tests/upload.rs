@@ -13,7 +13,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use common::{cargo, cargo_command, copy_workspace, fixtures, manifest_dir};
+use common::{cargo, cargo_command, copy_workspace, fixtures, manifest_dir, xtask};
 
 #[test]
 fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes() {
@@ -27,10 +27,7 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     )
     .unwrap();
 
-    cargo(
-        copy,
-        &["run", "--quiet", "--package", "xtask", "--", "generate"],
-    );
+    xtask(copy, &["generate"]);
     let changed = changed_files(&workspace, copy, &before);
     assert_eq!(
         changed,
@@ -65,25 +62,11 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
         .unwrap_or_default();
     assert!(
         generated
-            .contains("upload-client = { path = \"../crates/upload\", version = \"0.1.0\", features = [\"mock\"] }\n"),
+            .contains("upload-client = { path = \"../crates/upload\", version = \"0.1.0\", features = [\"mock\", \"schemars\"] }\n"),
         "{manifest}"
     );
-    cargo(
-        copy,
-        &["run", "--quiet", "--package", "xtask", "--", "lint"],
-    );
-    cargo(
-        copy,
-        &[
-            "run",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--",
-            "generate",
-            "--check",
-        ],
-    );
+    xtask(copy, &["lint"]);
+    xtask(copy, &["generate", "--check"]);
 
     // The harness's own test, not an edit the new spec needs...
     std::fs::create_dir_all(copy.join("crates/upload/tests")).unwrap();
@@ -103,22 +86,29 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
         ),
     )
     .unwrap();
+    // Each `cargo test` names its test targets across the workspace (`--workspace --test ..`, no
+    // `--package`), so cargo resolves the dependencies' features as `cargo test --workspace` does
+    // and reuses that build: only what the new spec changes compiles. (The conformance suite
+    // enables the new client's `mock` feature.)
     cargo(
         copy,
-        &[
-            "test",
-            "--quiet",
-            "--package",
-            "upload-client",
-            "--features",
-            "mock",
-        ],
+        &["test", "--quiet", "--workspace", "--test", "typed_mock"],
+    );
+    let doctests = cargo_command(copy)
+        .args(["test", "--workspace", "--doc", "--", "crates/upload/"])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&doctests.stdout);
+    assert!(
+        doctests.status.success() && report.contains("crates/upload/src/../README.md"),
+        "the new client's doctests:\n{report}\n{}",
+        String::from_utf8_lossy(&doctests.stderr)
     );
 
     // No snapshot exists yet for the new spec's cases: they are written in the copy, then read.
     let suite = cargo_command(copy)
-        .args(["test", "--quiet", "--package", "speech-conformance"])
-        .args(["--test", "conformance", "--", "upload::"])
+        .args(["test", "--quiet", "--workspace", "--test", "conformance"])
+        .args(["--", "upload::"])
         .env("INSTA_UPDATE", "always")
         .output()
         .unwrap();
@@ -154,7 +144,7 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     // neutral transcription (upload, then the job that takes the upload's URL) against its
     // stand-in, and path safety of its operations.
     let suites = cargo_command(copy)
-        .args(["test", "--quiet", "--package", "speech-tests"])
+        .args(["test", "--quiet", "--workspace"])
         .args(["--test", "flows", "--test", "paths", "--test", "connect"])
         .output()
         .unwrap();

@@ -10,14 +10,8 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(clippy::all)]
 pub mod types {
     ///Error body. `detail` is usually a human-readable string, but can be an object (e.g. `{"error": "..."}` for text too short); validation errors may add field-level `errors`, a 429 adds `error`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error message (string), or an object such as `{"error": "..."}`; no type, so any JSON value is accepted.
@@ -40,14 +34,8 @@ pub mod types {
         }
     }
     ///`ErrorResponseErrorsItem`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorResponseErrorsItem {
         ///The request field that failed validation.
@@ -64,13 +52,8 @@ pub mod types {
         }
     }
     ///The queued generation task.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GenerationCreated {
         ///Unique ID of the generation task; poll GET /status with it.
@@ -83,13 +66,8 @@ pub mod types {
         }
     }
     ///Status of a generation task. Only `status` is present in every documented response; some also carry the task's metadata and `audio_url`, others `url` (Completed) or `detail` (Failed).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct GenerationStatus {
         ///URL of the generated audio once Completed; null while Generating.
@@ -142,9 +120,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ListVoicesModel {
         /// The value `base`.
@@ -191,13 +169,8 @@ pub mod types {
         }
     }
     ///A text-to-speech generation task. `emotion`, `temperature`, `top_p` and `do_sample` are used only with `model: advance`; the base model ignores them. Cost is counted per character of `text` (1 token = 1 UTF-8 character) and advance costs 4 times as much as base (the credits per token differ between sources); insufficient credits return 402 before queueing.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TtsRequest {
         /**Set to true to enable sampling for more varied outputs (advance model only). Defaults to false.
@@ -250,9 +223,9 @@ Default (applied by the provider when absent): `"neutral"`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TtsRequestEmotion {
         /// The value `neutral`.
@@ -326,9 +299,9 @@ Default (applied by the provider when absent): `"base"`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TtsRequestModel {
         /// The value `base`.
@@ -375,13 +348,8 @@ Default (applied by the provider when absent): `"base"`.*/
         }
     }
     ///One voice.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Voice {
         ///Accent, e.g. "American", "British", "Custom".
@@ -408,13 +376,8 @@ Default (applied by the provider when absent): `"base"`.*/
         }
     }
     ///Voices available to the account for one model, including the user's custom voices and clones. No pagination.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VoiceList {
         ///The model that was queried ("base" or "advance").

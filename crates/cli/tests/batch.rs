@@ -10,8 +10,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Mock, eventually, jobs, json, speech, syntheses};
+use common::{Mock, Synthesis, eventually, jobs, json, speech, syntheses};
 use serde_json::Value;
+use speech_facade::Service;
 use speech_mock_support::audio_sample;
 
 const TEXTS: usize = 5;
@@ -41,90 +42,98 @@ fn last(dir: &Path) -> HashMap<String, Value> {
 
 #[test]
 fn a_batch_killed_mid_flight_finishes_on_the_next_run_with_each_text_sent_once() {
-    for (service, synthesis) in jobs() {
-        let name = service.name;
-        let mock = Mock::start(service, 30, &[]);
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("texts.jsonl");
-        let lines: Vec<String> = (0..TEXTS)
-            .map(|index| synthesis.line(&format!("t{index}")).to_string())
-            .collect();
-        std::fs::write(&input, lines.join("\n")).unwrap();
-        let out = dir.path().join("out");
-        let batch = |extra: &[&str]| {
-            let mut command = Command::new(assert_cmd::cargo::cargo_bin!("speech"));
-            command
-                .env(service.key_variable, common::KEY)
-                .arg("batch")
-                .arg(&input)
-                .args(common::at(&mock, service))
-                .args(["--concurrency", "2", "--out"])
-                .arg(&out)
-                .args(extra);
-            command
-        };
+    // Every provider at once, each against its own mock: each batch waits out its provider's
+    // documented submit pace, so the test takes as long as the slowest, not their sum.
+    std::thread::scope(|scope| {
+        for (service, synthesis) in jobs() {
+            scope.spawn(move || killed_batch_finishes_on_the_next_run(service, &synthesis));
+        }
+    });
+}
 
-        let mut first = batch(&[])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let two_started = eventually(Duration::from_secs(30), || events(&out, "started") >= 2);
-        // kill -9: no destructor, no flush, nothing the process could tidy.
-        first.kill().unwrap();
-        first.wait().unwrap();
-        assert!(two_started, "{name}: {:?}", journal(&out));
-        let done_before = events(&out, "done");
-        assert!(
-            done_before < TEXTS,
-            "{name}: the first run was not cut short"
-        );
-
-        let second = speech(service)
+fn killed_batch_finishes_on_the_next_run(service: &'static Service, synthesis: &Synthesis) {
+    let name = service.name;
+    let mock = Mock::start(service, 30, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("texts.jsonl");
+    let lines: Vec<String> = (0..TEXTS)
+        .map(|index| synthesis.line(&format!("t{index}")).to_string())
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out = dir.path().join("out");
+    let batch = |extra: &[&str]| {
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin!("speech"));
+        command
+            .env(service.key_variable, common::KEY)
             .arg("batch")
             .arg(&input)
             .args(common::at(&mock, service))
-            .args(["--concurrency", "2", "--json", "--out"])
+            .args(["--concurrency", "2", "--out"])
             .arg(&out)
-            .output()
-            .unwrap();
-        assert!(second.status.success(), "{name}: {second:?}");
-        let summary = json(&second);
-        assert_eq!(summary["total"], TEXTS, "{name}");
-        let count = |key: &str| summary[key].as_array().unwrap().len();
-        assert_eq!(count("skipped"), done_before, "{name}: {summary}");
-        assert!(
-            count("resumed") >= 1,
-            "{name}: a started job was resumed: {summary}"
-        );
-        assert_eq!(
-            count("done") + count("resumed") + count("skipped"),
-            TEXTS,
-            "{name}"
-        );
+            .args(extra);
+        command
+    };
 
-        assert_eq!(
-            mock.count(synthesis.operation),
-            TEXTS,
-            "{name}: each text sent once"
-        );
-        let states = last(&out);
-        assert_eq!(states.len(), TEXTS, "{name}");
-        for (id, record) in states {
-            assert_eq!(record["event"], "done", "{name}: {id}");
-            let file = out.join(record["file"].as_str().unwrap());
-            let written = std::fs::read(&file).unwrap();
-            let media = record["content_type"].as_str().unwrap_or_default();
-            assert_eq!(written, audio_sample(media), "{name}: {id} is whole");
-            assert_eq!(record["bytes"], written.len(), "{name}: {id}");
-        }
-        let leftovers: Vec<_> = std::fs::read_dir(&out)
-            .unwrap()
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part"))
-            .collect();
-        assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
+    let mut first = batch(&[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let two_started = eventually(Duration::from_secs(30), || events(&out, "started") >= 2);
+    // kill -9: no destructor, no flush, nothing the process could tidy.
+    first.kill().unwrap();
+    first.wait().unwrap();
+    assert!(two_started, "{name}: {:?}", journal(&out));
+    let done_before = events(&out, "done");
+    assert!(
+        done_before < TEXTS,
+        "{name}: the first run was not cut short"
+    );
+
+    let second = speech(service)
+        .arg("batch")
+        .arg(&input)
+        .args(common::at(&mock, service))
+        .args(["--concurrency", "2", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(second.status.success(), "{name}: {second:?}");
+    let summary = json(&second);
+    assert_eq!(summary["total"], TEXTS, "{name}");
+    let count = |key: &str| summary[key].as_array().unwrap().len();
+    assert_eq!(count("skipped"), done_before, "{name}: {summary}");
+    assert!(
+        count("resumed") >= 1,
+        "{name}: a started job was resumed: {summary}"
+    );
+    assert_eq!(
+        count("done") + count("resumed") + count("skipped"),
+        TEXTS,
+        "{name}"
+    );
+
+    assert_eq!(
+        mock.count(synthesis.operation),
+        TEXTS,
+        "{name}: each text sent once"
+    );
+    let states = last(&out);
+    assert_eq!(states.len(), TEXTS, "{name}");
+    for (id, record) in states {
+        assert_eq!(record["event"], "done", "{name}: {id}");
+        let file = out.join(record["file"].as_str().unwrap());
+        let written = std::fs::read(&file).unwrap();
+        let media = record["content_type"].as_str().unwrap_or_default();
+        assert_eq!(written, audio_sample(media), "{name}: {id} is whole");
+        assert_eq!(record["bytes"], written.len(), "{name}: {id}");
     }
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty(), "{name}: {leftovers:?}");
 }
 
 #[test]

@@ -4,9 +4,11 @@
 
 mod common;
 
-use common::{Mock, at, eventually, jobs, json, recording, speech, speech_with_key, syntheses};
+use common::{
+    Mock, Synthesis, at, eventually, jobs, json, recording, speech, speech_with_key, syntheses,
+};
 use serde_json::Value;
-use speech_facade::providers;
+use speech_facade::{Service, providers};
 use speech_mock_support::audio_sample;
 
 #[test]
@@ -140,48 +142,56 @@ fn voices_and_balance_print_what_the_spec_maps_and_refuse_what_it_does_not() {
 
 #[test]
 fn a_deadline_prints_a_handle_that_resume_finishes_without_a_second_submit() {
-    for (service, synthesis) in jobs() {
-        let name = service.name;
-        let poll = service.job_start(synthesis.operation).unwrap().poll;
-        let mock = Mock::start(service, 40, &[]);
-        let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("late.audio");
-        let cut = speech(service)
-            .arg("synthesize")
-            .args(at(&mock, service))
-            .args(synthesis.args())
-            .arg("-o")
-            .arg(&out)
-            .args(["--deadline", "300ms"])
-            .output()
-            .unwrap();
-        assert_eq!(cut.status.code(), Some(7), "{name}: {cut:?}");
-        assert!(!out.exists(), "{name}");
-        let handle = String::from_utf8(cut.stdout).unwrap();
-        let parsed: Value = serde_json::from_str(handle.trim()).unwrap();
-        assert_eq!(parsed["provider"], name);
-        assert_eq!(parsed["job"]["operation"], poll, "{name}");
-        let polls_before = mock.count(poll);
+    // Every provider at once, each against its own mock: the test takes as long as the
+    // slowest provider's waits, not their sum.
+    std::thread::scope(|scope| {
+        for (service, synthesis) in jobs() {
+            scope.spawn(move || a_deadline_then_resume(service, &synthesis));
+        }
+    });
+}
 
-        let resumed = speech(service)
-            .args([
-                "resume",
-                handle.trim(),
-                "--poll-interval",
-                common::POLL,
-                "--json",
-            ])
-            .output()
-            .unwrap();
-        assert!(resumed.status.success(), "{name}: {resumed:?}");
-        assert_eq!(json(&resumed)["file"], Value::from(out.to_str().unwrap()));
-        assert!(std::fs::metadata(&out).unwrap().len() > 0, "{name}");
-        assert_eq!(mock.count(synthesis.operation), 1, "{name}: submitted once");
-        assert!(
-            mock.count(poll) > polls_before,
-            "{name}: the resumed wait polled"
-        );
-    }
+fn a_deadline_then_resume(service: &'static Service, synthesis: &Synthesis) {
+    let name = service.name;
+    let poll = service.job_start(synthesis.operation).unwrap().poll;
+    let mock = Mock::start(service, 40, &[]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("late.audio");
+    let cut = speech(service)
+        .arg("synthesize")
+        .args(at(&mock, service))
+        .args(synthesis.args())
+        .arg("-o")
+        .arg(&out)
+        .args(["--deadline", "300ms"])
+        .output()
+        .unwrap();
+    assert_eq!(cut.status.code(), Some(7), "{name}: {cut:?}");
+    assert!(!out.exists(), "{name}");
+    let handle = String::from_utf8(cut.stdout).unwrap();
+    let parsed: Value = serde_json::from_str(handle.trim()).unwrap();
+    assert_eq!(parsed["provider"], name);
+    assert_eq!(parsed["job"]["operation"], poll, "{name}");
+    let polls_before = mock.count(poll);
+
+    let resumed = speech(service)
+        .args([
+            "resume",
+            handle.trim(),
+            "--poll-interval",
+            common::POLL,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(resumed.status.success(), "{name}: {resumed:?}");
+    assert_eq!(json(&resumed)["file"], Value::from(out.to_str().unwrap()));
+    assert!(std::fs::metadata(&out).unwrap().len() > 0, "{name}");
+    assert_eq!(mock.count(synthesis.operation), 1, "{name}: submitted once");
+    assert!(
+        mock.count(poll) > polls_before,
+        "{name}: the resumed wait polled"
+    );
 }
 
 #[test]

@@ -117,22 +117,24 @@ macro_rules! bounded_number {
             }
         }
 
-        impl $crate::__private::schemars::JsonSchema for $name {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(stringify!($name))
-            }
+        $crate::__with_schemars! {
+            impl $crate::__private::schemars::JsonSchema for $name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(stringify!($name))
+                }
 
-            fn json_schema(
-                generator: &mut $crate::__private::schemars::SchemaGenerator,
-            ) -> $crate::__private::schemars::Schema {
-                let mut schema = <$inner as $crate::__private::schemars::JsonSchema>::json_schema(generator);
-                if let ::std::option::Option::Some(min) = Self::MIN {
-                    schema.insert("minimum".into(), min.into());
+                fn json_schema(
+                    generator: &mut $crate::__private::schemars::SchemaGenerator,
+                ) -> $crate::__private::schemars::Schema {
+                    let mut schema = <$inner as $crate::__private::schemars::JsonSchema>::json_schema(generator);
+                    if let ::std::option::Option::Some(min) = Self::MIN {
+                        schema.insert("minimum".into(), min.into());
+                    }
+                    if let ::std::option::Option::Some(max) = Self::MAX {
+                        schema.insert("maximum".into(), max.into());
+                    }
+                    schema
                 }
-                if let ::std::option::Option::Some(max) = Self::MAX {
-                    schema.insert("maximum".into(), max.into());
-                }
-                schema
             }
         }
     };
@@ -263,25 +265,27 @@ macro_rules! bounded_text {
             }
         }
 
-        impl $crate::__private::schemars::JsonSchema for $name {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(stringify!($name))
-            }
+        $crate::__with_schemars! {
+            impl $crate::__private::schemars::JsonSchema for $name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(stringify!($name))
+                }
 
-            fn json_schema(
-                _: &mut $crate::__private::schemars::SchemaGenerator,
-            ) -> $crate::__private::schemars::Schema {
-                let mut schema = $crate::__private::schemars::json_schema!({ "type": "string" });
-                if let ::std::option::Option::Some(min) = Self::MIN_CHARS {
-                    schema.insert("minLength".into(), min.into());
+                fn json_schema(
+                    _: &mut $crate::__private::schemars::SchemaGenerator,
+                ) -> $crate::__private::schemars::Schema {
+                    let mut schema = $crate::__private::schemars::json_schema!({ "type": "string" });
+                    if let ::std::option::Option::Some(min) = Self::MIN_CHARS {
+                        schema.insert("minLength".into(), min.into());
+                    }
+                    if let ::std::option::Option::Some(max) = Self::MAX_CHARS {
+                        schema.insert("maxLength".into(), max.into());
+                    }
+                    if let ::std::option::Option::Some(max) = Self::MAX_BYTES {
+                        schema.insert("x-max-bytes".into(), max.into());
+                    }
+                    schema
                 }
-                if let ::std::option::Option::Some(max) = Self::MAX_CHARS {
-                    schema.insert("maxLength".into(), max.into());
-                }
-                if let ::std::option::Option::Some(max) = Self::MAX_BYTES {
-                    schema.insert("x-max-bytes".into(), max.into());
-                }
-                schema
             }
         }
     };
@@ -369,6 +373,7 @@ mod tests {
         assert!(Prompt::try_from("a".repeat(100_000)).is_ok());
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn schemas_carry_the_limits() {
         let schema = schemars::schema_for!(Limit);

@@ -33,6 +33,27 @@ pub use file_part::{BodyRules, FilePart, PartRules, RawBody, wire_file_name};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::bounded::count;
+    #[cfg(feature = "schemars")]
     pub use schemars;
     pub use serde;
+}
+
+/// Expands to the items it is given when this crate's `schemars` feature is on (a generated
+/// client's `schemars` feature turns it on), to nothing otherwise: the `JsonSchema` impls of the
+/// value types follow that feature, so a build without it compiles no `schemars`.
+#[cfg(feature = "schemars")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_schemars {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// Expands to the items it is given when this crate's `schemars` feature is on (a generated
+/// client's `schemars` feature turns it on), to nothing otherwise: the `JsonSchema` impls of the
+/// value types follow that feature, so a build without it compiles no `schemars`.
+#[cfg(not(feature = "schemars"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __with_schemars {
+    ($($item:item)*) => {};
 }

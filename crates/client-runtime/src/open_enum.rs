@@ -105,23 +105,25 @@ macro_rules! open_enum {
             }
         }
 
-        impl $crate::__private::schemars::JsonSchema for $name {
-            fn schema_name() -> ::std::borrow::Cow<'static, str> {
-                ::std::borrow::Cow::Borrowed(stringify!($name))
-            }
+        $crate::__with_schemars! {
+            impl $crate::__private::schemars::JsonSchema for $name {
+                fn schema_name() -> ::std::borrow::Cow<'static, str> {
+                    ::std::borrow::Cow::Borrowed(stringify!($name))
+                }
 
-            fn json_schema(
-                _: &mut $crate::__private::schemars::SchemaGenerator,
-            ) -> $crate::__private::schemars::Schema {
-                $crate::__private::schemars::json_schema!({
-                    "type": "string",
-                    "description": concat!(
-                        "Documented values: ",
-                        $crate::__join!($($value),+),
-                        ". Other values are accepted and kept."
-                    ),
-                    "examples": [$($value),+],
-                })
+                fn json_schema(
+                    _: &mut $crate::__private::schemars::SchemaGenerator,
+                ) -> $crate::__private::schemars::Schema {
+                    $crate::__private::schemars::json_schema!({
+                        "type": "string",
+                        "description": concat!(
+                            "Documented values: ",
+                            $crate::__join!($($value),+),
+                            ". Other values are accepted and kept."
+                        ),
+                        "examples": [$($value),+],
+                    })
+                }
             }
         }
     };
@@ -166,6 +168,7 @@ mod tests {
         assert!(serde_json::from_str::<Status>("42").is_err());
     }
 
+    #[cfg(feature = "schemars")]
     #[test]
     fn the_schema_accepts_any_string_and_lists_the_documented_values() {
         let schema = schemars::schema_for!(Status);

@@ -63,6 +63,15 @@
 //!
 //! `crates/facade/examples/` has the same for transcription and voice cloning, and shows each
 //! provider's answers when no key is set.
+//!
+//! # Features
+//!
+//! - One per provider, named after its spec (`specs/<name>.yaml`), each building that provider's
+//!   client; `all-providers` (default) enables every one. [`providers`], [`connect`] and
+//!   [`Provider::new`] know the providers enabled, so a consumer of one provider builds one client:
+//!   `default-features = false, features = ["rustls", "<name>"]`.
+//! - TLS: `rustls` (default; rustls with aws-lc-rs), `rustls-no-provider` (the rustls crypto
+//!   provider the application installs) or `native-tls`.
 
 #![warn(missing_docs)]
 

@@ -10,13 +10,8 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(clippy::all)]
 pub mod types {
     ///Error body. The API documents none; this shape is the one observed on another endpoint of the same backend, plus the top-level `message` third-party clients read on 400.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ErrorResponse {
         ///Error details; observed as an object `{code, message}` with string members (e.g. code `INVALID_API_KEY`, message `Invalid or expired API key`). Left untyped so that another shape, such as a plain string, is also accepted.
@@ -35,13 +30,8 @@ pub mod types {
         }
     }
     ///Body returned by both create operations.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct JobCreated {
         /// The `data` member of the JSON object.
@@ -58,13 +48,8 @@ pub mod types {
         }
     }
     ///`JobTicket`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct JobTicket {
         ///Unique identifier used to track task status and retrieve results.
@@ -80,14 +65,8 @@ pub mod types {
         }
     }
     ///Response of the upstream STT engine, as stored in the job metadata.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechToTextApiResponse {
         /// The `success` member of the JSON object; `None` when it is absent.
@@ -104,13 +83,8 @@ pub mod types {
         }
     }
     ///Multipart form for `create_speech_to_text_job`. No file size limit or accepted MIME types are documented, so none are enforced.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechToTextForm {
         ///Format of the uploaded audio, `mp3` or `wav`.
@@ -138,9 +112,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SpeechToTextFormAudioFormat {
         /// The value `mp3`.
@@ -187,13 +161,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///An STT job. Only the COMPLETED body is documented; fields other than `id` and `status` may be absent in other states.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechToTextJob {
         /// The `audioFileName` member of the JSON object; `None` when it is absent.
@@ -268,14 +237,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///`SpeechToTextJobMetadata`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechToTextJobMetadata {
         /// The `apiResponse` member of the JSON object; `None` when it is absent.
@@ -304,13 +267,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///Body returned by `get_speech_to_text_job`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechToTextJobResponse {
         /// The `data` member of the JSON object.
@@ -325,14 +283,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///Response of the upstream TTS engine, as stored in the job metadata.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TextToSpeechApiResponse {
         ///Upstream URL of the audio (a Dropbox link in the example).
@@ -349,13 +301,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///Form fields of `create_text_to_speech_job`: sent as multipart/form-data (cURL, JavaScript, the generated client) or application/x-www-form-urlencoded (the documented Python call).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TextToSpeechForm {
         /// Input text to generate audio. No length limit is documented; it must not be empty (a required input text that is empty cannot produce speech).
@@ -370,13 +317,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///A TTS job. Only the COMPLETED body is documented; fields other than `id` and `status` may be absent in other states.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TextToSpeechJob {
         ///"URL to result audio file" per the Response Fields table; absent from the printed example, which has `audioUrl` and `metadata.apiResponse.audio_link` instead.
@@ -442,14 +384,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///`TextToSpeechJobMetadata`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TextToSpeechJobMetadata {
         /// The `apiResponse` member of the JSON object; `None` when it is absent.
@@ -478,13 +414,8 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///Body returned by `get_text_to_speech_job`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TextToSpeechJobResponse {
         /// The `data` member of the JSON object.
@@ -499,14 +430,9 @@ Default (sent by the client when no value is set): `"Transcribe this audio:"`.*/
         }
     }
     ///A time as the documents give it: a Number (Unix timestamp) in the Response Fields tables, an ISO 8601 string (`2025-11-04T14:58:15.547Z`) in the printed examples. The documents contradict themselves, so both are accepted.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum Timestamp {
         /// The value as a `:: std :: string :: String`.

@@ -10,13 +10,8 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(clippy::all)]
 pub mod types {
     ///OpenAI-style error envelope used by /api/v1/* endpoints.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OpenAiError {
         /// The `error` member of the JSON object.
@@ -29,13 +24,8 @@ pub mod types {
         }
     }
     ///Contents of the OpenAI-style error envelope.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OpenAiErrorDetail {
         ///Machine-readable code, e.g. invalid_request, invalid_model, invalid_voice, unsupported_format, input_too_long, rate_limit_exceeded
@@ -57,14 +47,9 @@ pub mod types {
         }
     }
     ///Body of POST /v1/audio/speech (OpenAI-compatible).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechRequest {
         /// Text to speak (TTS) or a music prompt (music models). Maximum length depends on the model.
@@ -100,13 +85,8 @@ Default (applied by the provider when absent): `false`.*/
         }
     }
     ///Error body of the /tts endpoints. The documentation's examples show `error` as a string (legacy format `{"error": "...", "status": 402}`, optionally with `requiredBalance`); NanoGPT's OpenAPI document types `error` as an int32 and adds `message`. `error` is therefore left untyped (string, number or object).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TtsError {
         ///Error message (a string in the documentation's examples, an int32 in NanoGPT's OpenAPI document).
@@ -131,13 +111,8 @@ Default (applied by the provider when absent): `false`.*/
         }
     }
     ///HTTP 202 ticket of an asynchronous model. `runId` and `model` are promised; `cost`, `paymentSource` and `isApiRequest` are passed on to the status poll "if present".
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TtsPendingTicket {
         ///Whether the request was billed (billed after a successful queue submission)
@@ -173,14 +148,9 @@ Default (applied by the provider when absent): `false`.*/
         }
     }
     ///Text-to-speech generation parameters
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TtsRequest {
         ///Voice instructions for fine-tuning (gpt-4o-mini-tts and tts-1-hd only)
@@ -251,9 +221,9 @@ Default (applied by the provider when absent): `"Kokoro-82m"`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TtsRequestModel {
         /// The value `Kokoro-82m`.
@@ -367,9 +337,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum TtsRequestResponseFormat {
         /// The value `mp3`.
@@ -436,13 +406,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///JSON answer of a synchronous model that returns an audio URL ("JSON Response (Most Models)"). Only `audioUrl` and `contentType` are promised; the other fields appear in every documented example but are optional here.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TtsResult {
         ///URL to the generated audio file.
@@ -480,13 +445,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///Status of an asynchronous TTS job.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TtsStatus {
         ///URL of the generated audio (on completed)

@@ -10,13 +10,8 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 #[allow(clippy::all)]
 pub mod types {
     ///Error body of every operation.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ApiError {
         /// The `code` member of the JSON object, documented as `INVALID_PARAMETERS`, `NOT_FOUND`, `UNAUTHORIZED`, `USAGE_LIMIT_EXCEEDED`, `RATE_LIMITED` or `INTERNAL_ERROR`.
@@ -40,13 +35,8 @@ pub mod types {
         }
     }
     ///The voice created by `POST /voice-clone` (has no `status`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ClonedVoice {
         ///URL of the uploaded voice sample.
@@ -82,13 +72,8 @@ pub mod types {
         }
     }
     ///`CreditsBalance`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreditsBalance {
         /// The `breakdown` member of the JSON object.
@@ -105,13 +90,8 @@ pub mod types {
         }
     }
     ///`CreditsBreakdown`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CreditsBreakdown {
         ///Purchased credits that never expire.
@@ -142,9 +122,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ListVoicesSortBy {
         /// The value `createdAt`.
@@ -216,9 +196,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ListVoicesSortOrder {
         /// The value `asc`.
@@ -275,9 +255,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ListVoicesStatus {
         /// The value `PROCESSING`.
@@ -339,9 +319,9 @@ pub mod types {
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum ListVoicesType {
         /// The value `USER`.
@@ -388,13 +368,8 @@ pub mod types {
         }
     }
     ///`Pagination`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Pagination {
         ///Whether there are more pages.
@@ -420,13 +395,8 @@ pub mod types {
         }
     }
     ///A TTS task. The create response carries only id, text, format, status, creditsUsed and createdAt; the status response adds audioUrl, duration, updatedAt and voice.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Speech {
         ///URL of the generated audio; null while PROCESSING.
@@ -469,13 +439,8 @@ pub mod types {
         }
     }
     ///`SpeechCreated`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechCreated {
         ///Credits charged (1 per UTF-8 byte of text).
@@ -496,14 +461,9 @@ pub mod types {
         }
     }
     ///JSON body of `POST /tts`. Costs 1 credit per UTF-8 byte of `text`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechRequest {
         /**Output format.
@@ -536,9 +496,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
         Hash,
         Ord,
         PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
+        PartialOrd
     )]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub enum SpeechRequestFormat {
         /// The value `mp3`.
@@ -595,13 +555,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///`SpeechStatus`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechStatus {
         /// The `speech` member of the JSON object.
@@ -616,13 +571,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///Summary of the voice a speech was generated with.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SpeechVoice {
         ///Cover image URL.
@@ -646,13 +596,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///A voice in the list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Voice {
         /// The `audioUrl` member of the JSON object; `None` when it is absent.
@@ -714,15 +659,9 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///Multipart form of `POST /voice-clone`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     #[serde(deny_unknown_fields)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VoiceCloneForm {
         ///Cover image URL.
@@ -750,13 +689,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///`VoiceCloneResponse`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VoiceCloneResponse {
         /// The `success` member of the JSON object.
@@ -774,13 +708,8 @@ Default (applied by the provider when absent): `"mp3"`.*/
         }
     }
     ///`VoiceList`
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct VoiceList {
         /// The `pagination` member of the JSON object.

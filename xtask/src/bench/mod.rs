@@ -4,7 +4,10 @@
 //! A target is a line a benchmark prints on its own, `target met: <what>: <measured>` or
 //! `target not met: <what>: <measured>`; the benchmarks run as separate processes (`cargo bench`)
 //! or in this one, and this module collects their lines as it passes their output through.
+//! `--only <bench>` runs the ones named.
 
+mod build_cost;
+mod ci_time;
 mod maintainer_loop;
 mod plot;
 
@@ -44,21 +47,47 @@ impl Target {
     }
 }
 
-/// The facade's benchmarks (`crates/facade/benches/`), in the order their tables are printed.
-const FACADE_BENCHES: [&str; 3] = ["waiting", "overhead", "memory"];
+/// A benchmark, in the order `cargo xtask bench` runs them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Bench {
+    /// `cargo xtask generate --check` for every spec, in process.
+    MaintainerLoop,
+    /// The facade's waiting engine against fixed polling loops (`cargo bench --bench waiting`).
+    Waiting,
+    /// One request through raw reqwest, the generated client and the facade (`--bench overhead`).
+    Overhead,
+    /// Peak memory of uploads and downloads (`--bench memory`).
+    Memory,
+    /// Cold debug builds of a consumer of the facade and of one of async-openai, side by side.
+    BuildCost,
+    /// `.ci/run` in a fresh clone with an empty target directory (the slowest, so the last).
+    CiTime,
+}
 
 /// The picture of the waiting benchmark's curves, which the README shows.
 const WAITING_PLOT: &str = "crates/facade/benches/waiting.svg";
 
-/// Runs every benchmark and prints the summary line.
-pub fn run(root: &Path) -> Result<()> {
+/// Runs the benchmarks in `only` (every one when it is empty) and prints the summary line.
+pub fn run(root: &Path, only: &[Bench]) -> Result<()> {
     let mut targets = Vec::new();
-    targets.extend(maintainer_loop::run(root)?);
     let curves = tempfile::NamedTempFile::new()?;
-    for bench in FACADE_BENCHES {
-        targets.extend(cargo_bench(root, bench, curves.path())?);
+    for bench in <Bench as clap::ValueEnum>::value_variants() {
+        if !only.is_empty() && !only.contains(bench) {
+            continue;
+        }
+        targets.extend(match bench {
+            Bench::MaintainerLoop => maintainer_loop::run(root)?,
+            Bench::Waiting => {
+                let mut targets = cargo_bench(root, "waiting", curves.path())?;
+                targets.push(waiting_plot(root, curves.path())?);
+                targets
+            }
+            Bench::Overhead => cargo_bench(root, "overhead", curves.path())?,
+            Bench::Memory => cargo_bench(root, "memory", curves.path())?,
+            Bench::BuildCost => build_cost::run(root)?,
+            Bench::CiTime => ci_time::run(root)?,
+        });
     }
-    targets.push(waiting_plot(root, curves.path())?);
     println!("\n## Targets\n");
     for target in &targets {
         println!("{}", target.line());
@@ -111,6 +140,48 @@ fn cargo_bench(root: &Path, bench: &str, curves: &Path) -> Result<Vec<Target>> {
         "the `{bench}` benchmark failed ({status})"
     );
     Ok(targets)
+}
+
+/// Removes the variables cargo sets for the xtask's own process (`cargo run`: the package's
+/// manifest, name and version, and any target directory), so that a build a benchmark starts sees
+/// what it would see from a shell.
+fn clean_env(command: &mut Command) {
+    const SET_BY_CARGO_RUN: [&str; 6] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_DIR",
+    ];
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("CARGO_PKG_") || SET_BY_CARGO_RUN.contains(&text.as_ref()) {
+            command.env_remove(&name);
+        }
+    }
+}
+
+/// The cargo that runs the xtask, in `dir`, with a clean environment ([`clean_env`]).
+fn cargo_command(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    clean_env(&mut command);
+    command.current_dir(dir);
+    command
+}
+
+/// The load averages over 1, 5 and 15 minutes (Linux `/proc/loadavg`), printed with a figure
+/// measured on a machine that other work shares.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }
 
 /// `targets: N met, M not met`, naming those not met.

@@ -8,6 +8,7 @@ mod jobs;
 pub mod mock;
 mod non_exhaustive;
 mod operations;
+mod schemas;
 mod service;
 mod speech;
 mod values;
@@ -34,6 +35,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     })?;
 
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's output")?;
+    schemas::behind_feature(&mut file);
     hooks::apply(spec, &mut file)?;
     non_exhaustive::apply(&mut file, plan);
     let value_items = values::emit(&plan.values)?;
@@ -107,14 +109,15 @@ fn progenitor_document(spec: &Spec, plan: &Plan) -> Result<openapiv3::OpenAPI> {
     })
 }
 
-/// progenitor's settings: builder interface, schemars derives, and the xtask's value types in
-/// place of typify's.
+/// progenitor's settings: builder interface, schemars derives (moved behind the crate's
+/// `schemars` feature by [`schemas::behind_feature`]), and the xtask's value types in place of
+/// typify's.
 fn settings(plan: &Plan) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
-        .with_derive("schemars::JsonSchema");
+        .with_derive(schemas::DERIVE);
     for value in &plan.values {
         let impls: Vec<TypeImpl> = match value.kind {
             ValueKind::OpenEnum(_) => vec![TypeImpl::FromStr, TypeImpl::Display],

@@ -1,4 +1,5 @@
 //! What the tests that run the xtask in a copy of the workspace share.
+#![allow(dead_code, reason = "each test binary uses a part of it")]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -71,6 +72,29 @@ pub fn cargo(dir: &Path, arguments: &[&str]) {
     assert!(
         output.status.success(),
         "`cargo {}` failed:\n{}\n{}",
+        arguments.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The xtask this test was built with, run on the workspace copy `dir` as `cargo xtask` would run
+/// it there (cargo sets `CARGO_MANIFEST_DIR` to the package it runs): the copy's sources of the
+/// xtask are this checkout's, so nothing needs building again.
+pub fn xtask_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .current_dir(dir)
+        .env("CARGO_MANIFEST_DIR", dir.join("xtask"));
+    command
+}
+
+/// Runs `cargo xtask <arguments>` in the workspace copy `dir`; fails the test if it fails.
+pub fn xtask(dir: &Path, arguments: &[&str]) {
+    let output = xtask_command(dir).args(arguments).output().unwrap();
+    assert!(
+        output.status.success(),
+        "`cargo xtask {}` failed:\n{}\n{}",
         arguments.join(" "),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
