@@ -5,7 +5,8 @@
 //! - `lint`: check the specs against the rules in `specs/README.md`.
 //! - `docs <provider> [--record] [<document>...]`: account for a provider's published documents
 //!   against the record its spec keeps (`x-documents`), or record them after review.
-//! - `package`: `cargo package`, with verification, of every publishable crate.
+//! - `package`: `cargo package` of every publishable crate, then a check of each packaged crate
+//!   on its own, from its packaged files.
 //! - `diff [REV]`: what the spec changes since a git revision do to the users of the generated
 //!   crates and of the facade, with the semver bump each needs (`--markdown` writes changelog
 //!   entries, `--fail-on breaking` fails on a breaking change).
@@ -77,8 +78,8 @@ enum Task {
         #[arg(long, value_name = "CLASS")]
         fail_on: Option<diff::Class>,
     },
-    /// Package and verify every crate a consumer uses (`cargo package`), as a registry would
-    /// receive them.
+    /// Package every crate a consumer uses (`cargo package`), as a registry would receive them,
+    /// and check that each compiles on its own from its packaged files.
     Package,
     /// Run the conformance suite (every documented example against the generated clients), then
     /// print its coverage and errata reports.

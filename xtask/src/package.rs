@@ -1,21 +1,29 @@
-//! `cargo xtask package`: `cargo package` (with verification) of every crate a consumer uses,
-//! as one multi-package run, so each is verified against the others' packaged sources.
+//! `cargo xtask package`: every crate a consumer uses packaged as a registry would receive it
+//! (`cargo package`), then each packaged crate checked on its own, from its packaged files and
+//! against the other packaged crates.
 //!
-//! cargo treats a registry package of a given name and version as immutable: it unpacks the
-//! packages it verifies under `CARGO_HOME/registry/src/` once, and reuses what it compiled from
-//! them in the target directory. An earlier run of the same version would then be verified instead
-//! of this checkout (a crate that gained a field fails against the old build of the crate it uses),
-//! so the unpacked copies and the build fingerprints of these packages are removed first.
+//! That is what `cargo package`'s verification proves (a file the package leaves out, a
+//! dependency or feature only the workspace supplies, fails), done more cheaply: cargo verifies
+//! each package with a full build, one after the other, each asking the registry's index again;
+//! here the packages are unpacked into one scratch workspace whose `[patch]` points every
+//! packaged crate's requirement on another at that one's unpacked copy, with the workspace's
+//! `Cargo.lock`, and `cargo check -p <package>` runs for each in turn, so each resolves its
+//! dependencies' features alone, as a registry consumer's build would. What a check leaves out
+//! is code generation and linking, which the workspace's build of the same sources does.
+//!
+//! The scratch workspace is made afresh in the target directory (`package-check/`) on every run,
+//! with files dated when unpacked, so nothing checked in an earlier run of the same version is
+//! taken as up to date.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use anyhow::{Context, Result};
 use serde_json::Value;
 
 /// The workspace's metadata (`cargo metadata --no-deps`).
 fn metadata(root: &Path) -> Result<Value> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = std::process::Command::new(cargo)
+    let output = cargo()
         .args(["metadata", "--no-deps", "--format-version", "1", "--locked"])
         .current_dir(root)
         .output()?;
@@ -42,64 +50,87 @@ fn publishable(metadata: &Value) -> Result<Vec<(String, String)>> {
         .collect())
 }
 
-/// The build fingerprints of `name` (from the workspace or a registry) in the target directory.
-fn fingerprints(target: &Path, name: &str) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(target.join("debug/.fingerprint")) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .filter(|entry| {
-            let file_name = entry.file_name();
-            let file_name = file_name.to_string_lossy();
-            file_name
-                .strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix('-'))
-                .is_some_and(|hash| hash.chars().all(|c| c.is_ascii_hexdigit()))
-        })
-        .map(|entry| entry.path())
-        .collect()
+/// The scratch workspace's manifest: every unpacked package a member, and every requirement on
+/// one of them patched to its unpacked copy (`<name>-<version>/`).
+fn scratch_manifest(packages: &[(String, String)]) -> String {
+    let dirs: Vec<String> = packages
+        .iter()
+        .map(|(name, version)| format!("{name}-{version}"))
+        .collect();
+    let members: Vec<String> = dirs.iter().map(|dir| format!("\"{dir}\"")).collect();
+    let mut manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[patch.crates-io]\n",
+        members.join(", ")
+    );
+    for ((name, _), dir) in packages.iter().zip(&dirs) {
+        manifest.push_str(&format!("{name} = {{ path = \"{dir}\" }}\n"));
+    }
+    manifest
 }
 
-/// The directories cargo may have unpacked `name`-`version` into, in every registry source.
-fn unpacked_copies(cargo_home: &Path, name: &str, version: &str) -> Vec<PathBuf> {
-    let Ok(sources) = std::fs::read_dir(cargo_home.join("registry/src")) else {
-        return Vec::new();
-    };
-    sources
-        .filter_map(Result::ok)
-        .map(|source| source.path().join(format!("{name}-{version}")))
-        .filter(|copy| copy.is_dir())
-        .collect()
-}
-
-fn cargo_home() -> Option<PathBuf> {
-    std::env::var_os("CARGO_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
-}
-
-/// Removes stale unpacked copies, then packages and verifies every publishable crate.
+/// Packages every publishable crate, then checks each packaged crate on its own.
 pub fn run(root: &Path) -> Result<()> {
     let metadata = metadata(root)?;
     let packages = publishable(&metadata)?;
     let target = PathBuf::from(metadata["target_directory"].as_str().unwrap_or("target"));
-    let home = cargo_home();
-    for (name, version) in &packages {
-        let copies = home
-            .as_deref()
-            .map(|home| unpacked_copies(home, name, version))
-            .unwrap_or_default();
-        for stale in copies.into_iter().chain(fingerprints(&target, name)) {
-            std::fs::remove_dir_all(&stale)
-                .with_context(|| format!("removing {}", stale.display()))?;
-        }
-    }
-    let mut arguments = vec!["package", "--locked"];
+
+    // Everything the lock file names is downloaded once, so that neither packaging (which asks
+    // the registry's index again for every package) nor the checks need the network.
+    crate::cargo(root, &["fetch", "--locked", "--quiet"])?;
+    let mut arguments = vec!["package", "--no-verify", "--locked", "--offline"];
     for (name, _) in &packages {
         arguments.extend(["--package", name.as_str()]);
     }
-    crate::cargo(root, &arguments)
+    crate::cargo(root, &arguments)?;
+
+    let scratch = target.join("package-check");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch)
+            .with_context(|| format!("removing {}", scratch.display()))?;
+    }
+    std::fs::create_dir_all(&scratch)?;
+    for (name, version) in &packages {
+        let archive = target.join(format!("package/{name}-{version}.crate"));
+        // `-m`: the files get the time of unpacking, not the fixed time cargo writes into
+        // every package, so cargo sees them as changed and checks them on every run.
+        let status = Command::new("tar")
+            .arg("-xzmf")
+            .arg(&archive)
+            .arg("-C")
+            .arg(&scratch)
+            .status()
+            .context("running tar")?;
+        anyhow::ensure!(status.success(), "unpacking {}", archive.display());
+    }
+    std::fs::write(scratch.join("Cargo.toml"), scratch_manifest(&packages))?;
+    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
+
+    // The workspace's build settings (its `.cargo/config.toml`), which the scratch workspace,
+    // outside the source tree, would not find: the check then shares the build scripts and
+    // procedural macros the workspace built.
+    let config = root.join(".cargo/config.toml");
+    for (name, version) in &packages {
+        println!("   Checking packaged {name} v{version}");
+        let mut command = cargo();
+        if config.exists() {
+            command.arg("--config").arg(&config);
+        }
+        let status = command
+            .args(["check", "--quiet", "--offline", "--package", name])
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .status()?;
+        anyhow::ensure!(
+            status.success(),
+            "the packaged {name} v{version} does not compile on its own ({status})"
+        );
+    }
+    Ok(())
+}
+
+/// The cargo that runs the xtask.
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 #[cfg(test)]
@@ -131,43 +162,16 @@ mod tests {
     }
 
     #[test]
-    fn the_fingerprints_of_a_package_are_its_own_not_a_longer_names() {
-        let target = tempfile::tempdir().unwrap();
-        for dir in [
-            "speech-spec-0a1b",
-            "speech-spec-ffff",
-            "speech-spec-cli-0a1b",
-            "speech-0a1b",
-        ] {
-            std::fs::create_dir_all(target.path().join("debug/.fingerprint").join(dir)).unwrap();
-        }
-        let mut found = fingerprints(target.path(), "speech-spec");
-        found.sort();
-        let dir = target.path().join("debug/.fingerprint");
+    fn the_scratch_workspace_patches_every_package_to_its_unpacked_copy() {
+        let packages = [
+            ("speech-spec".to_owned(), "0.1.0".to_owned()),
+            ("nanogpt-client".to_owned(), "0.2.1".to_owned()),
+        ];
         assert_eq!(
-            found,
-            [dir.join("speech-spec-0a1b"), dir.join("speech-spec-ffff")]
-        );
-    }
-
-    #[test]
-    fn only_the_named_package_versions_are_found_as_unpacked_copies() {
-        let home = tempfile::tempdir().unwrap();
-        for dir in [
-            "registry/src/a/pkg-0.1.0",
-            "registry/src/b/pkg-0.1.0",
-            "registry/src/b/pkg-0.2.0",
-        ] {
-            std::fs::create_dir_all(home.path().join(dir)).unwrap();
-        }
-        let mut copies = unpacked_copies(home.path(), "pkg", "0.1.0");
-        copies.sort();
-        assert_eq!(
-            copies,
-            [
-                home.path().join("registry/src/a/pkg-0.1.0"),
-                home.path().join("registry/src/b/pkg-0.1.0")
-            ]
+            scratch_manifest(&packages),
+            "[workspace]\nresolver = \"3\"\nmembers = [\"speech-spec-0.1.0\", \"nanogpt-client-0.2.1\"]\n\n\
+             [patch.crates-io]\nspeech-spec = { path = \"speech-spec-0.1.0\" }\n\
+             nanogpt-client = { path = \"nanogpt-client-0.2.1\" }\n"
         );
     }
 }

@@ -147,10 +147,12 @@ fn generate(copy: &Path) {
     xtask(copy, &["generate"]);
 }
 
-/// The consumer crate, a workspace member (`crates/*`) depending on the generated crate.
+/// The consumer crate, a workspace member (`crates/*`) depending on the generated crate, with an
+/// empty test target named after it (see [`check_consumer`]).
 fn write_consumer(copy: &Path, compile: &Path) {
     let dir = copy.join("crates/diff-consumer");
     std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::create_dir_all(dir.join("tests")).unwrap();
     std::fs::write(
         dir.join("Cargo.toml"),
         "[package]\nname = \"diff-consumer\"\nversion = \"0.0.0\"\nedition.workspace = true\n\
@@ -158,12 +160,16 @@ fn write_consumer(copy: &Path, compile: &Path) {
     )
     .unwrap();
     std::fs::copy(compile.join("consumer.rs"), dir.join("src/lib.rs")).unwrap();
+    std::fs::write(dir.join("tests/diff_consumer.rs"), "").unwrap();
 }
 
-/// `cargo check` of the consumer: its errors when it does not compile.
+/// `cargo check` of the consumer: its errors when it does not compile. It checks the consumer's
+/// test target across the workspace (`--workspace --test`, no `--package`), so cargo resolves the
+/// dependencies' features as `cargo clippy --workspace --all-targets` does and reuses that check
+/// of them; the test target checks the consumer's library first.
 fn check_consumer(copy: &Path) -> Result<(), String> {
     let output = cargo_command(copy)
-        .args(["check", "--quiet", "--package", "diff-consumer"])
+        .args(["check", "--quiet", "--workspace", "--test", "diff_consumer"])
         .output()
         .unwrap();
     if output.status.success() {
