@@ -8,7 +8,7 @@
 //!
 //! The copy builds into the shared target directory, so only what the new spec changes compiles.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
