@@ -1,8 +1,8 @@
 //! Each provider's jobs through the one `Provider` type, against its spec's stand-in: a synthesis
 //! polled through its pending states until complete, then downloaded from a second origin that
 //! never sees the key, byte for byte; a job that fails, reported with its id, state, message and
-//! code; and a job found in a list, waited for while it is not listed yet. What `tests/flows.rs`
-//! (package speech-tests) does not check already. No provider is named.
+//! code; and a job found in a list, waited for while it is not listed yet. What
+//! `tests/suites/flows.rs` (package speech-tests) does not check already. No provider is named.
 
 mod common;
 

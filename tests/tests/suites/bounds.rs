@@ -5,7 +5,7 @@
 //! resumed from a stored handle, and answers larger than their limits. Each spec's stand-in plays
 //! the API; no provider is named.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

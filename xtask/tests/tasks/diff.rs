@@ -10,7 +10,7 @@
 //! removed since the revision is reported as a new crate or a removed one. One copy serves every
 //! case, building into the shared target directory with `cargo check` only.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! a job that fails, a wait resumed from its handle, and the voice list and balance read as
 //! documented. No provider is named: the values come from each spec's documented calls.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

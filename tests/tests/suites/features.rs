@@ -5,7 +5,7 @@
 //! nothing a consumer builds by default pulls in the test helpers (`httpmock`) or `schemars`.
 //! Checked for the facade and every registered provider's client crate.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::process::Command;

@@ -8,7 +8,7 @@
 //!
 //! The copy builds into the shared target directory, so only what the new spec changes compiles.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -143,17 +143,19 @@ fn a_new_spec_with_a_raw_binary_upload_needs_no_edit_and_sends_the_exact_bytes()
     // The facade's generic suites take the new provider from its spec: `connect` by name, its
     // neutral transcription (upload, then the job that takes the upload's URL) against its
     // stand-in, and path safety of its operations.
-    let suites = cargo_command(copy)
-        .args(["test", "--quiet", "--workspace"])
-        .args(["--test", "flows", "--test", "paths", "--test", "connect"])
-        .output()
-        .unwrap();
-    assert!(
-        suites.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&suites.stdout),
-        String::from_utf8_lossy(&suites.stderr)
-    );
+    for (target, filters) in [("suites", &["flows::", "paths::"][..]), ("connect", &[])] {
+        let suites = cargo_command(copy)
+            .args(["test", "--workspace", "--test", target, "--"])
+            .args(filters)
+            .output()
+            .unwrap();
+        let report = String::from_utf8_lossy(&suites.stdout);
+        assert!(
+            suites.status.success() && !report.contains("running 0 tests"),
+            "{report}\n{}",
+            String::from_utf8_lossy(&suites.stderr)
+        );
+    }
 }
 
 /// The files of `copy` (outside `target/`) that are new or differ from the workspace's.

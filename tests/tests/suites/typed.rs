@@ -3,7 +3,7 @@
 //! own crate (aimed at the given base URL, its HTTP client carrying the key) and no other type.
 //! The types come from `speech_tests::clients`, listed from `specs/` at build time.
 
-mod common;
+use crate::common;
 
 use common::specs::specs;
 use common::{KEY, options, stand_in};

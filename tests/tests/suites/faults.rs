@@ -4,7 +4,7 @@
 //! each operation saw. No provider is named: operations, error shapes and codes come from the
 //! specs.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -5,7 +5,7 @@
 //! Driven by the specs alone: each operation is called by name (`Provider::dispatch`) with the
 //! values of its first documented call, the path parameter replaced by a hostile value.
 
-mod common;
+use crate::common;
 
 use common::specs::{base_path, documented_request, specs};
 use httpmock::MockServer;

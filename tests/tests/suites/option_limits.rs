@@ -4,7 +4,7 @@
 //! and one field broken, is refused before anything is sent, with a message that names the field
 //! and the limit. Driven by the specs alone; each spec's stand-in must see no request.
 
-mod common;
+use crate::common;
 
 use common::specs::{documented_request, root, specs};
 use common::{KEY, options};

@@ -2,7 +2,7 @@
 //! spec maps the operation: the result, the requests the mock counted, the exit code of each kind
 //! of failure, `--json` documents, and progress as plain lines when stderr is no terminal.
 
-mod common;
+use crate::common;
 
 use common::{
     Mock, Synthesis, at, eventually, jobs, json, recording, speech, speech_with_key, syntheses,

@@ -6,7 +6,7 @@
 //! Driven by the specs alone: each operation is called by name (`Provider::dispatch`) with the
 //! values of its first documented call.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 //! every file whole, and leaves a journal that says done for all; a text sent without an answer
 //! is not sent again unless asked.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 use std::path::Path;
