@@ -18,8 +18,6 @@ use anyhow::{Context, Result};
 use super::{Target, cargo_command, load_average};
 use crate::spec::Spec;
 
-/// Rounds of builds; each round builds every consumer once.
-const ROUNDS: usize = 2;
 
 /// The `async-openai` release line the comparison program is written for.
 const ASYNC_OPENAI: &str = "0.43";
@@ -62,9 +60,12 @@ pub fn run(root: &Path) -> Result<Vec<Target>> {
         projects.push(dir);
     }
 
+    // As many rounds as consumers, so that each consumer builds once in every place of the order
+    // (the first build of a round meets a cold page cache; the later ones a warm one).
+    let rounds = consumers.len();
     let load_before = load_average();
     let mut seconds = vec![Vec::new(); consumers.len()];
-    for round in 0..ROUNDS {
+    for round in 0..rounds {
         for index in round_order(consumers.len(), round) {
             let target = scratch.path().join("target");
             let started = Instant::now();
@@ -83,11 +84,11 @@ pub fn run(root: &Path) -> Result<Vec<Target>> {
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     println!(
         "\n| consumer build (cold, debug, {cores} cores) | {} | mean | dependencies |\n|---|{}---|---|",
-        (1..=ROUNDS)
+        (1..=rounds)
             .map(|round| format!("round {round}"))
             .collect::<Vec<_>>()
             .join(" | "),
-        "---|".repeat(ROUNDS)
+        "---|".repeat(rounds)
     );
     let mut means = Vec::new();
     for ((consumer, project), times) in consumers.iter().zip(&projects).zip(&seconds) {
