@@ -18,7 +18,6 @@ use anyhow::{Context, Result};
 use super::{Target, cargo_command, load_average};
 use crate::spec::Spec;
 
-
 /// The `async-openai` release line the comparison program is written for.
 const ASYNC_OPENAI: &str = "0.43";
 
