@@ -37,7 +37,8 @@ impl Exit {
             Error::InsufficientCredits { .. } => Self::Credits,
             Error::RateLimited { .. } => Self::RateLimited,
             Error::JobFailed { .. } => Self::JobFailed,
-            Error::DeadlineExceeded {
+            Error::Unconfirmed { .. }
+            | Error::DeadlineExceeded {
                 submission: Submission::Unconfirmed { .. },
                 ..
             } => Self::Unconfirmed,
@@ -107,5 +108,11 @@ mod tests {
             polls: 0,
         };
         assert_eq!(Exit::of(&unconfirmed), Exit::Unconfirmed);
+        let unanswered = Error::Unconfirmed {
+            operation: "submit",
+            message: "connection closed before message completed".into(),
+            source: None,
+        };
+        assert_eq!(Exit::of(&unanswered), Exit::Unconfirmed);
     }
 }

@@ -32,9 +32,10 @@ pub(crate) struct Calls<'a> {
 /// from its source), retrying as the policy allows (a request of an operation the spec says spends
 /// credits only when it was not processed), and turns a final failure into an [`Error`].
 ///
-/// Everything, retries and their sleeps included, ends by `deadline`. When the deadline cuts off
-/// a credit-spending request in flight, the error says that it may have been accepted
-/// ([`Submission::Unconfirmed`]); it is never sent again.
+/// Everything, retries and their sleeps included, ends by `deadline`. A credit-spending request
+/// sent without an answer is never sent again, and the error says that it may have been
+/// accepted: [`Error::Unconfirmed`], or when the deadline cut it off in flight,
+/// [`Submission::Unconfirmed`].
 pub(crate) async fn send<T, E, F, Fut>(
     calls: Calls<'_>,
     operation: &'static str,
@@ -91,18 +92,17 @@ where
     }
 }
 
-/// A credit-spending request that got no answer may still have been accepted: its transport
-/// error says so, because the caller must not simply submit again.
-fn unconfirmed(error: Error, spends_credits: bool, operation: &str) -> Error {
+/// A credit-spending request that got no answer may still have been accepted: it is
+/// [`Error::Unconfirmed`], because the caller must not simply submit again. A connection that
+/// was never made sent nothing.
+fn unconfirmed(error: Error, spends_credits: bool, operation: &'static str) -> Error {
     match error {
         Error::Transport { message, source }
             if spends_credits && source.as_ref().is_none_or(|s| !s.is_connect()) =>
         {
-            Error::Transport {
-                message: format!(
-                    "{message}; `{operation}` may have been accepted (and charged) by the provider, \
-                     so it was not sent again"
-                ),
+            Error::Unconfirmed {
+                operation,
+                message,
                 source,
             }
         }

@@ -160,6 +160,24 @@ pub enum Error {
     /// Fetching a result URL failed (the URL in the error has no query string).
     #[error("download: {0}")]
     Download(Box<crate::download::DownloadError>),
+    /// A request that spends credits (the spec's `x-spends-credits`) was sent and no answer came:
+    /// the connection broke after sending, or the request timed out. The provider may have
+    /// accepted it, and charged for it, so it was not sent again: check with the provider
+    /// before submitting anew. (The same, cut off by the caller's deadline, is
+    /// [`Error::DeadlineExceeded`] with [`Submission::Unconfirmed`].)
+    #[error(
+        "`{operation}` got no answer ({message}): the provider may have accepted (and charged) \
+         it, so it was not sent again"
+    )]
+    Unconfirmed {
+        /// The operation whose answer never came.
+        operation: &'static str,
+        /// Every cause in the chain, outermost first.
+        message: String,
+        /// The underlying error, when there is one.
+        #[source]
+        source: Option<reqwest::Error>,
+    },
     /// No answer: connecting, sending or reading failed. `message` gives every cause in the
     /// chain (connection refused, name not resolved, timed out, ...).
     #[error("transport: {message}")]

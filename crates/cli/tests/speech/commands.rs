@@ -276,6 +276,82 @@ fn a_failed_job_exits_with_the_job_failure_code() {
 }
 
 #[test]
+fn a_submit_that_spends_credits_and_gets_no_answer_exits_8_and_is_not_sent_again() {
+    let spending: Vec<_> = syntheses()
+        .into_iter()
+        .filter(|(service, synthesis)| service.spends_credits(synthesis.operation))
+        .collect();
+    assert!(
+        !spending.is_empty(),
+        "no provider's synthesis spends credits"
+    );
+    for (service, synthesis) in spending {
+        let (url, requests) = hang_up_after_each_request();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("x.audio");
+        let unanswered = speech(service)
+            .arg("synthesize")
+            .args(["--provider", service.name, "--base-url", &url])
+            .args(synthesis.args())
+            .arg("-o")
+            .arg(&out)
+            .arg("--json")
+            .output()
+            .unwrap();
+        assert_eq!(
+            unanswered.status.code(),
+            Some(8),
+            "{}: {unanswered:?}",
+            service.name
+        );
+        assert_eq!(json(&unanswered)["error"]["kind"], "unconfirmed");
+        assert_eq!(
+            requests.load(std::sync::atomic::Ordering::SeqCst),
+            1,
+            "{}: the submit reached the server once",
+            service.name
+        );
+        assert!(!out.exists(), "{}", service.name);
+    }
+}
+
+/// A server on loopback that reads each request whole (headers, then `Content-Length` bytes)
+/// and closes the connection without answering; its URL and the count of requests it read.
+fn hang_up_after_each_request() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Read};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = requests.clone();
+    std::thread::spawn(move || {
+        for connection in listener.incoming() {
+            let Ok(connection) = connection else { return };
+            let mut reader = BufReader::new(connection);
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
+                }
+                if line == "\r\n" {
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_ok() {
+                        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                    break;
+                }
+            }
+        }
+    });
+    (url, requests)
+}
+
+#[test]
 fn the_mock_prints_its_url_then_one_line_per_request() {
     use std::io::{Read, Write};
     let service = providers().next().unwrap();
