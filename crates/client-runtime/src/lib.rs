@@ -16,6 +16,7 @@ mod file_part;
 pub mod hooks;
 pub mod jobs;
 pub mod json_body;
+pub mod length_by_model;
 pub mod multipart;
 pub mod neutral;
 mod open_enum;

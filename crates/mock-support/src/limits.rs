@@ -45,6 +45,9 @@ pub struct Limits {
     pub min_length: Option<u64>,
     /// The most characters of a text (`maxLength`).
     pub max_length: Option<u64>,
+    /// The most characters of a text for each model that has a limit of its own
+    /// (`x-max-length-by-model`, read with the request's `model`).
+    pub max_length_by_model: Vec<(String, u64)>,
     /// The most bytes (`x-max-bytes`): UTF-8 bytes of a text, the size of a file part.
     pub max_bytes: Option<u64>,
     /// The smallest number (`minimum`).
@@ -144,6 +147,13 @@ fn limits(schema: &Value) -> Limits {
     Limits {
         min_length: whole("minLength"),
         max_length: whole("maxLength"),
+        max_length_by_model: schema
+            .get("x-max-length-by-model")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(model, limit)| Some((model.clone(), limit.as_u64()?)))
+            .collect(),
         max_bytes: whole("x-max-bytes"),
         minimum: number("minimum"),
         maximum: number("maximum"),

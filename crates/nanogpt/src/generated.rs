@@ -1404,7 +1404,7 @@ Default (applied by the provider when absent): `"mp3"`.*/
             fn try_from(
                 value: TtsRequest,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
+                let value = Self {
                     instructions: value.instructions?,
                     language: value.language?,
                     model: value.model?,
@@ -1419,7 +1419,24 @@ Default (applied by the provider when absent): `"mp3"`.*/
                     style: value.style?,
                     text: value.text?,
                     voice: value.voice?,
-                })
+                };
+                speech_client_runtime::length_by_model::check(
+                    &value,
+                    &[
+                        speech_client_runtime::length_by_model::LengthByModel {
+                            field: "text",
+                            default_model: Some("Kokoro-82m"),
+                            limits: &[
+                                ("Kokoro-82m", 10000usize),
+                                ("Elevenlabs-Turbo-V2.5", 10000usize),
+                                ("tts-1", 4096usize),
+                                ("tts-1-hd", 4096usize),
+                                ("gpt-4o-mini-tts", 4096usize),
+                            ],
+                        },
+                    ],
+                )?;
+                Ok(value)
             }
         }
         impl ::std::convert::From<super::TtsRequest> for TtsRequest {

@@ -7,7 +7,8 @@
 //! - `x-max-bytes: N` on a text is a keyword of its own: at most `N` bytes of UTF-8 (a file part,
 //!   `format: binary`, is not text: its bytes are the caller's to count);
 //! - `x-max-length-by-model: {<model>: N}` on a property becomes the standard construct "the
-//!   sibling `model` is not M, or the property is at most N characters long", one per model.
+//!   sibling `model` is not M, or the property is at most N characters long", one per model (a
+//!   request without `model` has the `model` property's `default`).
 //!
 //! References (`#/components/schemas/X`) resolve inside a root document that carries the converted
 //! components.
@@ -128,9 +129,13 @@ pub fn convert(schema: &Value) -> Value {
 }
 
 /// For an object schema, one alternative per `x-max-length-by-model` entry of its properties:
-/// another model, or the property within that model's length.
+/// another model, or the property within that model's length. A request that names no model gets
+/// the `model` property's `default`, so the default model's limit holds for it too.
 fn lengths_by_model(object: &Map<String, Value>) -> Vec<Value> {
     let properties = object.get("properties").and_then(Value::as_object);
+    let default_model = properties
+        .and_then(|properties| properties.get("model"))
+        .and_then(|model| model.get("default"));
     properties
         .into_iter()
         .flatten()
@@ -139,10 +144,12 @@ fn lengths_by_model(object: &Map<String, Value>) -> Vec<Value> {
         })
         .flat_map(|(name, limits)| {
             limits.iter().map(move |(model, limit)| {
-                json!({"anyOf": [
-                    {"not": {"required": ["model"], "properties": {"model": {"enum": [model]}}}},
-                    {"properties": {name: {"maxLength": limit}}},
-                ]})
+                let another_model = if default_model.and_then(Value::as_str) == Some(model) {
+                    json!({"required": ["model"], "properties": {"model": {"not": {"enum": [model]}}}})
+                } else {
+                    json!({"not": {"required": ["model"], "properties": {"model": {"enum": [model]}}}})
+                };
+                json!({"anyOf": [another_model, {"properties": {name: {"maxLength": limit}}}]})
             })
         })
         .collect()
@@ -267,5 +274,18 @@ mod tests {
         assert!(check(json!({"model": "long", "text": "abcdefgh"})));
         assert!(check(json!({"text": "abcdefgh"})));
         assert!(!check(json!({"model": "long", "text": "abcdefghijk"})));
+    }
+
+    #[test]
+    fn a_request_without_a_model_has_the_default_models_length() {
+        let schema = json!({"type": "object", "properties": {
+            "model": {"type": "string", "default": "short"},
+            "text": {"type": "string", "maxLength": 10, "x-max-length-by-model": {"short": 3}},
+        }});
+        let check = |value| set().errors(&schema, &value).unwrap().is_empty();
+        assert!(check(json!({"text": "abc"})));
+        assert!(!check(json!({"text": "abcd"})));
+        assert!(check(json!({"model": "long", "text": "abcd"})));
+        assert!(!check(json!({"model": "short", "text": "abcd"})));
     }
 }

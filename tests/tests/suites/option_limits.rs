@@ -1,8 +1,9 @@
 //! Every documented limit of every request field of every operation (a number's `minimum` and
-//! `maximum`, a text's `minLength`, `maxLength` and UTF-8 `x-max-bytes`, an `enum`) is enforced
-//! by the generated request types: the operation, called by name with its first documented call
-//! and one field broken, is refused before anything is sent, with a message that names the field
-//! and the limit. Driven by the specs alone; each spec's stand-in must see no request.
+//! `maximum`, a text's `minLength`, `maxLength`, `x-max-length-by-model` and UTF-8 `x-max-bytes`,
+//! an `enum`) is enforced by the generated request types: the operation, called by name with its
+//! first documented call and one field broken, is refused before anything is sent, with a message
+//! that names the field and the limit. Driven by the specs alone; each spec's stand-in must see no
+//! request.
 
 use crate::common;
 
@@ -20,6 +21,9 @@ struct Breach {
     says: String,
     /// Breaks an `enum`: the refusal is the decoder's (which names the value, not the field).
     unlisted: bool,
+    /// The body's `model` that the limit is for (`x-max-length-by-model`): the refusal is the
+    /// request type's, checked with the whole body, after the field's own decoding.
+    model: Option<String>,
 }
 
 /// A number as a limit is printed (`5`, `0.98`).
@@ -43,6 +47,7 @@ fn breaches(limits: &Limits) -> Vec<Breach> {
             value: whole(minimum - step),
             says: format!("at least {}", number(minimum)),
             unlisted: false,
+            model: None,
         });
     }
     if let Some(maximum) = limits.maximum {
@@ -50,6 +55,7 @@ fn breaches(limits: &Limits) -> Vec<Breach> {
             value: whole(maximum + step),
             says: format!("at most {}", number(maximum)),
             unlisted: false,
+            model: None,
         });
     }
     if let Some(min) = limits.min_length.filter(|min| *min > 0) {
@@ -57,6 +63,7 @@ fn breaches(limits: &Limits) -> Vec<Breach> {
             value: json!("a".repeat(usize::try_from(min - 1).unwrap())),
             says: format!("at least {min} character"),
             unlisted: false,
+            model: None,
         });
     }
     if let Some(max) = limits.max_length {
@@ -64,6 +71,21 @@ fn breaches(limits: &Limits) -> Vec<Breach> {
             value: json!("a".repeat(usize::try_from(max + 1).unwrap())),
             says: format!("at most {max} character"),
             unlisted: false,
+            model: None,
+        });
+    }
+    // A model's limit below the field's own `maxLength` (which the field's type checks first).
+    let below_max_length = |max: &&u64| limits.max_length.is_none_or(|length| **max < length);
+    for (model, max) in limits
+        .max_length_by_model
+        .iter()
+        .filter(|(_, max)| below_max_length(&max))
+    {
+        breaches.push(Breach {
+            value: json!("a".repeat(usize::try_from(max + 1).unwrap())),
+            says: format!("at most {max} characters for model `{model}`"),
+            unlisted: false,
+            model: Some(model.clone()),
         });
     }
     if let Some(max) = limits.max_bytes {
@@ -72,6 +94,7 @@ fn breaches(limits: &Limits) -> Vec<Breach> {
             value: json!("é".repeat(characters)),
             says: format!("at most {max} UTF-8 byte"),
             unlisted: false,
+            model: None,
         });
     }
     if !limits.values.is_empty() {
@@ -79,6 +102,7 @@ fn breaches(limits: &Limits) -> Vec<Breach> {
             value: json!("not-a-listed-value"),
             says: "not-a-listed-value".into(),
             unlisted: true,
+            model: None,
         });
     }
     breaches
@@ -116,6 +140,9 @@ async fn every_documented_limit_of_every_field_is_refused_before_sending() {
                         Location::Body => {
                             let body = request.body.get_or_insert_with(|| json!({}));
                             body[&field.name] = breach.value.clone();
+                            if let Some(model) = &breach.model {
+                                body["model"] = json!(model);
+                            }
                         }
                         _ => {
                             request
@@ -130,8 +157,13 @@ async fn every_documented_limit_of_every_field_is_refused_before_sending() {
                     };
                     // Where the value was, then what the field's type says: a limit's own message
                     // names its field once; an unlisted value is named with its field once.
+                    let place = if breach.model.is_some() {
+                        String::new()
+                    } else {
+                        place(field)
+                    };
                     let reason = message
-                        .strip_prefix(&place(field))
+                        .strip_prefix(&place)
                         .unwrap_or_else(|| panic!("{what}: \"{message}\""));
                     let named = format!("`{}`", field.name);
                     let named_in = if breach.unlisted { &message } else { reason };

@@ -5,6 +5,7 @@ mod dispatch;
 pub mod docs;
 mod hooks;
 mod jobs;
+mod lengths;
 pub mod mock;
 mod non_exhaustive;
 mod operations;
@@ -38,6 +39,7 @@ pub fn generate_module(spec: &Spec, plan: &Plan) -> Result<syn::File> {
     schemas::behind_feature(&mut file);
     hooks::apply(spec, &mut file)?;
     non_exhaustive::apply(&mut file, plan);
+    lengths::apply(spec, &mut file)?;
     let value_items = values::emit(&plan.values)?;
     let mut methods = Vec::new();
     let mut builders = Vec::new();
