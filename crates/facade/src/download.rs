@@ -42,6 +42,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::{Stream, TryStreamExt, stream};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::{Response, Url};
+use tracing::Instrument;
 
 use crate::http::{ConfigureHttp, user_agent};
 pub use addresses::Refusal;
@@ -287,26 +288,29 @@ impl Downloader {
     ///
     /// Memory use is bounded by `limits.max_bytes`; use [`Downloader::to_file`] or
     /// [`Downloader::stream`] for bodies that should not be held at once.
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn bytes(
         &self,
         url: &str,
         limits: &DownloadLimits,
     ) -> Result<Downloaded<Bytes>, DownloadError> {
-        let opened = self.open(url, limits).await?;
-        let content_type = opened.content_type();
-        let capacity = initial_capacity(opened.response.content_length(), limits.max_bytes);
-        let mut buffer = BytesMut::with_capacity(capacity);
-        let mut body = opened.into_body(limits);
-        while let Some(chunk) = body.try_next().await? {
-            buffer.extend_from_slice(&chunk);
+        async {
+            let opened = self.open(url, limits).await?;
+            let content_type = opened.content_type();
+            let capacity = initial_capacity(opened.response.content_length(), limits.max_bytes);
+            let mut buffer = BytesMut::with_capacity(capacity);
+            let mut body = opened.into_body(limits);
+            while let Some(chunk) = body.try_next().await? {
+                buffer.extend_from_slice(&chunk);
+            }
+            let body = buffer.freeze();
+            Ok(Downloaded {
+                bytes: Some(len_u64(&body)),
+                body,
+                content_type,
+            })
         }
-        let body = buffer.freeze();
-        Ok(Downloaded {
-            bytes: Some(len_u64(&body)),
-            body,
-            content_type,
-        })
+        .instrument(span(url, limits))
+        .await
     }
 
     /// Streams the body to `path`, replacing any file there only once the whole body is on disk.
@@ -316,21 +320,24 @@ impl Downloader {
     /// any error, or if this future is dropped, the temporary file is removed and `path` is left
     /// untouched. The file gets the permissions a newly created file would get (`0o666` minus the
     /// umask on Unix).
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn to_file(
         &self,
         url: &str,
         path: &Path,
         limits: &DownloadLimits,
     ) -> Result<Downloaded<PathBuf>, DownloadError> {
-        let opened = self.open(url, limits).await?;
-        let content_type = opened.content_type();
-        let written = file::write_atomically(path, opened.into_body(limits)).await?;
-        Ok(Downloaded {
-            body: path.to_path_buf(),
-            content_type,
-            bytes: Some(written),
-        })
+        async {
+            let opened = self.open(url, limits).await?;
+            let content_type = opened.content_type();
+            let written = file::write_atomically(path, opened.into_body(limits)).await?;
+            Ok(Downloaded {
+                body: path.to_path_buf(),
+                content_type,
+                bytes: Some(written),
+            })
+        }
+        .instrument(span(url, limits))
+        .await
     }
 
     /// Returns the body as a stream of chunks once the response headers have arrived.
@@ -339,7 +346,6 @@ impl Downloader {
     /// (or the request fails up front when the declared length already does), and
     /// [`DownloadError::DeadlineExceeded`] once the deadline passes, and ends after its first
     /// error. It owns the connection, so it may outlive `self`.
-    #[tracing::instrument(name = "download", skip_all, fields(url = %redact(url), limit = limits.max_bytes))]
     pub async fn stream(
         &self,
         url: &str,
@@ -348,12 +354,16 @@ impl Downloader {
         Downloaded<impl Stream<Item = Result<Bytes, DownloadError>> + Send + Unpin + use<>>,
         DownloadError,
     > {
-        let opened = self.open(url, limits).await?;
-        Ok(Downloaded {
-            content_type: opened.content_type(),
-            bytes: opened.response.content_length(),
-            body: opened.into_body(limits),
-        })
+        async {
+            let opened = self.open(url, limits).await?;
+            Ok(Downloaded {
+                content_type: opened.content_type(),
+                bytes: opened.response.content_length(),
+                body: opened.into_body(limits),
+            })
+        }
+        .instrument(span(url, limits))
+        .await
     }
 
     /// Starts the deadline, sends the request and checks what can be checked before reading the
@@ -382,6 +392,12 @@ impl Downloader {
             deadline,
         })
     }
+}
+
+/// The span of one download: its URL without the query (a signed URL's query carries its
+/// signature) and the size limit.
+fn span(url: &str, limits: &DownloadLimits) -> tracing::Span {
+    tracing::info_span!("download", url = %redact(url), limit = limits.max_bytes)
 }
 
 /// A response whose headers passed the checks, with the redacted URL for later errors and the
