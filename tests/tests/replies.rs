@@ -43,8 +43,9 @@ fn as_served(example: &Value) -> String {
     }
 }
 
-/// A server that answers every request with `status` and the JSON text `body`.
-async fn answering(status: u16, body: &str) -> MockServer {
+/// `spec`'s provider aimed at a server that answers every request with `status` and the JSON
+/// text `body` (the server, which must outlive the provider's calls, comes with it).
+async fn answering(spec: &Spec, status: u16, body: &str) -> (MockServer, Provider) {
     let server = MockServer::start_async().await;
     server
         .mock_async(|_, then| {
@@ -53,7 +54,14 @@ async fn answering(status: u16, body: &str) -> MockServer {
                 .body(body);
         })
         .await;
-    server
+    let provider = Provider::new(
+        &spec.provider,
+        &server.url(base_path(spec)),
+        ApiKey::new("key"),
+        Options::default(),
+    )
+    .unwrap();
+    (server, provider)
 }
 
 #[tokio::test]
@@ -66,14 +74,7 @@ async fn a_json_reply_is_the_bytes_the_server_sent_once_the_typed_response_decod
             for (status, example) in success_examples(&spec, &operation) {
                 let label = format!("{}::{id} {status}", spec.provider);
                 let served = as_served(&example);
-                let server = answering(status, &served).await;
-                let provider = Provider::new(
-                    &spec.provider,
-                    &server.url(base_path(&spec)),
-                    ApiKey::new("key"),
-                    Options::default(),
-                )
-                .unwrap();
+                let (_server, provider) = answering(&spec, status, &served).await;
                 let reply = provider.dispatch().dispatch(id, request.clone()).await;
                 let Ok(Reply::Json(body)) = reply.map(|reply| reply.into_inner()) else {
                     panic!("{label}: no JSON reply");
@@ -88,14 +89,7 @@ async fn a_json_reply_is_the_bytes_the_server_sent_once_the_typed_response_decod
                 }
 
                 let other_shape = r#""COMPLETED""#;
-                let server = answering(status, other_shape).await;
-                let provider = Provider::new(
-                    &spec.provider,
-                    &server.url(base_path(&spec)),
-                    ApiKey::new("key"),
-                    Options::default(),
-                )
-                .unwrap();
+                let (_server, provider) = answering(&spec, status, other_shape).await;
                 match provider.dispatch().dispatch(id, request.clone()).await {
                     Err(progenitor_client::Error::InvalidResponsePayload(bytes, _)) => {
                         assert_eq!(bytes, other_shape.as_bytes(), "{label}");

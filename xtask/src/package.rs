@@ -165,13 +165,13 @@ mod tests {
     fn the_scratch_workspace_patches_every_package_to_its_unpacked_copy() {
         let packages = [
             ("speech-spec".to_owned(), "0.1.0".to_owned()),
-            ("nanogpt-client".to_owned(), "0.2.1".to_owned()),
+            ("acme-client".to_owned(), "0.2.1".to_owned()),
         ];
         assert_eq!(
             scratch_manifest(&packages),
-            "[workspace]\nresolver = \"3\"\nmembers = [\"speech-spec-0.1.0\", \"nanogpt-client-0.2.1\"]\n\n\
+            "[workspace]\nresolver = \"3\"\nmembers = [\"speech-spec-0.1.0\", \"acme-client-0.2.1\"]\n\n\
              [patch.crates-io]\nspeech-spec = { path = \"speech-spec-0.1.0\" }\n\
-             nanogpt-client = { path = \"nanogpt-client-0.2.1\" }\n"
+             acme-client = { path = \"acme-client-0.2.1\" }\n"
         );
     }
 }

@@ -14,6 +14,7 @@ use speech_client_runtime::FilePart;
 use speech_facade::{ApiKey, Provider};
 use speech_mock_support::StandIn;
 use speech_mock_support::limits::{Field, Limits, Location, request_fields};
+use speech_spec::Spec;
 
 /// A value that breaks one limit, and what the refusal must say besides the field's name.
 struct Breach {
@@ -116,17 +117,23 @@ fn place(field: &Field) -> String {
     }
 }
 
+/// `spec`'s stand-in, started, and its provider aimed at it.
+fn provider_at_stand_in(spec: &Spec) -> (StandIn, Provider) {
+    let stand_in = StandIn::from_file(root().join(&spec.path))
+        .unwrap()
+        .key(KEY)
+        .start()
+        .unwrap();
+    let provider =
+        Provider::new(&spec.provider, stand_in.url(), ApiKey::new(KEY), options()).unwrap();
+    (stand_in, provider)
+}
+
 #[tokio::test]
 async fn every_documented_limit_of_every_field_is_refused_before_sending() {
     let mut checked = 0;
     for spec in specs() {
-        let stand_in = StandIn::from_file(root().join(&spec.path))
-            .unwrap()
-            .key(KEY)
-            .start()
-            .unwrap();
-        let provider =
-            Provider::new(&spec.provider, stand_in.url(), ApiKey::new(KEY), options()).unwrap();
+        let (stand_in, provider) = provider_at_stand_in(&spec);
         for operation in spec.operations() {
             let id = operation.id().unwrap();
             let fields = request_fields(root().join(&spec.path), id).unwrap();
@@ -185,13 +192,7 @@ async fn every_documented_limit_of_every_field_is_refused_before_sending() {
 async fn a_missing_required_field_and_an_unaccepted_file_are_refused_before_sending() {
     let mut checked = 0;
     for spec in specs() {
-        let stand_in = StandIn::from_file(root().join(&spec.path))
-            .unwrap()
-            .key(KEY)
-            .start()
-            .unwrap();
-        let provider =
-            Provider::new(&spec.provider, stand_in.url(), ApiKey::new(KEY), options()).unwrap();
+        let (stand_in, provider) = provider_at_stand_in(&spec);
         for operation in spec.operations() {
             let id = operation.id().unwrap();
             for field in request_fields(root().join(&spec.path), id).unwrap() {

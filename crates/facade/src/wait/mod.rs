@@ -477,6 +477,28 @@ mod tests {
 
     fn ignore_progress(_: &Progress<'_>) {}
 
+    /// A job that completes `length` after it starts, waited for with the default policy (its
+    /// jitter drawn from `seed`) and `history`.
+    async fn default_wait(
+        length: Duration,
+        deadline: Duration,
+        seed: u64,
+        history: Option<&History>,
+    ) -> Finished {
+        let log = PollLog::new();
+        wait_for_with_rng(
+            JOB,
+            deadline,
+            &WaitPolicy::default(),
+            seeded(seed),
+            history,
+            ignore_progress,
+            job_done_at(&log, length),
+        )
+        .await
+        .unwrap()
+    }
+
     /// Waits for a job just started, every poll error ending the wait.
     async fn wait_for<F, Fut>(
         deadline: Duration,
@@ -1021,33 +1043,11 @@ mod tests {
         let long = Duration::from_secs(120);
         let mut late_total = Duration::ZERO;
         for seed in 0..50 {
-            let log = PollLog::new();
-            let done = wait_for_with_rng(
-                JOB,
-                Duration::from_secs(600),
-                &WaitPolicy::default(),
-                seeded(seed),
-                None,
-                ignore_progress,
-                job_done_at(&log, long),
-            )
-            .await
-            .unwrap();
+            let done = default_wait(long, Duration::from_secs(600), seed, None).await;
             // A fixed 2 s loop polls 61 times.
             assert!(done.polls <= 14, "seed {seed}: {} polls", done.polls);
             let short = Duration::from_secs(1);
-            let log = PollLog::new();
-            let done = wait_for_with_rng(
-                JOB,
-                Duration::from_secs(60),
-                &WaitPolicy::default(),
-                seeded(seed),
-                None,
-                ignore_progress,
-                job_done_at(&log, short),
-            )
-            .await
-            .unwrap();
+            let done = default_wait(short, Duration::from_secs(60), seed, None).await;
             late_total += done.elapsed - short;
         }
         // A fixed 2 s loop notices it 1 s late; this schedule at its first poll (1.1 s), unless
@@ -1062,18 +1062,7 @@ mod tests {
         let mut history = History::default();
         let mut learned = Vec::new();
         for job in 0..12u64 {
-            let log = PollLog::new();
-            let done = wait_for_with_rng(
-                JOB,
-                Duration::from_secs(600),
-                &WaitPolicy::default(),
-                seeded(job),
-                Some(&history),
-                ignore_progress,
-                job_done_at(&log, length),
-            )
-            .await
-            .unwrap();
+            let done = default_wait(length, Duration::from_secs(600), job, Some(&history)).await;
             let (after, by) = done.ended_between;
             history.record(after, by);
             learned.push((done.polls, done.elapsed - length));
